@@ -1,0 +1,72 @@
+/**
+ * The one error type that crosses layers (DESIGN §3). A capability throws `appError('CODE', details)`;
+ * the HTTP error middleware maps it to `{ error: { code, message, details? } }` with the code's status.
+ * Anything that is not an AppError becomes a generic 500 whose cause is logged server-side only.
+ *
+ * Codes are API: they live in ERROR_CODES below, and test/unit/errors.test.ts pins every code with its
+ * status, so renaming one is a deliberate, reviewed change. Add new codes in the section of your capability.
+ */
+export const ERROR_CODES = {
+  // ── generic / HTTP shell ──────────────────────────────────────────────
+  VALIDATION_FAILED: { status: 400, message: 'The request is invalid.' },
+  MALFORMED_JSON: { status: 400, message: 'The request body is not valid JSON.' },
+  UNAUTHENTICATED: { status: 401, message: 'Authentication is required.' },
+  ACCESS_DENIED: { status: 403, message: 'The caller is not allowed to perform this action.' },
+  NOT_FOUND: { status: 404, message: 'The resource does not exist.' },
+  ROUTE_NOT_FOUND: { status: 404, message: 'No such route.' },
+  METHOD_NOT_ALLOWED: { status: 405, message: 'The method is not allowed on this route.' },
+  ALREADY_EXISTS: { status: 409, message: 'A resource with the same unique value already exists.' },
+  VERSION_CONFLICT: { status: 409, message: 'The resource was changed by someone else; reload and retry.' },
+  PAYLOAD_TOO_LARGE: { status: 413, message: 'The request body is too large.' },
+  UNSUPPORTED_MEDIA_TYPE: { status: 415, message: 'The request content type is not supported.' },
+  RATE_LIMITED: { status: 429, message: 'Too many requests; retry later.' },
+  INTERNAL: { status: 500, message: 'Something went wrong.' },
+  STORE_UNAVAILABLE: { status: 503, message: 'A backing store is unavailable; retry later.' },
+
+  // ── store (src/store) ─────────────────────────────────────────────────
+  TOO_MANY_TAGS: { status: 400, message: 'A resource carries at most 50 tags.' },
+  DUPLICATE_TAG_KEY: { status: 400, message: 'Tag keys must be unique per resource.' },
+} as const satisfies Record<string, { status: number; message: string }>;
+
+export type ErrorCode = keyof typeof ERROR_CODES;
+
+export class AppError extends Error {
+  readonly code: ErrorCode;
+  readonly status: number;
+  readonly details: unknown;
+
+  constructor(code: ErrorCode, options: { message?: string; details?: unknown; cause?: unknown } = {}) {
+    super(options.message ?? ERROR_CODES[code].message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = 'AppError';
+    this.code = code;
+    this.status = ERROR_CODES[code].status;
+    this.details = options.details;
+  }
+
+  /** Koa's convention: 4xx messages are safe to show, 5xx are replaced by a generic text. */
+  get expose(): boolean {
+    return this.status < 500;
+  }
+}
+
+/** Shorthand used by capabilities: `throw appError('NOT_FOUND', { kind: 'user', id })`. */
+export function appError(code: ErrorCode, details?: unknown, message?: string): AppError {
+  return new AppError(code, { details, ...(message === undefined ? {} : { message }) });
+}
+
+export function isAppError(err: unknown): err is AppError {
+  return err instanceof AppError;
+}
+
+/** One violation of an input rule; forms show all of them at once (PWD-9, POL-2). */
+export interface Violation {
+  /** JSON path or field name, e.g. `tags[3].key` or `password`. */
+  path: string;
+  /** Stable machine code, e.g. `PASSWORD_TOO_SHORT`. */
+  code: string;
+  message: string;
+}
+
+export function validationFailed(violations: Violation[], code: ErrorCode = 'VALIDATION_FAILED'): AppError {
+  return new AppError(code, { details: { violations } });
+}

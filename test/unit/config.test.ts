@@ -1,0 +1,55 @@
+import { describe, expect, it } from '@jest/globals';
+import { ConfigError, loadConfig } from '../../src/config/load.js';
+
+describe('config (OPS-1)', () => {
+  it('loads the spec defaults', () => {
+    const c = loadConfig({ NODE_ENV: 'development' });
+    expect(c.lockout.threshold).toBe(5);
+    expect(c.lockout.durationSeconds).toBe(1800);
+    expect(c.passwords).toMatchObject({ minLength: 9, maxLength: 20, expiryDays: 90 });
+    expect(c.passwords.argon2).toEqual({ memoryCostKiB: 19456, timeCost: 2, parallelism: 1 });
+    expect(c.tokens.accessTtlSeconds).toBe(900);
+    expect(c.limits.samlMetadataBytes).toBe(10 * 1024 * 1024);
+    expect(c.store.kind).toBe('memory');
+    expect(c.sessions.kind).toBe('memory');
+    expect(Object.isFrozen(c.lockout)).toBe(true);
+  });
+
+  it('applies env overrides with type coercion', () => {
+    const c = loadConfig({ NODE_ENV: 'test', IAMGW_LOCKOUT_THRESHOLD: '7', IAMGW_COOKIES_SECURE: 'true', IAMGW_HTTP_TRUSTED_PROXIES: '10.0.0.1, 10.0.0.0/8' });
+    expect(c.lockout.threshold).toBe(7);
+    expect(c.cookies.secure).toBe(true);
+    expect(c.http.trustedProxies).toEqual(['10.0.0.1', '10.0.0.0/8']);
+  });
+
+  it('names the setting and its env variable when a value is wrong', () => {
+    expect(() => loadConfig({ NODE_ENV: 'test', IAMGW_LOCKOUT_THRESHOLD: 'abc' })).toThrow(/lockout\.threshold \(from IAMGW_LOCKOUT_THRESHOLD\)/);
+  });
+
+  it('reports every problem at once, including unknown variables', () => {
+    try {
+      loadConfig({ NODE_ENV: 'test', IAMGW_LOCKOUT_THRESHLD: '5', IAMGW_HTTP_PORT: '70000', IAMGW_TOKENS_ALGORITHM: 'HS256' });
+      throw new Error('expected ConfigError');
+    } catch (e) {
+      expect(e).toBeInstanceOf(ConfigError);
+      const problems = (e as ConfigError).problems.join('\n');
+      expect(problems).toMatch(/IAMGW_LOCKOUT_THRESHLD: unknown setting/);
+      expect(problems).toMatch(/http\.port/);
+      expect(problems).toMatch(/tokens\.algorithm/);
+    }
+  });
+
+  it('MONGODB_URI and REDIS_URL select the real adapters', () => {
+    const c = loadConfig({ NODE_ENV: 'test', MONGODB_URI: 'mongodb://127.0.0.1:27017/x', REDIS_URL: 'redis://127.0.0.1:6379' });
+    expect(c.store).toMatchObject({ kind: 'mongo', mongoUri: 'mongodb://127.0.0.1:27017/x' });
+    expect(c.sessions).toMatchObject({ kind: 'redis', redisUrl: 'redis://127.0.0.1:6379' });
+  });
+
+  it('refuses a mongo store without a URI', () => {
+    expect(() => loadConfig({ NODE_ENV: 'test', IAMGW_STORE_KIND: 'mongo' })).toThrow(/store\.mongoUri/);
+  });
+
+  it('refuses dev-only settings in production', () => {
+    expect(() => loadConfig({ NODE_ENV: 'production', IAMGW_COOKIES_SECURE: 'false' })).toThrow(/cookies\.secure \(from IAMGW_COOKIES_SECURE\): must be true in production[\s\S]*tokens\.keyEncryptionKey: required/);
+  });
+});
