@@ -1,0 +1,119 @@
+/**
+ * The built-in resource definitions: `scp-iam` (the actions the admin API authorises) and two sample
+ * services from the seed (`virtual-servers`, whose actions use the `server:` prefix, and `object-store`).
+ */
+import type { ActionDefinition, ResourceRegistry, ServiceDefinition } from './registry.js';
+
+const CRUD_KINDS = [
+  ['User', 'user'],
+  ['Group', 'group'],
+  ['Policy', 'policy'],
+  ['Role', 'role'],
+  ['CredentialProvider', 'credential-provider'],
+  ['AuthKey', 'auth-key'],
+  ['Project', 'project'],
+  ['Account', 'account'],
+] as const;
+
+const crud = CRUD_KINDS.flatMap(([kind, type]): ActionDefinition[] => [
+  { name: `create${kind}`, resources: [] },
+  { name: `get${kind}`, resources: [type] },
+  { name: `list${kind}s`, resources: [] },
+  { name: `update${kind}`, resources: [type] },
+  { name: `delete${kind}`, resources: [type] },
+]);
+
+const RELATION_ACTIONS = [
+  ['addUserToGroup', ['group', 'user']],
+  ['removeUserFromGroup', ['group', 'user']],
+  ['attachUserPolicy', ['user', 'policy']],
+  ['detachUserPolicy', ['user', 'policy']],
+  ['attachGroupPolicy', ['group', 'policy']],
+  ['detachGroupPolicy', ['group', 'policy']],
+  ['attachRolePolicy', ['role', 'policy']],
+  ['detachRolePolicy', ['role', 'policy']],
+  ['assumeRole', ['role']],
+  ['simulatePolicy', []],
+  ['unlockUser', ['user']],
+  ['getAccountSummary', []],
+  ['listAuditEvents', []],
+] as const;
+
+type CrudKind = (typeof CRUD_KINDS)[number][0];
+export type IamActionName =
+  | `create${CrudKind}` | `get${CrudKind}` | `list${CrudKind}s` | `update${CrudKind}` | `delete${CrudKind}`
+  | (typeof RELATION_ACTIONS)[number][0];
+
+const IAM_ACTION_DEFINITIONS: readonly ActionDefinition[] = [
+  ...crud,
+  ...RELATION_ACTIONS.map(([name, resources]) => ({ name, resources })),
+];
+
+/** Every `iam:` action the admin API authorises, e.g. `IAM_ACTIONS.getUser === 'iam:getUser'`. */
+export const IAM_ACTIONS = Object.freeze(
+  Object.fromEntries(IAM_ACTION_DEFINITIONS.map((a) => [a.name, `iam:${a.name}`])),
+) as { readonly [K in IamActionName]: `iam:${K}` };
+
+/** The `scp-iam` service: user attributes follow the seed's resource-definition example. */
+export const SCP_IAM_SERVICE: ServiceDefinition = {
+  serviceType: 'scp-iam',
+  actionPrefix: 'iam',
+  keyPrefixes: ['iam'],
+  resourceTypes: [
+    {
+      name: 'user',
+      attributes: {
+        state: { type: 'string' },
+        firstname: { type: 'string', abac: true },
+        lastname: { type: 'string', abac: true },
+        email: { type: 'string', abac: false },
+        company: { type: 'string', abac: true },
+        userName: { type: 'string', abac: true },
+      },
+    },
+    { name: 'group', attributes: { name: { type: 'string', abac: true } } },
+    { name: 'policy', attributes: { type: { type: 'string', abac: true } } },
+    { name: 'role' },
+    { name: 'credential-provider' },
+    { name: 'auth-key' },
+    { name: 'project', attributes: { name: { type: 'string', abac: true } } },
+    { name: 'account' },
+  ],
+  actions: IAM_ACTION_DEFINITIONS,
+};
+
+export const VIRTUAL_SERVERS_SERVICE: ServiceDefinition = {
+  serviceType: 'virtual-servers',
+  actionPrefix: 'server',
+  keyPrefixes: ['virtual-servers', 'server'],
+  resourceTypes: [
+    { name: 'instance', attributes: { flavor: { type: 'string', abac: true }, state: { type: 'string' }, cpuCount: { type: 'number', abac: true } } },
+    { name: 'volume', attributes: { size: { type: 'number', abac: true } } },
+  ],
+  actions: [
+    { name: 'showInstance', resources: ['instance'] },
+    { name: 'listInstances', resources: [] },
+    { name: 'createInstance', resources: [] },
+    { name: 'startInstance', resources: ['instance'] },
+    { name: 'stopInstance', resources: ['instance'] },
+    { name: 'deleteInstance', resources: ['instance'] },
+    { name: 'attachVolume', resources: ['instance', 'volume'] },
+  ],
+};
+
+export const OBJECT_STORE_SERVICE: ServiceDefinition = {
+  serviceType: 'object-store',
+  actionPrefix: 'object-store',
+  keyPrefixes: ['object-store'],
+  resourceTypes: [{ name: 'bucket', attributes: { storageClass: { type: 'string', abac: true } } }],
+  actions: [
+    { name: 'UploadObject', resources: ['bucket'] },
+    { name: 'DownloadObject', resources: ['bucket'] },
+    { name: 'DeleteObject', resources: ['bucket'] },
+    { name: 'ListBuckets', resources: [] },
+  ],
+};
+
+export const DEFAULT_REGISTRY: ResourceRegistry = {
+  services: [SCP_IAM_SERVICE, VIRTUAL_SERVERS_SERVICE, OBJECT_STORE_SERVICE],
+};
