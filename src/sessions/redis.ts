@@ -1,0 +1,313 @@
+import { Redis } from 'ioredis';
+import type { ChainableCommander } from 'ioredis';
+import type { Ids } from '../clock.js';
+import { AppError, isAppError } from '../errors.js';
+import { DEFAULT_REVOCATION_TTL_MS, SESSION_ID_BYTES, assertPositiveInt, idleDeadline, notify, userIndexKey } from './common.js';
+import type {
+  CreateSessionInput,
+  HitResult,
+  IncrementResult,
+  RevocationListener,
+  Session,
+  SessionPatch,
+  SessionStore,
+} from './ports.js';
+import { SESSION_FIELDS, scripts } from './redis-scripts.js';
+import type { ScriptName } from './redis-scripts.js';
+
+/**
+ * Redis SessionStore, shared by every gateway instance (OPS-5). Every key lives under `keyPrefix`;
+ * every read-modify-write is a one-key Lua script (redis-scripts.ts); TTLs are Redis's own (PEXPIRE on
+ * server time), so no instance's clock decides an expiry.
+ *
+ * Failure (OPS-6): no offline queue and no per-request retries, so while Redis is unreachable every call
+ * rejects at once with STORE_UNAVAILABLE instead of piling up requests; `commandTimeout` bounds a server
+ * that accepts connections but does not answer. Retrying is also unsafe here (a retried INCR would count
+ * a failed login twice). The client reconnects on its own with a capped backoff.
+ */
+export interface RedisSessionStoreOptions {
+  url: string;
+  keyPrefix: string;
+  ids: Ids;
+  /** How long revocation markers live; longer than the longest token (default: a day). */
+  revocationTtlMs?: number;
+  /** Bound on one command, and on the wait for the very first connection (default 1000 ms). */
+  commandTimeoutMs?: number;
+  /** Connection errors (reported once per failure, never with data); default: ignored. */
+  onError?: (err: Error) => void;
+}
+
+type Fields = [string | null, string | null, string | null, string | null, string | null, string | null];
+
+export class RedisSessionStore implements SessionStore {
+  private readonly client: Redis;
+  private readonly prefix: string;
+  private readonly ids: Ids;
+  private readonly revocationTtlMs: number;
+  private readonly timeoutMs: number;
+  private readonly onError: (err: Error) => void;
+  private readonly listeners = new Set<RevocationListener>();
+  private subscriber: Redis | null = null;
+  private everReady = false;
+
+  constructor(options: RedisSessionStoreOptions) {
+    this.prefix = options.keyPrefix;
+    this.ids = options.ids;
+    this.revocationTtlMs = options.revocationTtlMs ?? DEFAULT_REVOCATION_TTL_MS;
+    this.timeoutMs = options.commandTimeoutMs ?? 1000;
+    this.onError = options.onError ?? (() => {});
+    this.client = new Redis(options.url, {
+      enableOfflineQueue: false,
+      maxRetriesPerRequest: 0,
+      commandTimeout: this.timeoutMs,
+      connectTimeout: this.timeoutMs,
+      retryStrategy: (attempt) => Math.min(50 * attempt, 1000),
+    });
+    this.client.on('ready', () => (this.everReady = true));
+    this.client.on('error', (err: Error) => this.onError(err));
+    for (const [name, lua] of Object.entries(scripts)) this.client.defineCommand(name, { numberOfKeys: 1, lua });
+  }
+
+  // ── sessions ──────────────────────────────────────────────────────────
+
+  async create(input: CreateSessionInput): Promise<Session> {
+    assertPositiveInt('absoluteTtlMs', input.absoluteTtlMs);
+    assertPositiveInt('idleTtlMs', input.idleTtlMs);
+    const id = this.ids.token(SESSION_ID_BYTES);
+    const indexKey = this.key('u', userIndexKey(input.principal.accountId, input.principal.userId));
+    const args = [JSON.stringify(input.principal), JSON.stringify(input.data ?? {}), input.absoluteTtlMs, input.idleTtlMs];
+    // Index first, in the same round trip: a session never exists without its index entry, so
+    // endAllForUser cannot miss it; an index entry without a session is pruned on read.
+    const replies = await this.run(() => {
+      const p = this.client.pipeline();
+      script(p, 'userIndexAdd', indexKey, id, input.absoluteTtlMs);
+      script(p, 'sessionCreate', this.key('s', id), ...args);
+      return execAll(p);
+    });
+    return toSession(id, replies[1] as Fields);
+  }
+
+  async get(id: string): Promise<Session | null> {
+    return this.touch(id, '');
+  }
+
+  async update(id: string, patch: SessionPatch): Promise<Session | null> {
+    return this.touch(id, JSON.stringify(patch));
+  }
+
+  async end(id: string): Promise<boolean> {
+    return (await this.run(() => this.client.del(this.key('s', id)))) > 0;
+  }
+
+  async listForUser(accountId: string, userId: string): Promise<Session[]> {
+    const { live } = await this.readIndex(accountId, userId);
+    return live.sort((a, b) => a.createdAtMs - b.createdAtMs);
+  }
+
+  async endAllForUser(accountId: string, userId: string): Promise<number> {
+    const { indexKey, live } = await this.readIndex(accountId, userId);
+    if (live.length === 0) return 0;
+    // ZREM what was read rather than DEL the index: a session created meanwhile keeps its entry.
+    const replies = await this.run(() => {
+      const p = this.client.pipeline();
+      for (const s of live) p.del(this.key('s', s.id));
+      p.zrem(indexKey, ...live.map((s) => s.id));
+      return execAll(p);
+    });
+    return live.filter((_, i) => replies[i] === 1).length;
+  }
+
+  // ── counters, windows, replay cache ───────────────────────────────────
+
+  async increment(key: string, ttlMs: number, opts: { ceiling?: number } = {}): Promise<IncrementResult> {
+    assertPositiveInt('ttlMs', ttlMs);
+    const [value, applied] = (await this.run(() =>
+      script(this.client, 'counterIncrement', this.key('c', key), ttlMs, opts.ceiling ?? ''),
+    )) as [number, number];
+    return { value, applied: applied === 1 };
+  }
+
+  async getCounter(key: string): Promise<number> {
+    return Number((await this.run(() => this.client.get(this.key('c', key)))) ?? 0);
+  }
+
+  async resetCounter(key: string): Promise<void> {
+    await this.run(() => this.client.del(this.key('c', key)));
+  }
+
+  async hit(key: string, windowMs: number, limit: number): Promise<HitResult> {
+    assertPositiveInt('windowMs', windowMs);
+    assertPositiveInt('limit', limit);
+    const member = this.ids.token(9);
+    const [allowed, count, retryAfterMs] = (await this.run(() =>
+      script(this.client, 'slidingWindowHit', this.key('w', key), windowMs, limit, member),
+    )) as [number, number, number];
+    return { allowed: allowed === 1, count, retryAfterMs };
+  }
+
+  async setIfAbsent(key: string, ttlMs: number): Promise<boolean> {
+    assertPositiveInt('ttlMs', ttlMs);
+    return (await this.run(() => this.client.set(this.key('o', key), '1', 'PX', ttlMs, 'NX'))) === 'OK';
+  }
+
+  // ── revocation ────────────────────────────────────────────────────────
+
+  async markRevoked(subjectKeys: readonly string[], atMs: number): Promise<void> {
+    if (subjectKeys.length === 0) return;
+    const replies = await this.run(() => {
+      const p = this.client.pipeline();
+      for (const k of subjectKeys) script(p, 'revocationMark', this.key('r', k), atMs, this.revocationTtlMs);
+      p.mget(...subjectKeys.map((k) => this.key('r', k)));
+      return execAll(p);
+    });
+    // Publish the stored maxima (not atMs): a listener must never learn an older time than Redis holds.
+    // A failed publish rejects the call; marking again is harmless (the maximum is kept).
+    const maxima = replies[subjectKeys.length] as (string | null)[];
+    const payload = subjectKeys.map((k, i) => [k, Number(maxima[i] ?? atMs)]);
+    await this.run(() => this.client.publish(this.channel(), JSON.stringify(payload)));
+  }
+
+  async revokedAfter(subjectKeys: readonly string[]): Promise<Map<string, number>> {
+    const out = new Map<string, number>();
+    if (subjectKeys.length === 0) return out;
+    // One MGET: a token check costs at most one Redis round trip (DESIGN §5, /v1/authorize).
+    const values = await this.run(() => this.client.mget(...subjectKeys.map((k) => this.key('r', k))));
+    subjectKeys.forEach((k, i) => {
+      const v = values[i];
+      if (v != null) out.set(k, Number(v));
+    });
+    return out;
+  }
+
+  async onRevoked(listener: RevocationListener): Promise<() => void> {
+    this.listeners.add(listener);
+    if (!this.subscriber) {
+      // Subscribed connections cannot run other commands, hence a second one; it resubscribes by itself.
+      const sub = this.client.duplicate({ enableOfflineQueue: true });
+      this.subscriber = sub;
+      sub.on('error', (err: Error) => this.onError(err));
+      sub.on('message', (_channel: string, message: string) => this.dispatch(message));
+      await this.run(() => sub.subscribe(this.channel()));
+    }
+    return () => {
+      this.listeners.delete(listener);
+    };
+  }
+
+  // ── lifecycle ─────────────────────────────────────────────────────────
+
+  async ping(): Promise<void> {
+    await this.run(() => this.client.ping());
+  }
+
+  async close(): Promise<void> {
+    this.listeners.clear();
+    this.subscriber?.disconnect();
+    this.client.disconnect();
+  }
+
+  // ── internals ─────────────────────────────────────────────────────────
+
+  private key(kind: 's' | 'u' | 'c' | 'w' | 'o' | 'r', key: string): string {
+    return `${this.prefix}:${kind}:${key}`;
+  }
+
+  private channel(): string {
+    return `${this.prefix}:revoked`;
+  }
+
+  private async touch(id: string, patchJson: string): Promise<Session | null> {
+    const fields = (await this.run(() => script(this.client, 'sessionTouch', this.key('s', id), patchJson))) as Fields | null;
+    return fields ? toSession(id, fields) : null;
+  }
+
+  /** Reads the index and the sessions it names without touching them; prunes dead entries. */
+  private async readIndex(accountId: string, userId: string): Promise<{ indexKey: string; live: Session[] }> {
+    const indexKey = this.key('u', userIndexKey(accountId, userId));
+    const ids = await this.run(() => this.client.zrange(indexKey, '0', '-1'));
+    if (ids.length === 0) return { indexKey, live: [] };
+    const replies = await this.run(() => {
+      const p = this.client.pipeline();
+      for (const id of ids) p.hmget(this.key('s', id), ...SESSION_FIELDS);
+      return execAll(p);
+    });
+    const live: Session[] = [];
+    const dead: string[] = [];
+    ids.forEach((id, i) => {
+      const fields = replies[i] as Fields;
+      if (fields[0] === null) dead.push(id);
+      else live.push(toSession(id, fields));
+    });
+    if (dead.length > 0) await this.run(() => this.client.zrem(indexKey, ...dead));
+    return { indexKey, live };
+  }
+
+  private dispatch(message: string): void {
+    let revoked: Map<string, number>;
+    try {
+      revoked = new Map(JSON.parse(message) as [string, number][]);
+    } catch {
+      return; // not ours: someone else published on the channel
+    }
+    for (const listener of this.listeners) notify(listener, revoked);
+  }
+
+  /** Runs one round trip; any failure leaves as STORE_UNAVAILABLE (fail closed, OPS-6). */
+  private async run<T>(op: () => Promise<T>): Promise<T> {
+    try {
+      if (!this.everReady) await this.firstConnection();
+      return await op();
+    } catch (err) {
+      if (isAppError(err)) throw err;
+      throw new AppError('STORE_UNAVAILABLE', { details: { store: 'redis' }, cause: err });
+    }
+  }
+
+  /** Only before the first connection do calls wait (briefly) for it: startup must not fail spuriously. */
+  private firstConnection(): Promise<void> {
+    if (this.client.status === 'ready') return Promise.resolve();
+    return new Promise((resolve, reject) => {
+      const settle = (err?: Error): void => {
+        clearTimeout(timer);
+        this.client.off('ready', onReady).off('error', settle);
+        if (err) reject(err);
+        else resolve();
+      };
+      const onReady = (): void => settle();
+      const timer = setTimeout(() => settle(new Error('redis: no connection yet')), this.timeoutMs);
+      this.client.once('ready', onReady).once('error', settle);
+    });
+  }
+}
+
+type ScriptArg = string | number;
+
+/** Calls a defineCommand script; ioredis adds these methods at runtime, so they are not in its types. */
+function script(target: Redis | ChainableCommander, name: ScriptName, key: string, ...args: ScriptArg[]): Promise<unknown> {
+  const fn = (target as unknown as Record<ScriptName, (...a: ScriptArg[]) => Promise<unknown>>)[name];
+  return fn.call(target, key, ...args);
+}
+
+/** The replies of a pipeline; a failed command fails the whole call. */
+async function execAll(p: ChainableCommander): Promise<unknown[]> {
+  const replies = await p.exec();
+  if (!replies) throw new Error('redis: pipeline aborted');
+  return replies.map(([err, reply]) => {
+    if (err) throw err;
+    return reply;
+  });
+}
+
+function toSession(id: string, [p, d, c, a, i, s]: Fields): Session {
+  const absoluteExpiresAtMs = Number(a);
+  const lastSeenAtMs = Number(s);
+  return {
+    id,
+    principal: JSON.parse(p ?? '{}') as Session['principal'],
+    data: JSON.parse(d ?? '{}') as Session['data'],
+    createdAtMs: Number(c),
+    lastSeenAtMs,
+    absoluteExpiresAtMs,
+    idleExpiresAtMs: idleDeadline(lastSeenAtMs, Number(i), absoluteExpiresAtMs),
+  };
+}
