@@ -26,6 +26,24 @@ export const ERROR_CODES = {
   // ── store (src/store) ─────────────────────────────────────────────────
   TOO_MANY_TAGS: { status: 400, message: 'A resource carries at most 50 tags.' },
   DUPLICATE_TAG_KEY: { status: 400, message: 'Tag keys must be unique per resource.' },
+
+  // ── passwords (src/passwords) ─────────────────────────────────────────
+  // PASSWORD_REJECTED is the error thrown; details.violations carries one entry per broken rule (PWD-9).
+  PASSWORD_REJECTED: { status: 400, message: 'The password does not meet the password rules.' },
+  PASSWORD_TOO_SHORT: { status: 400, message: 'The password is too short.' },
+  PASSWORD_TOO_LONG: { status: 400, message: 'The password is too long.' },
+  PASSWORD_MISSING_UPPERCASE: { status: 400, message: 'The password needs an uppercase letter.' },
+  PASSWORD_MISSING_LOWERCASE: { status: 400, message: 'The password needs a lowercase letter.' },
+  PASSWORD_MISSING_DIGIT: { status: 400, message: 'The password needs a digit.' },
+  PASSWORD_MISSING_SPECIAL: { status: 400, message: 'The password needs one of the special characters ! @ # $ % & * ^.' },
+  PASSWORD_INVALID_CHARACTER: { status: 400, message: 'The password contains a character that is not allowed.' },
+  PASSWORD_CONTAINS_USERNAME: { status: 400, message: 'The password must not contain the username.' },
+  PASSWORD_CONTAINS_ACCOUNT: { status: 400, message: 'The password must not contain the account id or alias.' },
+  PASSWORD_REPEATED_CHARACTERS: { status: 400, message: 'The password repeats a character more than 3 times in a row.' },
+  PASSWORD_SEQUENTIAL_CHARACTERS: { status: 400, message: 'The password contains 4 or more consecutive letters or digits.' },
+  PASSWORD_TOO_COMMON: { status: 400, message: 'The password is on a list of commonly used passwords.' },
+  PASSWORD_TOO_WEAK: { status: 400, message: 'The password is too easy to guess.' },
+  PASSWORD_REUSED: { status: 400, message: 'The password was used recently.' },
 } as const satisfies Record<string, { status: number; message: string }>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;
