@@ -48,6 +48,7 @@ export class RedisSessionStore implements SessionStore {
   private readonly onError: (err: Error) => void;
   private readonly listeners = new Set<RevocationListener>();
   private subscriber: Redis | null = null;
+  private subscribed: Promise<unknown> | null = null;
   private everReady = false;
 
   constructor(options: RedisSessionStoreOptions) {
@@ -180,15 +181,24 @@ export class RedisSessionStore implements SessionStore {
   }
 
   async onRevoked(listener: RevocationListener): Promise<() => void> {
-    this.listeners.add(listener);
     if (!this.subscriber) {
       // Subscribed connections cannot run other commands, hence a second one; it resubscribes by itself.
+      // It queues SUBSCRIBE until connected; maxRetriesPerRequest 0 still fails it if Redis is down.
       const sub = this.client.duplicate({ enableOfflineQueue: true });
       this.subscriber = sub;
       sub.on('error', (err: Error) => this.onError(err));
       sub.on('message', (_channel: string, message: string) => this.dispatch(message));
-      await this.run(() => sub.subscribe(this.channel()));
+      this.subscribed = sub.subscribe(this.channel()).catch((err: unknown) => {
+        // Start over on the next call instead of caching a failed subscription forever.
+        this.subscriber = null;
+        this.subscribed = null;
+        sub.disconnect();
+        throw err;
+      });
     }
+    // Every caller waits for the one SUBSCRIBE, so no listener believes it is subscribed too early.
+    await this.run(() => this.subscribed ?? Promise.resolve());
+    this.listeners.add(listener);
     return () => {
       this.listeners.delete(listener);
     };
