@@ -8,15 +8,7 @@ import {
   notify,
   userIndexKey,
 } from './common.js';
-import type {
-  CreateSessionInput,
-  HitResult,
-  IncrementResult,
-  RevocationListener,
-  Session,
-  SessionPatch,
-  SessionStore,
-} from './ports.js';
+import type { CreateSessionInput, HitResult, IncrementResult, RevocationListener, Session, SessionPatch, SessionStore } from './ports.js';
 
 /**
  * Single-process SessionStore for `npm start` without servers and for unit tests. Every expiry reads the

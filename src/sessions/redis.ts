@@ -1,29 +1,14 @@
-import { Redis } from 'ioredis';
-import type { ChainableCommander } from 'ioredis';
+import type { Redis } from 'ioredis';
 import type { Ids } from '../clock.js';
-import { AppError, isAppError } from '../errors.js';
 import { DEFAULT_REVOCATION_TTL_MS, SESSION_ID_BYTES, assertPositiveInt, idleDeadline, notify, userIndexKey } from './common.js';
-import type {
-  CreateSessionInput,
-  HitResult,
-  IncrementResult,
-  RevocationListener,
-  Session,
-  SessionPatch,
-  SessionStore,
-} from './ports.js';
-import { SESSION_FIELDS, scripts } from './redis-scripts.js';
-import type { ScriptName } from './redis-scripts.js';
+import type { CreateSessionInput, HitResult, IncrementResult, RevocationListener, Session, SessionPatch, SessionStore } from './ports.js';
+import { FailClosedRedis, execAll, script } from './redis-connection.js';
+import { SESSION_FIELDS } from './redis-scripts.js';
 
 /**
  * Redis SessionStore, shared by every gateway instance (OPS-5). Every key lives under `keyPrefix`;
  * every read-modify-write is a one-key Lua script (redis-scripts.ts); TTLs are Redis's own (PEXPIRE on
- * server time), so no instance's clock decides an expiry.
- *
- * Failure (OPS-6): no offline queue and no per-request retries, so while Redis is unreachable every call
- * rejects at once with STORE_UNAVAILABLE instead of piling up requests; `commandTimeout` bounds a server
- * that accepts connections but does not answer. Retrying is also unsafe here (a retried INCR would count
- * a failed login twice). The client reconnects on its own with a capped backoff.
+ * server time), so no instance's clock decides an expiry. Failing closed: redis-connection.ts (OPS-6).
  */
 export interface RedisSessionStoreOptions {
   url: string;
@@ -40,33 +25,23 @@ export interface RedisSessionStoreOptions {
 type Fields = [string | null, string | null, string | null, string | null, string | null, string | null];
 
 export class RedisSessionStore implements SessionStore {
+  private readonly redis: FailClosedRedis;
   private readonly client: Redis;
   private readonly prefix: string;
   private readonly ids: Ids;
   private readonly revocationTtlMs: number;
-  private readonly timeoutMs: number;
   private readonly onError: (err: Error) => void;
   private readonly listeners = new Set<RevocationListener>();
   private subscriber: Redis | null = null;
   private subscribed: Promise<unknown> | null = null;
-  private everReady = false;
 
   constructor(options: RedisSessionStoreOptions) {
     this.prefix = options.keyPrefix;
     this.ids = options.ids;
     this.revocationTtlMs = options.revocationTtlMs ?? DEFAULT_REVOCATION_TTL_MS;
-    this.timeoutMs = options.commandTimeoutMs ?? 1000;
     this.onError = options.onError ?? (() => {});
-    this.client = new Redis(options.url, {
-      enableOfflineQueue: false,
-      maxRetriesPerRequest: 0,
-      commandTimeout: this.timeoutMs,
-      connectTimeout: this.timeoutMs,
-      retryStrategy: (attempt) => Math.min(50 * attempt, 1000),
-    });
-    this.client.on('ready', () => (this.everReady = true));
-    this.client.on('error', (err: Error) => this.onError(err));
-    for (const [name, lua] of Object.entries(scripts)) this.client.defineCommand(name, { numberOfKeys: 1, lua });
+    this.redis = new FailClosedRedis(options.url, { timeoutMs: options.commandTimeoutMs ?? 1000, onError: this.onError });
+    this.client = this.redis.client;
   }
 
   // ── sessions ──────────────────────────────────────────────────────────
@@ -262,50 +237,9 @@ export class RedisSessionStore implements SessionStore {
     for (const listener of this.listeners) notify(listener, revoked);
   }
 
-  /** Runs one round trip; any failure leaves as STORE_UNAVAILABLE (fail closed, OPS-6). */
-  private async run<T>(op: () => Promise<T>): Promise<T> {
-    try {
-      if (!this.everReady) await this.firstConnection();
-      return await op();
-    } catch (err) {
-      if (isAppError(err)) throw err;
-      throw new AppError('STORE_UNAVAILABLE', { details: { store: 'redis' }, cause: err });
-    }
+  private run<T>(op: () => Promise<T>): Promise<T> {
+    return this.redis.run(op);
   }
-
-  /** Only before the first connection do calls wait (briefly) for it: startup must not fail spuriously. */
-  private firstConnection(): Promise<void> {
-    if (this.client.status === 'ready') return Promise.resolve();
-    return new Promise((resolve, reject) => {
-      const settle = (err?: Error): void => {
-        clearTimeout(timer);
-        this.client.off('ready', onReady).off('error', settle);
-        if (err) reject(err);
-        else resolve();
-      };
-      const onReady = (): void => settle();
-      const timer = setTimeout(() => settle(new Error('redis: no connection yet')), this.timeoutMs);
-      this.client.once('ready', onReady).once('error', settle);
-    });
-  }
-}
-
-type ScriptArg = string | number;
-
-/** Calls a defineCommand script; ioredis adds these methods at runtime, so they are not in its types. */
-function script(target: Redis | ChainableCommander, name: ScriptName, key: string, ...args: ScriptArg[]): Promise<unknown> {
-  const fn = (target as unknown as Record<ScriptName, (...a: ScriptArg[]) => Promise<unknown>>)[name];
-  return fn.call(target, key, ...args);
-}
-
-/** The replies of a pipeline; a failed command fails the whole call. */
-async function execAll(p: ChainableCommander): Promise<unknown[]> {
-  const replies = await p.exec();
-  if (!replies) throw new Error('redis: pipeline aborted');
-  return replies.map(([err, reply]) => {
-    if (err) throw err;
-    return reply;
-  });
 }
 
 function toSession(id: string, [p, d, c, a, i, s]: Fields): Session {
