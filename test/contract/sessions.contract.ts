@@ -61,12 +61,14 @@ export function describeSessionStoreContract(adapterName: string, makeEmptyStore
 
     it(title('touches never extend past the absolute expiry'), async () => {
       const s = await store.create({ principal: alice, absoluteTtlMs: 500, idleTtlMs: 300 });
+      const other = await store.create({ principal: alice, ...long });
       await pass(200);
       expect(await store.get(s.id)).not.toBeNull();
       await pass(200);
       const late = await store.get(s.id);
       expect(late?.idleExpiresAtMs).toBe(late?.absoluteExpiresAtMs);
       await pass(200); // idle alone would allow until 700 ms
+      expect((await store.listForUser(alice.accountId, alice.userId)).map((x) => x.id)).toEqual([other.id]);
       expect(await store.get(s.id)).toBeNull();
     });
 
