@@ -158,6 +158,9 @@ export const configSchema = z
     if (c.tokens.keyEncryptionKey && Buffer.from(c.tokens.keyEncryptionKey, 'base64').length !== 32)
       ctx.addIssue({ code: 'custom', path: ['tokens', 'keyEncryptionKey'], message: 'must be 32 bytes, base64-encoded' });
     if (c.env === 'production') {
+      // OPS-5: production runs several instances; nothing shared may live only in process memory.
+      if (c.store.kind !== 'mongo') ctx.addIssue({ code: 'custom', path: ['store', 'kind'], message: 'must be "mongo" in production (set MONGODB_URI)' });
+      if (c.sessions.kind !== 'redis') ctx.addIssue({ code: 'custom', path: ['sessions', 'kind'], message: 'must be "redis" in production (set REDIS_URL)' });
       if (!c.cookies.secure) ctx.addIssue({ code: 'custom', path: ['cookies', 'secure'], message: 'must be true in production' });
       if (!c.tokens.keyEncryptionKey) ctx.addIssue({ code: 'custom', path: ['tokens', 'keyEncryptionKey'], message: 'required in production' });
       const a = c.passwords.argon2;

@@ -1,0 +1,44 @@
+import type { PrincipalClaims } from '../policy/index.js';
+
+/**
+ * The authenticated caller of a request, whatever proved it: a console session cookie, a bearer token
+ * (TOK-2) or a signed API request (KEY-4). Its fields are exactly the token claims, so the evaluator sees
+ * the same input for every way in (POL-6).
+ */
+export interface Principal {
+  accountId: string;
+  /** User id; for role sessions the role-session id. */
+  userId: string;
+  userName?: string;
+  /** Principal SRN (TEN-2), the token's `sub`. */
+  srn: string;
+  type: 'root' | 'user' | 'role-session' | 'federated';
+  auth: 'console' | 'authkey' | 'tempkey';
+  mfa: boolean;
+  amr: string[];
+  /** Group ids at issue time (ENT-5 revocation checks them). */
+  groups: string[];
+  /** Server-side session the credential is bound to (TOK-4). */
+  sessionId?: string;
+  /** When the credential was issued (epoch ms): revocation markers after this refuse it. */
+  issuedAtMs: number;
+  role?: string;
+  source?: string;
+  sessionName?: string;
+}
+
+export function toClaims(p: Principal): PrincipalClaims {
+  return {
+    sub: p.srn,
+    acct: p.accountId,
+    ptype: p.type,
+    auth: p.auth,
+    mfa: p.mfa,
+    groups: p.groups,
+    userId: p.userId,
+    ...(p.userName === undefined ? {} : { userName: p.userName }),
+    ...(p.role === undefined ? {} : { role: p.role }),
+    ...(p.source === undefined ? {} : { source: p.source }),
+    ...(p.sessionName === undefined ? {} : { sessionName: p.sessionName }),
+  };
+}

@@ -1,0 +1,72 @@
+import type { Middleware } from 'koa';
+import { AppError, ERROR_CODES, type ErrorCode } from '../../errors.js';
+import type { Logger } from '../../observability/logger.js';
+
+/**
+ * The single catch (DESIGN §3): first in the chain, turns any error into
+ * `{ error: { code, message, details? } }`. AppErrors keep their code and status; Koa/body-parser HTTP
+ * errors are mapped to our codes by status; anything else is a generic 500 whose cause is logged with the
+ * request id, never sent (no stack traces, no internals in responses).
+ */
+const BY_STATUS: Record<number, ErrorCode> = {
+  400: 'VALIDATION_FAILED',
+  401: 'UNAUTHENTICATED',
+  403: 'ACCESS_DENIED',
+  404: 'ROUTE_NOT_FOUND',
+  405: 'METHOD_NOT_ALLOWED',
+  413: 'PAYLOAD_TOO_LARGE',
+  415: 'UNSUPPORTED_MEDIA_TYPE',
+  429: 'RATE_LIMITED',
+  503: 'STORE_UNAVAILABLE',
+};
+
+interface HttpLikeError {
+  status?: number;
+  statusCode?: number;
+  expose?: boolean;
+  type?: string;
+  headers?: Record<string, string>;
+}
+
+export function toAppError(err: unknown): AppError {
+  if (err instanceof AppError) return err;
+  const e = (err ?? {}) as HttpLikeError;
+  const status = e.status ?? e.statusCode;
+  if (typeof status === 'number' && status >= 400 && status < 500 && e.expose !== false) {
+    if (e.type === 'entity.parse.failed') return new AppError('MALFORMED_JSON');
+    const code = BY_STATUS[status] ?? 'VALIDATION_FAILED';
+    return new AppError(code);
+  }
+  return new AppError('INTERNAL', { cause: err });
+}
+
+export function errorHandler(logger: Logger): Middleware {
+  return async function handleErrors(ctx, next) {
+    try {
+      await next();
+      if (ctx.status === 404 && ctx.body === undefined) throw new AppError('ROUTE_NOT_FOUND');
+    } catch (err) {
+      const appErr = toAppError(err);
+      const requestId = ctx.state.requestId as string | undefined;
+      if (appErr.status >= 500) {
+        logger.error({ requestId, code: appErr.code, err: appErr.cause ?? appErr }, 'request failed');
+      }
+      const headers = (err as HttpLikeError | undefined)?.headers;
+      if (headers?.Allow) ctx.set('Allow', headers.Allow);
+      if (appErr.code === 'RATE_LIMITED') {
+        const retry = (appErr.details as { retryAfterSeconds?: number } | undefined)?.retryAfterSeconds;
+        if (retry !== undefined) ctx.set('Retry-After', String(retry));
+      }
+      ctx.status = appErr.status;
+      ctx.set('Cache-Control', 'no-store');
+      ctx.body = {
+        error: {
+          code: appErr.code,
+          message: appErr.expose ? appErr.message : ERROR_CODES.INTERNAL.message,
+          ...(appErr.expose && appErr.details !== undefined ? { details: appErr.details } : {}),
+          ...(requestId ? { requestId } : {}),
+        },
+      };
+    }
+  };
+}
