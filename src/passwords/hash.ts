@@ -54,15 +54,20 @@ export function needsRehash(stored: string, params: Argon2Params): boolean {
   return phc.memoryCostKiB < params.memoryCostKiB || phc.timeCost < params.timeCost || phc.parallelism < params.parallelism;
 }
 
+/** A hash of a random secret nobody knows, made with the given parameters (LOGIN-3). */
+export function makeDummyHash(params: Argon2Params): Promise<string> {
+  return hashPassword(randomBytes(16).toString('base64url'), params);
+}
+
 /**
  * LOGIN-3: a login for an unknown user runs one verify at the configured cost, so its timing matches a
- * known user's wrong password. The dummy hash (of a random secret nobody knows) is made once, on first
- * use; that first call therefore costs a hash plus a verify, every later one a single verify.
+ * known user's wrong password. The dummy hash is made once, on first use; that first call therefore
+ * costs a hash plus a verify, every later one a single verify.
  */
 export function createDummyVerifier(params: Argon2Params): () => Promise<void> {
   let dummy: Promise<string> | undefined;
   return async () => {
-    dummy ??= hashPassword(randomBytes(16).toString('base64url'), params);
+    dummy ??= makeDummyHash(params);
     await verifyPassword(await dummy, 'not-the-password');
   };
 }
