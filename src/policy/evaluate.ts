@@ -1,5 +1,125 @@
-import type { AuthorizationRequest, Decision, PolicySet } from './types.js';
+/**
+ * The decision (items 33–35, POL-7), computed per resource and combined:
+ * 1. any applicable Deny (identity or the resource's policy) → ExplicitDeny;
+ * 2. the root user in the resource's own account → Allow;
+ * 3. same account: an applicable Allow on either side → Allow;
+ * 4. across accounts: both an identity Allow and a resource-policy Allow (naming the principal) → Allow;
+ * 5. otherwise ImplicitDeny. Any evaluation error → Error (denied, reported): errors never grant.
+ * The request is allowed only when every resource is; one explicit deny anywhere denies it (item 15).
+ */
+import { PolicyProgram } from './compile.js';
+import { RequestView, ResourceView } from './context.js';
+import { APPLIED, ERRORED, conditionWith, statementOutcome } from './statement.js';
+import type {
+  AuthorizationRequest,
+  CompiledPolicy,
+  Decision,
+  DecisionKind,
+  EvaluationIssue,
+  PolicySet,
+  RequestResource,
+  ResourceDecision,
+  StatementRef,
+} from './types.js';
 
-export function evaluate(_request: AuthorizationRequest, _policies: PolicySet): Decision {
-  throw new Error('not implemented');
+const NONE: readonly never[] = Object.freeze([]);
+
+/** What one resource collected; arrays stay undefined until something lands in them. */
+interface Tally {
+  matched: StatementRef[] | undefined;
+  denies: StatementRef[] | undefined;
+  identityAllows: StatementRef[] | undefined;
+  resourceAllows: StatementRef[] | undefined;
+  errors: EvaluationIssue[] | undefined;
+}
+
+function scan(policy: CompiledPolicy, req: RequestView, res: ResourceView, tally: Tally, resourceSide: boolean): void {
+  if (!(policy instanceof PolicyProgram)) {
+    (tally.errors ??= []).push({ code: 'EVAL_INTERNAL', message: `policy "${policy.id}" was not produced by compilePolicy`, resource: res.srn });
+    return;
+  }
+  const statements = policy.forService(req.service);
+  for (let i = 0; i < statements.length; i++) {
+    const stmt = statements[i] as (typeof statements)[number];
+    const outcome = statementOutcome(stmt, req, res);
+    if (outcome === APPLIED) {
+      (tally.matched ??= []).push(stmt.ref);
+      if (!stmt.allow) (tally.denies ??= []).push(stmt.ref);
+      else if (resourceSide) (tally.resourceAllows ??= []).push(stmt.ref);
+      else (tally.identityAllows ??= []).push(stmt.ref);
+    } else if (outcome === ERRORED) {
+      const failed = conditionWith(stmt, req, res, 2);
+      (tally.errors ??= []).push({
+        code: failed?.unresolved === true ? 'EVAL_KEY_UNRESOLVED' : 'EVAL_VALUE_TYPE',
+        message: `${failed?.label ?? 'a condition'} could not be evaluated on this request`,
+        statement: stmt.ref,
+        resource: res.srn,
+      });
+    }
+  }
+}
+
+function decide(req: RequestView, res: ResourceView, t: Tally): { decision: DecisionKind; deciding: readonly StatementRef[]; root: boolean } {
+  if (t.errors !== undefined) return { decision: 'Error', deciding: t.denies ?? NONE, root: false };
+  if (t.denies !== undefined) return { decision: 'ExplicitDeny', deciding: t.denies, root: false };
+  const p = req.principal;
+  const account = res.parts === undefined ? p.acct : res.parts.account;
+  if (p.ptype === 'root' && p.acct === account) return { decision: 'Allow', deciding: NONE, root: true };
+  const id = t.identityAllows;
+  const rp = t.resourceAllows;
+  const allowed = p.acct === account ? id !== undefined || rp !== undefined : id !== undefined && rp !== undefined;
+  if (!allowed) return { decision: 'ImplicitDeny', deciding: NONE, root: false };
+  return { decision: 'Allow', deciding: id === undefined ? (rp as StatementRef[]) : rp === undefined ? id : [...id, ...rp], root: false };
+}
+
+interface ResourceResult extends ResourceDecision {
+  readonly errors: readonly EvaluationIssue[];
+}
+
+function evaluateResource(req: RequestView, entry: RequestResource | string, policies: PolicySet): ResourceResult {
+  const srn = typeof entry === 'string' ? entry : entry.srn;
+  const res = new ResourceView(srn, typeof entry === 'string' ? undefined : entry);
+  const tally: Tally = { matched: undefined, denies: undefined, identityAllows: undefined, resourceAllows: undefined, errors: undefined };
+  if (res.invalid) tally.errors = [{ code: 'EVAL_RESOURCE_INVALID', message: `"${srn}" is not an SRN or "*"`, resource: srn }];
+  else {
+    const identity = policies.identity;
+    for (let i = 0; i < identity.length; i++) scan(identity[i] as CompiledPolicy, req, res, tally, false);
+    const resourcePolicy = res.star ? undefined : policies.resource?.[srn];
+    if (resourcePolicy !== undefined) scan(resourcePolicy, req, res, tally, true);
+  }
+  const d = decide(req, res, tally);
+  return { resource: srn, decision: d.decision, root: d.root, deciding: d.deciding, matched: tally.matched ?? NONE, errors: tally.errors ?? NONE };
+}
+
+const SEVERITY: Readonly<Record<DecisionKind, number>> = { Allow: 0, ImplicitDeny: 1, ExplicitDeny: 2, Error: 3 };
+
+function union(lists: readonly (readonly StatementRef[])[]): readonly StatementRef[] {
+  return [...new Set(lists.flat())];
+}
+
+function combine(results: readonly ResourceResult[]): Decision {
+  const only = results[0];
+  if (results.length === 1 && only !== undefined) {
+    return { allowed: only.decision === 'Allow', decision: only.decision, deciding: only.deciding, matched: only.matched, resources: results, errors: only.errors };
+  }
+  let decision: DecisionKind = results.length === 0 ? 'Error' : 'Allow';
+  for (const r of results) if (SEVERITY[r.decision] > SEVERITY[decision]) decision = r.decision;
+  const errors = results.flatMap((r) => r.errors);
+  if (results.length === 0) errors.push({ code: 'EVAL_RESOURCE_INVALID', message: 'the request names no resource' });
+  const deciding = decision === 'ImplicitDeny' ? NONE : union(results.filter((r) => r.decision === decision).map((r) => r.deciding));
+  return { allowed: decision === 'Allow', decision, deciding, matched: union(results.map((r) => r.matched)), resources: results, errors };
+}
+
+export function evaluate(request: AuthorizationRequest, policies: PolicySet): Decision {
+  try {
+    const req = new RequestView(request);
+    const resources = request.resources;
+    const results: ResourceResult[] = [];
+    for (let i = 0; i < resources.length; i++) results.push(evaluateResource(req, resources[i] as RequestResource | string, policies));
+    return combine(results);
+  } catch (e) {
+    // A malformed request (missing principal, …) must deny, never throw into the caller's allow path.
+    const error: EvaluationIssue = { code: 'EVAL_INTERNAL', message: e instanceof Error ? e.message : String(e) };
+    return { allowed: false, decision: 'Error', deciding: NONE, matched: NONE, resources: NONE, errors: [error] };
+  }
 }

@@ -1,5 +1,33 @@
-import type { AuthorizationRequest, PolicySet, Simulation } from './types.js';
+/**
+ * The policy simulator's view (POL-9): the decision, plus every statement of every policy, per resource,
+ * with its outcome and, when a condition decided, which one. Slow path: examines all statements, not only
+ * the ones the service index would pick.
+ */
+import { PolicyProgram } from './compile.js';
+import { RequestView, ResourceView } from './context.js';
+import { evaluate } from './evaluate.js';
+import { CONDITION_FALSE, ERRORED, OUTCOME_NAMES, conditionWith, statementOutcome } from './statement.js';
+import type { AuthorizationRequest, CompiledPolicy, PolicySet, Simulation, StatementTrace } from './types.js';
 
-export function simulate(_request: AuthorizationRequest, _policies: PolicySet): Simulation {
-  throw new Error('not implemented');
+function trace(policy: CompiledPolicy, req: RequestView, res: ResourceView): StatementTrace[] {
+  if (!(policy instanceof PolicyProgram)) return [];
+  return policy.statements.map((stmt) => {
+    const code = statementOutcome(stmt, req, res);
+    const failed = code === CONDITION_FALSE || code === ERRORED ? conditionWith(stmt, req, res, code === ERRORED ? 2 : 0) : undefined;
+    const base = { ...stmt.ref, resource: res.srn, outcome: OUTCOME_NAMES[code] ?? 'error' };
+    return failed === undefined ? base : { ...base, failedCondition: failed.label };
+  });
+}
+
+export function simulate(request: AuthorizationRequest, policies: PolicySet): Simulation {
+  const decision = evaluate(request, policies);
+  if (decision.resources.length === 0) return { decision, statements: [] };
+  const req = new RequestView(request);
+  const statements = request.resources.flatMap((entry) => {
+    const srn = typeof entry === 'string' ? entry : entry.srn;
+    const res = new ResourceView(srn, typeof entry === 'string' ? undefined : entry);
+    const resourcePolicy = res.star ? undefined : policies.resource?.[srn];
+    return [...policies.identity, ...(resourcePolicy === undefined ? [] : [resourcePolicy])].flatMap((p) => trace(p, req, res));
+  });
+  return { decision, statements };
 }
