@@ -1,11 +1,11 @@
 import { describe, expect, it } from '@jest/globals';
 import { testConfig } from '../../../src/config/load.js';
 import { AppError } from '../../../src/errors.js';
-import { checkPassword, passwordRejected, type PasswordRuleCode } from '../../../src/passwords/index.js';
+import { checkPassword, passwordRejected, type PasswordIdentity, type PasswordRuleCode } from '../../../src/passwords/index.js';
 
 const policy = testConfig().passwords;
-const identity = { username: 'alice', accountId: '0123456789abcdef0123456789abcdef', accountAlias: 'acme7' };
-const codes = (pw: string, id = identity, p = policy): PasswordRuleCode[] => checkPassword(pw, id, p).map((v) => v.code);
+const identity: PasswordIdentity = { username: 'alice', accountId: '0123456789abcdef0123456789abcdef', accountAlias: 'acme7' };
+const codes = (pw: string, id: PasswordIdentity = identity, p = policy): PasswordRuleCode[] => checkPassword(pw, id, p).map((v) => v.code);
 
 /** Passes every rule; each row below changes it in one way. */
 const VALID = 'Kx7#mQ2!vR9z';
