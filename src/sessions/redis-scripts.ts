@@ -72,8 +72,11 @@ return {v, 1}`,
 
   /**
    * Exact sliding window over a sorted set of hit times (score = server ms, member = random id).
-   * ARGV: window ms, limit, member → {allowed, count, retryAfterMs}. Refused hits are not stored, so
-   * the set never holds more than \`limit\` members.
+   * ARGV: window ms, limit, member → {allowed, count, retryAfterMs}.
+   * Chosen over the two-bucket approximation because the throttle limits are small (tens of hits) and
+   * must hold exactly: the approximation can admit up to twice the limit around a bucket edge or refuse
+   * early, and its retryAfter is a guess. The cost stays bounded because refused hits are not stored, so
+   * the set never holds more than \`limit\` members, and retryAfter is exact (the oldest hit ageing out).
    */
   slidingWindowHit: `${NOW_MS}
 local window = tonumber(ARGV[1])
