@@ -1,0 +1,128 @@
+/**
+ * The policy decision point of the gateway (ENT-7, POL-7): the admin API asks it before every handler, and
+ * `POST /v1/authorize` will ask it for other services. It gathers the principal's policies from the store
+ * (user direct + each group's policies + the groups' account-scope bindings, plus project-scope bindings
+ * when the request names a project; a role session gets its role's policies, ROLE-5), compiles them
+ * through a bounded PolicyCache keyed by policy id + `policyVersion` (never per request) and evaluates
+ * with the pure evaluator. No Koa, no mongoose.
+ */
+import type { Principal } from '../auth/principal.js';
+import { toClaims } from '../auth/principal.js';
+import type { Clock } from '../clock.js';
+import { PolicyCache, evaluate, type CompiledPolicy, type ContextValue, type Decision, type DecisionKind, type PolicyDocument, type RequestResource, type StatementRef } from '../policy/index.js';
+import { parseSrn } from '../srn/index.js';
+import type { Group, Policy, Store } from '../store/ports.js';
+import { listAll } from '../store/shared.js';
+import { specialiseBuiltin } from './builtin-policies.js';
+import { IAM_SERVICE } from './srn.js';
+
+export interface AuthorizeContext {
+  /**
+   * The account the request acts in. Actions without resource-level support use the resource `"*"`,
+   * which carries no account: the authorizer then compares this with the principal's account, so an
+   * `iam:*` on `"*"` of account A never reaches account B. Defaults to the principal's account.
+   */
+  accountId?: string;
+  /** The project the resources belong to: adds the groups' project-scope bindings of that project (ENT-4). */
+  projectId?: string;
+  /** Request context keys for conditions (`scp:SourceIp`, `scp:RequestedRegion` …). */
+  values?: Readonly<Record<string, ContextValue>>;
+}
+
+export type ResourceInput = string | RequestResource;
+
+export interface AuthorizationResult {
+  allowed: boolean;
+  decision: DecisionKind;
+  action: string;
+  /** The SRNs (or `"*"`) that were asked about. */
+  resources: string[];
+  /** Policy id + Sid of the statements that decided (POL-7), for audit and the 403 body. */
+  deciding: readonly StatementRef[];
+  /** Why the request was refused before evaluation, when it was (`CROSS_ACCOUNT`, `PRINCIPAL_INACTIVE` …). */
+  reason: string | null;
+  /** The evaluator's full answer (absent when refused before evaluation). */
+  evaluation: Decision | null;
+}
+
+export interface AuthorizerDeps {
+  store: Pick<Store, 'users' | 'groups' | 'policies' | 'roles'>;
+  clock: Clock;
+  /** Compiled policies held across requests (default: a cache of 1,000 entries). */
+  cache?: PolicyCache;
+}
+
+export class Authorizer {
+  readonly cache: PolicyCache;
+
+  constructor(private readonly deps: AuthorizerDeps) {
+    this.cache = deps.cache ?? new PolicyCache(1000);
+  }
+
+  async authorize(principal: Principal, action: string, resources: ResourceInput | readonly ResourceInput[], context: AuthorizeContext = {}): Promise<AuthorizationResult> {
+    const list: readonly ResourceInput[] = Array.isArray(resources) ? resources : [resources as ResourceInput];
+    const srns = list.map((r) => (typeof r === 'string' ? r : r.srn));
+    const refuse = (reason: string): AuthorizationResult => ({ allowed: false, decision: 'ImplicitDeny', action, resources: srns, deciding: [], reason, evaluation: null });
+
+    const targetAccount = context.accountId ?? principal.accountId;
+    if (srns.includes('*') && targetAccount !== principal.accountId) return refuse('CROSS_ACCOUNT');
+
+    const gathered = await this.identityPolicies(principal, context.projectId ?? projectOf(srns));
+    if (typeof gathered === 'string') return refuse(gathered);
+    const evaluation = evaluate(
+      { principal: toClaims(principal), action, resources: list, now: this.deps.clock.now(), ...(context.values === undefined ? {} : { context: context.values }) },
+      { identity: gathered },
+    );
+    return { allowed: evaluation.allowed, decision: evaluation.decision, action, resources: srns, deciding: evaluation.deciding, reason: null, evaluation };
+  }
+
+  /** The compiled identity policies of a principal, or the reason it has none it may use. */
+  private async identityPolicies(principal: Principal, projectId: string | undefined): Promise<CompiledPolicy[] | string> {
+    const { store } = this.deps;
+    if (principal.type === 'role-session' || principal.type === 'federated') {
+      const role = principal.role === undefined ? null : parseSrn(principal.role);
+      if (role === null || !role.ok || role.srn.service !== IAM_SERVICE || role.srn.resourceType !== 'role') return 'PRINCIPAL_UNKNOWN';
+      const found = await store.roles.get(role.srn.account, role.srn.resourceId);
+      if (found === null) return 'PRINCIPAL_UNKNOWN';
+      return this.compile(found.accountId, found.policyIds, principal.userId);
+    }
+    const user = await store.users.get(principal.accountId, principal.userId);
+    if (user === null) return 'PRINCIPAL_UNKNOWN';
+    if (user.state !== 'active') return 'PRINCIPAL_INACTIVE';
+    // ENT-8: root is granted by the evaluator in its own account only; a claimed root must really be root.
+    if (principal.type === 'root') return user.kind === 'root' ? [] : 'PRINCIPAL_UNKNOWN';
+    if (user.kind === 'root') return 'PRINCIPAL_UNKNOWN';
+    const groups = await listAll(store.groups, user.accountId, { memberId: user.id });
+    const ids = [...user.policyIds, ...groups.flatMap((g) => groupPolicyIds(g, projectId))];
+    return this.compile(user.accountId, ids, user.id);
+  }
+
+  private async compile(accountId: string, policyIds: readonly string[], callerId: string): Promise<CompiledPolicy[]> {
+    const unique = [...new Set(policyIds)];
+    const policies = await Promise.all(unique.map((id) => this.deps.store.policies.get(accountId, id)));
+    return policies.filter((p): p is Policy => p !== null).map((p) => this.compileOne(p, callerId));
+  }
+
+  private compileOne(policy: Policy, callerId: string): CompiledPolicy {
+    // Built-ins that speak of "the caller" are specialised per caller; the version key says so.
+    const special = specialiseBuiltin(policy, callerId);
+    const version = special === null ? policy.policyVersion : `${policy.policyVersion}:${callerId}`;
+    const document = (special ?? policy.document) as unknown as PolicyDocument;
+    return this.cache.compile(document, { id: policy.id, version, kind: 'identity', account: policy.accountId });
+  }
+}
+
+/** A group's policies that apply: its direct ones, its account-scope bindings, and the project's bindings. */
+export function groupPolicyIds(group: Group, projectId: string | undefined): string[] {
+  const bound = group.roleBindings.filter((b) => b.scope === 'account' || (projectId !== undefined && b.projectId === projectId));
+  return [...group.policyIds, ...bound.flatMap((b) => b.policyIds)];
+}
+
+/** A request on an IAM project resource belongs to that project. */
+function projectOf(srns: readonly string[]): string | undefined {
+  for (const s of srns) {
+    const parsed = s === '*' ? null : parseSrn(s);
+    if (parsed?.ok === true && parsed.srn.service === IAM_SERVICE && parsed.srn.resourceType === 'project') return parsed.srn.resourceId;
+  }
+  return undefined;
+}
