@@ -44,6 +44,13 @@ export const ERROR_CODES = {
   PASSWORD_TOO_COMMON: { status: 400, message: 'The password is on a list of commonly used passwords.' },
   PASSWORD_TOO_WEAK: { status: 400, message: 'The password is too easy to guess.' },
   PASSWORD_REUSED: { status: 400, message: 'The password was used recently.' },
+
+  // ── login (src/login) ─────────────────────────────────────────────────
+  // One answer for unknown user, wrong password and disabled user (LOGIN-3, style.md §8.8).
+  INVALID_CREDENTIALS: { status: 401, message: 'The username or password is incorrect.' },
+  ACCOUNT_LOCKED: { status: 423, message: 'Too many failed attempts; this user is locked. Try again later or ask an administrator.' },
+  LOGIN_STEP_EXPIRED: { status: 401, message: 'This login step has expired; log in again.' },
+  CSRF_INVALID: { status: 403, message: 'The form or request is missing a valid CSRF token; reload the page and retry.' },
 } as const satisfies Record<string, { status: number; message: string }>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;
