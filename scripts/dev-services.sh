@@ -26,7 +26,7 @@ start() {
   port="$(free_port)"
   dir="$(mktemp -d /tmp/iamgw-ferretdb.XXXXXX)"
   "$ferret" --handler=sqlite --sqlite-url="file:$dir/" --listen-addr="127.0.0.1:$port" \
-    --telemetry=disable --log-level=error >"$STATE/ferretdb.log" 2>&1 &
+    --telemetry=disable --log-level=error --debug-addr=- --state-dir="$dir" >"$STATE/ferretdb.log" 2>&1 &
   echo "$!" >"$STATE/ferretdb.pid"
   echo "$dir" >"$STATE/ferretdb.dir"
   wait_port 127.0.0.1 "$port" 20 || { echo "dev-services: FerretDB did not start; see $STATE/ferretdb.log" >&2; cat "$STATE/ferretdb.log" >&2; exit 1; }
@@ -44,6 +44,7 @@ start() {
     echo "dev-services: started Redis on 127.0.0.1:$rport" >&2
   fi
   echo "export MONGODB_URI=mongodb://127.0.0.1:$port/iamgw"
+  echo "export FERRETDB_BIN=$ferret"
   echo "export REDIS_URL=$redis_url"
 }
 

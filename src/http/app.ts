@@ -47,6 +47,6 @@ export function createHttpApp(deps: HttpDeps, modules: RouteModule[]): Koa {
   );
   app.use(authenticate(deps.authenticators));
   app.use(router.routes());
-  app.use(router.allowedMethods({ throw: true }));
+  app.use(router.allowedMethods());
   return app;
 }

@@ -24,7 +24,6 @@ export const REDACT_PATHS = [
   '*.accessToken',
   'SAMLResponse',
   '*.SAMLResponse',
-  'code',
   '*.totp',
   'passwordHash',
   '*.passwordHash',

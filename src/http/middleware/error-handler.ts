@@ -25,7 +25,6 @@ interface HttpLikeError {
   statusCode?: number;
   expose?: boolean;
   type?: string;
-  headers?: Record<string, string>;
 }
 
 export function toAppError(err: unknown): AppError {
@@ -33,7 +32,8 @@ export function toAppError(err: unknown): AppError {
   const e = (err ?? {}) as HttpLikeError;
   const status = e.status ?? e.statusCode;
   if (typeof status === 'number' && status >= 400 && status < 500 && e.expose !== false) {
-    if (e.type === 'entity.parse.failed') return new AppError('MALFORMED_JSON');
+    // co-body throws the JSON.parse SyntaxError itself, with status 400 attached
+    if (err instanceof SyntaxError || e.type === 'entity.parse.failed') return new AppError('MALFORMED_JSON');
     const code = BY_STATUS[status] ?? 'VALIDATION_FAILED';
     return new AppError(code);
   }
@@ -44,15 +44,17 @@ export function errorHandler(logger: Logger): Middleware {
   return async function handleErrors(ctx, next) {
     try {
       await next();
-      if (ctx.status === 404 && ctx.body === undefined) throw new AppError('ROUTE_NOT_FOUND');
+      // The router answers unmatched paths and methods with a bare status (and an Allow header for 405).
+      if (ctx.body === undefined || ctx.body === '') {
+        if (ctx.status === 404) throw new AppError('ROUTE_NOT_FOUND');
+        if (ctx.status === 405) throw new AppError('METHOD_NOT_ALLOWED');
+      }
     } catch (err) {
       const appErr = toAppError(err);
       const requestId = ctx.state.requestId as string | undefined;
       if (appErr.status >= 500) {
         logger.error({ requestId, code: appErr.code, err: appErr.cause ?? appErr }, 'request failed');
       }
-      const headers = (err as HttpLikeError | undefined)?.headers;
-      if (headers?.Allow) ctx.set('Allow', headers.Allow);
       if (appErr.code === 'RATE_LIMITED') {
         const retry = (appErr.details as { retryAfterSeconds?: number } | undefined)?.retryAfterSeconds;
         if (retry !== undefined) ctx.set('Retry-After', String(retry));
