@@ -3,7 +3,7 @@
  * first condition that needs it (most statements never get that far), and claim-derived keys (TOK-2) read
  * straight from the principal so a caller-supplied context cannot override them.
  */
-import { parseSrn, srnParts, type SrnParts } from '../srn/index.js';
+import { parseSrnFields, type SrnFields } from '../srn/srn.js';
 import { normalizeKey } from './keys.js';
 import type { ResolvedAttributeKey } from './registry.js';
 import type { AuthorizationRequest, ContextValue, PrincipalClaims, RequestResource } from './types.js';
@@ -67,8 +67,7 @@ export class RequestView {
 /** One resource of the request, parsed once; tags and attributes are lower-cased on first use. */
 export class ResourceView {
   readonly star: boolean;
-  readonly parts: SrnParts | undefined;
-  readonly resourceType: string;
+  readonly parts: SrnFields | undefined;
   private tagMap: Map<string, Values> | undefined;
   private attributeMap: Map<string, Values> | undefined;
 
@@ -77,9 +76,7 @@ export class ResourceView {
     private readonly source: RequestResource | undefined,
   ) {
     this.star = srn === '*';
-    const parsed = this.star ? undefined : parseSrn(srn);
-    this.parts = parsed?.ok === true ? srnParts(parsed.srn) : undefined;
-    this.resourceType = parsed?.ok === true ? parsed.srn.resourceType : '';
+    this.parts = this.star ? undefined : parseSrnFields(srn);
   }
 
   /** Unparsable SRNs never match and make the request an error (item 35). */
@@ -93,7 +90,7 @@ export class ResourceView {
   }
 
   attribute(key: ResolvedAttributeKey): Values {
-    if (this.parts === undefined || this.parts.service !== key.serviceType || this.resourceType !== key.resourceType) return undefined;
+    if (this.parts === undefined || this.parts.service !== key.serviceType || this.parts.resourceType !== key.resourceType) return undefined;
     this.attributeMap ??= lowerMap(this.source?.attributes, lower);
     return this.attributeMap.get(key.attribute);
   }

@@ -7,7 +7,7 @@
  * Matching is field by field and case-sensitive, so a wildcard never crosses a `:`.
  */
 import { compileGlob, type GlobMatcher } from './glob.js';
-import { ACCOUNT_ID, RESOURCE_TYPE, checkFixedFields, splitSrnFields, srnError, type Srn, type SrnError } from './srn.js';
+import { checkFixedFields, isAccountId, isResourceType, splitSrnFields, srnError, type Srn, type SrnError } from './srn.js';
 
 export interface SrnPattern {
   readonly source: string;
@@ -54,12 +54,12 @@ export function parseSrnPattern(value: string): SrnPatternResult {
   const fixed = checkFixedFields(f);
   if (fixed !== undefined) return { ok: false, error: fixed };
   const [, offering = '', , account = '', region = '', , service = '', typeId = ''] = f;
-  if (account !== '' && !ACCOUNT_ID.test(account)) {
+  if (account !== '' && !isAccountId(account)) {
     return srnError('SRN_INVALID', `the account field is empty (the policy owner) or a 32-hex account id, not "${account}"`);
   }
   if (!REGION_PATTERN.test(region)) return srnError('SRN_INVALID', `invalid region pattern "${region}"`);
   const slash = typeId.indexOf('/');
-  const typeOk = slash < 0 ? typeId.includes('*') : /[*?]/.test(typeId.slice(0, slash)) || RESOURCE_TYPE.test(typeId.slice(0, slash));
+  const typeOk = slash < 0 ? typeId.includes('*') : /[*?]/.test(typeId.slice(0, slash)) || isResourceType(typeId.slice(0, slash));
   if (!TYPE_ID_PATTERN.test(typeId) || !typeOk || (slash >= 0 && slash === typeId.length - 1)) {
     return srnError('SRN_INVALID', `invalid "{resourceType}/{id}" pattern "${typeId}"`);
   }

@@ -13,19 +13,26 @@ export interface IpRange {
   readonly prefix: number;
 }
 
-const V4 = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/;
 const HEX_GROUP = /^[0-9a-fA-F]{1,4}$/;
 
+/** Dotted quad without leading zeros, by hand: request addresses are parsed on every evaluation. */
 function parseV4(text: string): number | undefined {
-  const m = V4.exec(text);
-  if (m === null) return undefined;
-  let n = 0;
-  for (let i = 1; i <= 4; i++) {
-    const part = m[i] as string;
-    if ((part.length > 1 && part.startsWith('0')) || Number(part) > 255) return undefined;
-    n = n * 256 + Number(part);
+  let n = 0, part = 0, digits = 0, dots = 0;
+  for (let i = 0; i <= text.length; i++) {
+    const c = i === text.length ? 46 : text.charCodeAt(i);
+    if (c === 46) {
+      if (digits === 0 || part > 255) return undefined;
+      n = n * 256 + part;
+      part = 0;
+      digits = 0;
+      dots++;
+    } else if (c >= 48 && c <= 57) {
+      if (digits === 1 && part === 0) return undefined;
+      part = part * 10 + c - 48;
+      if (++digits > 3) return undefined;
+    } else return undefined;
   }
-  return n;
+  return dots === 4 ? n : undefined;
 }
 
 function parseGroups(text: string, allowV4Tail: boolean): number[] | undefined {
