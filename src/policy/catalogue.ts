@@ -68,7 +68,7 @@ export const SCP_IAM_SERVICE: ServiceDefinition = {
         lastname: { type: 'string', abac: true },
         email: { type: 'string', abac: false },
         company: { type: 'string', abac: true },
-        userName: { type: 'string', abac: true },
+        name: { type: 'string', abac: true },
       },
     },
     { name: 'group', attributes: { name: { type: 'string', abac: true } } },
