@@ -6,11 +6,20 @@ import { createHttpApp, type RouteModule } from './http/app.js';
 import type { Authenticator } from './http/middleware/authenticate.js';
 import { testPrincipalAuthenticator } from './http/middleware/test-principal.js';
 import { registerHealthRoutes } from './http/routes/health.js';
+import { registerAuthorizeRoutes } from './http/routes/authorize.js';
+import { bearerAuthenticator, registerTokenRoutes } from './http/routes/tokens.js';
+import { registerWellKnownRoutes } from './http/routes/well-known.js';
+import { Authorizer } from './iam/authorizer.js';
+import { isLoginPath, registerLoginRoutes } from './http/routes/login.js';
+import { registerMeRoutes } from './http/routes/me.js';
+import { sessionCookieAuthenticator } from './http/middleware/session-cookie.js';
+import { LoginService, rootOnlyAuthorizer, type ActionAuthorizer, type SecondFactorPolicy } from './login/index.js';
 import { createLogger, type Logger } from './observability/logger.js';
 import { createMetrics, type Metrics } from './observability/metrics.js';
 import { PasswordService } from './passwords/index.js';
 import { createSessionStore, type SessionStore } from './sessions/index.js';
 import { createStore, type Store } from './store/index.js';
+import { createTokens, type SigningKeyStore, type Tokens } from './tokens/index.js';
 
 /**
  * The composition root (DESIGN §1): the only place that reads config to pick adapters and wires every
@@ -22,6 +31,11 @@ export interface AppOverrides {
   logger?: Logger;
   store?: Store;
   sessions?: SessionStore;
+  /** Signing keys shared by several in-process gateways (tests); default: the adapter of config.store.kind. */
+  signingKeys?: SigningKeyStore;
+  /** Console login: the MFA step's policy and the admin API's action check (defaults in src/login). */
+  secondFactor?: SecondFactorPolicy;
+  authorize?: ActionAuthorizer;
 }
 
 export interface Gateway {
@@ -33,6 +47,8 @@ export interface Gateway {
   store: Store;
   sessions: SessionStore;
   passwords: PasswordService;
+  tokens: Tokens;
+  login: LoginService;
   http: Koa;
   /** Starts listening on config.http (port 0 = any free port); resolves with the bound server. */
   listen(): Promise<Server>;
@@ -51,17 +67,28 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
     createSessionStore(config, { clock, ids, onError: (err) => logger.warn({ err: err.message }, 'session store connection error') });
   await store.init();
   const passwords = new PasswordService(config.passwords, clock);
+  const tokens = createTokens(config, { clock, ids, sessions, store, warn: (m) => logger.warn(m), ...(overrides.signingKeys ? { signingKeys: overrides.signingKeys } : {}) });
+  await tokens.signingKeys.init();
+  const authorizer = new Authorizer({ store, clock });
 
   // Test-only principal header: wired only when env=test, so it cannot exist in a deployed process.
-  const authenticators: Authenticator[] = config.env === 'test' ? [testPrincipalAuthenticator] : [];
+  const authenticators: Authenticator[] = [bearerAuthenticator(tokens.service), ...(config.env === 'test' ? [testPrincipalAuthenticator] : [])];
+  const login = new LoginService({ store, sessions, passwords, tokens, clock, ids, metrics, config, ...(overrides.secondFactor ? { secondFactor: overrides.secondFactor } : {}) });
+  const cookies = { secure: config.cookies.secure, sessionName: config.cookies.sessionName, maxAgeSeconds: config.sessions.absoluteTtlSeconds };
+  authenticators.push(sessionCookieAuthenticator(login.consoleSessions, cookies, isLoginPath));
   const modules: RouteModule[] = [
     (router) => registerHealthRoutes(router, { metrics, probes: [{ name: config.store.kind, ping: () => store.ping() }, { name: config.sessions.kind === 'redis' ? 'redis' : 'sessions', ping: () => sessions.ping() }] }),
+    (router) => registerWellKnownRoutes(router, tokens),
+    (router) => registerTokenRoutes(router, tokens.service),
+    (router) => registerAuthorizeRoutes(router, { tokens: tokens.service, authorizer, store, clock }),
+    (router) => registerLoginRoutes(router, { login, store, ids, cookies, authorize: overrides.authorize ?? rootOnlyAuthorizer }),
+    (router) => registerMeRoutes(router, { sessions: login.consoleSessions, store, cookies }),
   ];
   const http = createHttpApp({ config, logger, metrics, ids, authenticators }, modules);
 
   let server: Server | undefined;
   return {
-    config, clock, ids, logger, metrics, store, sessions, passwords, http,
+    config, clock, ids, logger, metrics, store, sessions, passwords, login, http,
     listen: () =>
       new Promise((resolve, reject) => {
         const s = http.listen(config.http.port, config.http.host);
@@ -71,7 +98,7 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
       }),
     close: async () => {
       if (server) await drain(server, config.http.shutdownGraceMs);
-      await Promise.allSettled([store.close(), sessions.close()]);
+      await Promise.allSettled([store.close(), sessions.close(), tokens.signingKeys.close()]);
     },
   };
 }
