@@ -6,6 +6,8 @@ import { createHttpApp, type RouteModule } from './http/app.js';
 import type { Authenticator } from './http/middleware/authenticate.js';
 import { testPrincipalAuthenticator } from './http/middleware/test-principal.js';
 import { registerHealthRoutes } from './http/routes/health.js';
+import { registerAdminRoutes } from './http/routes/admin/index.js';
+import { createIamServices, DEFAULT_OFFERING, type IamServices } from './iam/index.js';
 import { registerAuthorizeRoutes } from './http/routes/authorize.js';
 import { bearerAuthenticator, registerTokenRoutes } from './http/routes/tokens.js';
 import { registerWellKnownRoutes } from './http/routes/well-known.js';
@@ -47,6 +49,7 @@ export interface Gateway {
   store: Store;
   sessions: SessionStore;
   passwords: PasswordService;
+  iam: IamServices;
   tokens: Tokens;
   login: LoginService;
   http: Koa;
@@ -67,17 +70,22 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
     createSessionStore(config, { clock, ids, onError: (err) => logger.warn({ err: err.message }, 'session store connection error') });
   await store.init();
   const passwords = new PasswordService(config.passwords, clock);
+  const iam = createIamServices({
+    store, sessions, passwords, clock, ids, limits: config.limits, publicUrl: config.http.publicUrl,
+    defaultReuseRestriction: config.passwords.defaultReuseRestriction, policyDocumentBytes: config.limits.policyDocumentBytes,
+  });
   const tokens = createTokens(config, { clock, ids, sessions, store, warn: (m) => logger.warn(m), ...(overrides.signingKeys ? { signingKeys: overrides.signingKeys } : {}) });
   await tokens.signingKeys.init();
   const authorizer = new Authorizer({ store, clock });
 
   // Test-only principal header: wired only when env=test, so it cannot exist in a deployed process.
   const authenticators: Authenticator[] = [bearerAuthenticator(tokens.service), ...(config.env === 'test' ? [testPrincipalAuthenticator] : [])];
-  const login = new LoginService({ store, sessions, passwords, tokens, clock, ids, metrics, config, ...(overrides.secondFactor ? { secondFactor: overrides.secondFactor } : {}) });
+  const login = new LoginService({ store, sessions, passwords, clock, ids, metrics, config, ...(overrides.secondFactor ? { secondFactor: overrides.secondFactor } : {}) });
   const cookies = { secure: config.cookies.secure, sessionName: config.cookies.sessionName, maxAgeSeconds: config.sessions.absoluteTtlSeconds };
   authenticators.push(sessionCookieAuthenticator(login.consoleSessions, cookies, isLoginPath));
   const modules: RouteModule[] = [
     (router) => registerHealthRoutes(router, { metrics, probes: [{ name: config.store.kind, ping: () => store.ping() }, { name: config.sessions.kind === 'redis' ? 'redis' : 'sessions', ping: () => sessions.ping() }] }),
+    (router) => registerAdminRoutes(router, iam, DEFAULT_OFFERING),
     (router) => registerWellKnownRoutes(router, tokens),
     (router) => registerTokenRoutes(router, tokens.service),
     (router) => registerAuthorizeRoutes(router, { tokens: tokens.service, authorizer, store, clock }),
@@ -88,7 +96,7 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
 
   let server: Server | undefined;
   return {
-    config, clock, ids, logger, metrics, store, sessions, passwords, login, http,
+    config, clock, ids, logger, metrics, store, sessions, passwords, iam, tokens, login, http,
     listen: () =>
       new Promise((resolve, reject) => {
         const s = http.listen(config.http.port, config.http.host);

@@ -51,6 +51,25 @@ export const ERROR_CODES = {
   ACCOUNT_LOCKED: { status: 423, message: 'Too many failed attempts; this user is locked. Try again later or ask an administrator.' },
   LOGIN_STEP_EXPIRED: { status: 401, message: 'This login step has expired; log in again.' },
   CSRF_INVALID: { status: 403, message: 'The form or request is missing a valid CSRF token; reload the page and retry.' },
+  // ── tokens (src/tokens) ───────────────────────────────────────────────
+  // TOK-3: every refusal of a bearer token has its own code; all are 401 so clients re-authenticate.
+  TOKEN_MALFORMED: { status: 401, message: 'The access token is malformed.' },
+  TOKEN_ALG_NOT_ALLOWED: { status: 401, message: 'The access token uses an algorithm that is not accepted.' },
+  TOKEN_UNKNOWN_KID: { status: 401, message: 'The access token names no published signing key.' },
+  TOKEN_SIGNATURE_INVALID: { status: 401, message: 'The access token signature does not verify.' },
+  TOKEN_EXPIRED: { status: 401, message: 'The access token has expired.' },
+  TOKEN_NOT_YET_VALID: { status: 401, message: 'The access token is not valid yet.' },
+  TOKEN_ISSUER_MISMATCH: { status: 401, message: 'The access token was issued by someone else.' },
+  TOKEN_AUDIENCE_MISMATCH: { status: 401, message: 'The access token is meant for another audience.' },
+  TOKEN_CLAIMS_INVALID: { status: 401, message: 'The access token claims are invalid.' },
+  TOKEN_SESSION_ENDED: { status: 401, message: 'The session of this credential has ended; log in again.' },
+  TOKEN_REVOKED: { status: 401, message: 'This credential was revoked; obtain a new one.' },
+  TOKEN_PRINCIPAL_INACTIVE: { status: 401, message: 'The principal of this session is disabled or no longer exists.' },
+  REFRESH_TOKEN_INVALID: { status: 400, message: 'The refresh token is invalid.' },
+  REFRESH_TOKEN_EXPIRED: { status: 400, message: 'The refresh token has expired; log in again.' },
+  REFRESH_TOKEN_REUSED: { status: 400, message: 'The refresh token was already used; the session has been ended.' },
+  UNSUPPORTED_GRANT_TYPE: { status: 400, message: 'The grant type is not supported.' },
+  TOKEN_SIGNING_KEY_UNAVAILABLE: { status: 503, message: 'No usable signing key; check tokens.keyEncryptionKey.' },
 } as const satisfies Record<string, { status: number; message: string }>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

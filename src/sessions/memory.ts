@@ -8,7 +8,7 @@ import {
   notify,
   userIndexKey,
 } from './common.js';
-import type { CreateSessionInput, HitResult, IncrementResult, RevocationListener, Session, SessionPatch, SessionStore } from './ports.js';
+import type { CreateSessionInput, HitResult, IncrementResult, RevocationListener, Session, SessionInspection, SessionPatch, SessionStore } from './ports.js';
 
 /**
  * Single-process SessionStore for `npm start` without servers and for unit tests. Every expiry reads the
@@ -180,6 +180,10 @@ export class MemorySessionStore implements SessionStore {
       if (marker) out.set(key, marker.value);
     }
     return out;
+  }
+
+  async inspect(sessionId: string, subjectKeys: readonly string[]): Promise<SessionInspection> {
+    return { live: this.liveSession(sessionId) !== null, revoked: await this.revokedAfter(subjectKeys) };
   }
 
   async onRevoked(listener: RevocationListener): Promise<() => void> {

@@ -68,6 +68,13 @@ export interface HitResult {
   retryAfterMs: number;
 }
 
+/** Answer of `inspect`: session liveness and revocation markers read together. */
+export interface SessionInspection {
+  live: boolean;
+  /** Revoked-at ms of the keys that have a marker. */
+  revoked: Map<string, number>;
+}
+
 /** Receives `subject key → revoked-at ms` for markers set by any instance sharing the store. */
 export type RevocationListener = (revoked: ReadonlyMap<string, number>) => void;
 
@@ -138,6 +145,13 @@ export interface SessionStore {
 
   /** Revoked-at timestamps of the given keys that have a marker, in one round trip. */
   revokedAfter(subjectKeys: readonly string[]): Promise<Map<string, number>>;
+
+  /**
+   * One credential check in one round trip (TOK-4): whether the session is live, and the markers of
+   * `subjectKeys`, as `get` + `revokedAfter` would answer. Unlike `get` it does not touch the idle timer:
+   * using an access token is not console activity, and a read-only check keeps the hot path write-free.
+   */
+  inspect(sessionId: string, subjectKeys: readonly string[]): Promise<SessionInspection>;
 
   /**
    * Subscribes to markers set by any instance (for local verified-token caches). Delivery is best effort:

@@ -1,7 +1,7 @@
 import type { Redis } from 'ioredis';
 import type { Ids } from '../clock.js';
 import { DEFAULT_REVOCATION_TTL_MS, SESSION_ID_BYTES, assertPositiveInt, idleDeadline, notify, userIndexKey } from './common.js';
-import type { CreateSessionInput, HitResult, IncrementResult, RevocationListener, Session, SessionPatch, SessionStore } from './ports.js';
+import type { CreateSessionInput, HitResult, IncrementResult, RevocationListener, Session, SessionInspection, SessionPatch, SessionStore } from './ports.js';
 import { FailClosedRedis, execAll, script } from './redis-connection.js';
 import { SESSION_FIELDS } from './redis-scripts.js';
 
@@ -153,6 +153,23 @@ export class RedisSessionStore implements SessionStore {
       if (v != null) out.set(k, Number(v));
     });
     return out;
+  }
+
+  async inspect(sessionId: string, subjectKeys: readonly string[]): Promise<SessionInspection> {
+    // EXISTS suffices for liveness: the key's PEXPIRE already is min(idle, absolute) deadline (sessionTouch).
+    const replies = await this.run(() => {
+      const p = this.client.pipeline();
+      p.exists(this.key('s', sessionId));
+      if (subjectKeys.length > 0) p.mget(...subjectKeys.map((k) => this.key('r', k)));
+      return execAll(p);
+    });
+    const revoked = new Map<string, number>();
+    const values = (replies[1] ?? []) as (string | null)[];
+    subjectKeys.forEach((k, i) => {
+      const v = values[i];
+      if (v != null) revoked.set(k, Number(v));
+    });
+    return { live: replies[0] === 1, revoked };
   }
 
   async onRevoked(listener: RevocationListener): Promise<() => void> {

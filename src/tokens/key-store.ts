@@ -1,0 +1,68 @@
+import type { JWK } from 'jose';
+
+/**
+ * Where signing keys live (TOK-1): a small port of its own, because keys are global (no account) and
+ * need one operation the entity repositories lack, insert-if-absent by a caller-chosen id. Adapters:
+ * `MemorySigningKeyStore` (below) and `MongoSigningKeyStore` (key-store-mongo.ts); both pass
+ * test/integration/tokens/key-store.contract.ts.
+ */
+export type SigningAlgorithm = 'ES256' | 'EdDSA';
+
+export interface StoredSigningKey {
+  /**
+   * `<alg>-<slot>`: one key per rotation slot. Several instances starting together all try to insert the
+   * same id; the first insert wins and everyone signs with the winner.
+   */
+  id: string;
+  /** RFC 7638 thumbprint of the public key. */
+  kid: string;
+  alg: SigningAlgorithm;
+  publicJwk: JWK;
+  /** PKCS#8 PEM sealed with AES-256-GCM under the KEK (secrets.ts); never logged or returned. */
+  sealedPrivateKey: string;
+  createdAtMs: number;
+  /** New tokens are signed with this key from `activeFromMs` until `activeUntilMs`. */
+  activeFromMs: number;
+  activeUntilMs: number;
+  /** Published in the JWKS until here: every token it signed has expired by then. */
+  publishedUntilMs: number;
+}
+
+export interface SigningKeyStore {
+  /** Stores `key` unless a key with its id exists; returns the stored key (the winner of a race). */
+  insertIfAbsent(key: StoredSigningKey): Promise<StoredSigningKey>;
+  /** Keys with `publishedUntilMs > nowMs`, oldest `activeFromMs` first. */
+  listPublished(nowMs: number): Promise<StoredSigningKey[]>;
+  /** Removes keys no longer published; returns how many. */
+  deleteExpired(nowMs: number): Promise<number>;
+  /** Creates collections and indexes (Mongo); call once at startup. */
+  init(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export class MemorySigningKeyStore implements SigningKeyStore {
+  private readonly keys = new Map<string, StoredSigningKey>();
+
+  async insertIfAbsent(key: StoredSigningKey): Promise<StoredSigningKey> {
+    const existing = this.keys.get(key.id);
+    if (existing) return structuredClone(existing);
+    this.keys.set(key.id, structuredClone(key));
+    return structuredClone(key);
+  }
+
+  async listPublished(nowMs: number): Promise<StoredSigningKey[]> {
+    return [...this.keys.values()]
+      .filter((k) => k.publishedUntilMs > nowMs)
+      .sort((a, b) => a.activeFromMs - b.activeFromMs)
+      .map((k) => structuredClone(k));
+  }
+
+  async deleteExpired(nowMs: number): Promise<number> {
+    let n = 0;
+    for (const [id, k] of this.keys) if (k.publishedUntilMs <= nowMs && this.keys.delete(id)) n++;
+    return n;
+  }
+
+  async init(): Promise<void> {}
+  async close(): Promise<void> {}
+}

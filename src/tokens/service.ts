@@ -1,0 +1,141 @@
+import { SignJWT } from 'jose';
+import type { Principal } from '../auth/principal.js';
+import type { Clock, Ids } from '../clock.js';
+import { AppError, isAppError } from '../errors.js';
+import { revocationKeys } from '../iam/revocation.js';
+import type { Session, SessionStore } from '../sessions/ports.js';
+import type { AccessTokenClaims } from './claims.js';
+import type { KeyRing } from './key-ring.js';
+import { decodeHandle, encodeHandle, handleUseKey, type RefreshHandle } from './refresh-handle.js';
+import type { TokenSecrets } from './secrets.js';
+import { resolveSubject, type SubjectStore } from './subject.js';
+import { ACCESS_TOKEN_TYPE, type TokenVerifier } from './verify.js';
+
+/**
+ * Issue, refresh, authenticate and introspect (TOK-2, TOK-4). Every token is bound to a server-side
+ * session: a token is refused once its session has ended, or when a revocation marker of its user, any
+ * of its groups or its session is later than its `iat` (ENT-5) — checked on every request with one
+ * SessionStore round trip (`inspect`), whatever the verified-token cache says.
+ */
+export interface TokenSettings {
+  issuer: string;
+  audience: string;
+  accessTtlSeconds: number;
+  refreshTtlSeconds: number;
+}
+
+export interface TokenServiceDeps {
+  settings: TokenSettings;
+  clock: Clock;
+  ids: Ids;
+  sessions: SessionStore;
+  store: SubjectStore;
+  keys: KeyRing;
+  secrets: TokenSecrets;
+  verifier: TokenVerifier;
+}
+
+/** RFC 6749 §5.1 response. */
+export interface TokenResponse {
+  access_token: string;
+  token_type: 'Bearer';
+  expires_in: number;
+  refresh_token?: string;
+  refresh_expires_in?: number;
+}
+
+/** RFC 7662 §2.2: `{ active: false }` says nothing more about why. */
+export type Introspection = { active: false } | ({ active: true; token_type: 'Bearer' } & AccessTokenClaims);
+
+/** Marker key revoking everything issued for one session before a time (the raw session id). */
+export const sessionRevocationKey = (sessionId: string): string => `session:${sessionId}`;
+
+export class TokenService {
+  constructor(private readonly deps: TokenServiceDeps) {}
+
+  /** A token for a live console/API session; `withRefresh` also starts a refresh chain (API clients). */
+  async issueForSession(sessionId: string, options: { withRefresh?: boolean } = {}): Promise<TokenResponse> {
+    const session = await this.liveSession(sessionId);
+    const chain = options.withRefresh ? this.deps.ids.token(16) : null;
+    return this.issue(session, chain === null ? null : { sid: this.deps.secrets.sidClaim(session.id), chain, generation: 0, issuedAtMs: 0 });
+  }
+
+  /** `grant_type=refresh_token`: rotates the handle; a second use of any handle ends the session. */
+  async refresh(handleText: string): Promise<TokenResponse> {
+    const { secrets, sessions, clock, settings } = this.deps;
+    const handle = decodeHandle(secrets, handleText);
+    const sessionId = handle === null ? null : secrets.sessionIdOf(handle.sid);
+    if (handle === null || sessionId === null) throw new AppError('REFRESH_TOKEN_INVALID');
+    if (clock.now() >= handle.issuedAtMs + settings.refreshTtlSeconds * 1000) throw new AppError('REFRESH_TOKEN_EXPIRED');
+    if (!(await sessions.setIfAbsent(handleUseKey(handle), settings.refreshTtlSeconds * 1000))) {
+      await sessions.end(sessionId);
+      throw new AppError('REFRESH_TOKEN_REUSED');
+    }
+    return this.issue(await this.liveSession(sessionId), { ...handle, generation: handle.generation + 1 });
+  }
+
+  /** The caller a bearer token speaks for, or a refusal with a stable code (TOK-3, TOK-4). */
+  async authenticate(token: string): Promise<Principal> {
+    return (await this.check(token)).principal;
+  }
+
+  async introspect(token: string): Promise<Introspection> {
+    try {
+      const { claims } = await this.check(token);
+      return { active: true, token_type: 'Bearer', ...claims };
+    } catch (err) {
+      // A store outage is not a verdict on the token: it stays a 503 (fail closed), never `active: false`.
+      if (isAppError(err) && err.status === 401) return { active: false };
+      throw err;
+    }
+  }
+
+  private async check(token: string): Promise<{ principal: Principal; claims: AccessTokenClaims }> {
+    const { principal, claims, sessionId } = await this.deps.verifier.verify(token);
+    const keys = [revocationKeys.user(principal.userId), ...principal.groups.map(revocationKeys.group), sessionRevocationKey(sessionId)];
+    const { live, revoked } = await this.deps.sessions.inspect(sessionId, keys);
+    if (!live) throw new AppError('TOKEN_SESSION_ENDED');
+    for (const at of revoked.values()) if (at > principal.issuedAtMs) throw new AppError('TOKEN_REVOKED');
+    return { principal, claims };
+  }
+
+  /** The session, touched (token issue is activity), unless ended or revoked since it began. */
+  private async liveSession(sessionId: string): Promise<Session> {
+    const { sessions } = this.deps;
+    const session = await sessions.get(sessionId);
+    if (!session) throw new AppError('TOKEN_SESSION_ENDED');
+    const { principal: p } = session;
+    const revoked = await sessions.revokedAfter([revocationKeys.user(p.userId), sessionRevocationKey(session.id)]);
+    // Group markers revoke the tokens that carry the group, not the session: the next token is built from
+    // the memberships of now, so it simply lacks the group (docs/decisions.md, Tokens).
+    for (const at of revoked.values()) if (at > session.createdAtMs) throw new AppError('TOKEN_REVOKED');
+    return session;
+  }
+
+  private async issue(session: Session, next: RefreshHandle | null): Promise<TokenResponse> {
+    const { clock, ids, keys, secrets, settings, store } = this.deps;
+    const [subject, key] = await Promise.all([resolveSubject(store, session), keys.signingKey()]);
+    const now = clock.now();
+    const expMs = Math.min(now + settings.accessTtlSeconds * 1000, session.absoluteExpiresAtMs);
+    const { userId: _userId, ...claimsOfSubject } = subject;
+    const claims: AccessTokenClaims = {
+      iss: settings.issuer,
+      aud: settings.audience,
+      iat: now / 1000,
+      nbf: Math.floor(now / 1000),
+      exp: Math.floor(expMs / 1000),
+      jti: ids.uuid(),
+      sid: secrets.sidClaim(session.id),
+      ...claimsOfSubject,
+    };
+    const accessToken = await new SignJWT(claims).setProtectedHeader({ alg: key.alg, kid: key.kid, typ: ACCESS_TOKEN_TYPE }).sign(key.privateKey);
+    const response: TokenResponse = { access_token: accessToken, token_type: 'Bearer', expires_in: Math.max(0, claims.exp - Math.floor(now / 1000)) };
+    if (next === null) return response;
+    const refreshUntil = Math.min(now + settings.refreshTtlSeconds * 1000, session.absoluteExpiresAtMs);
+    return {
+      ...response,
+      refresh_token: encodeHandle(secrets, { ...next, issuedAtMs: now }),
+      refresh_expires_in: Math.floor((refreshUntil - now) / 1000),
+    };
+  }
+}

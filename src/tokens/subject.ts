@@ -1,0 +1,76 @@
+import { createHash } from 'node:crypto';
+import { AppError } from '../errors.js';
+import { iamSrn } from '../iam/srn.js';
+import type { Session, SessionValue } from '../sessions/ports.js';
+import { parseSrn } from '../srn/index.js';
+import type { Group, Store, User } from '../store/ports.js';
+import { listAll } from '../store/shared.js';
+import type { TokenSubject } from './claims.js';
+
+/**
+ * Who a new token speaks for, read fresh at every issue (refresh included), so a token always carries the
+ * principal's groups and policy-set version *now*: after a group removal the next token has no such group
+ * (ENT-5). A disabled or deleted principal gets no token.
+ *
+ * Session data the login and role capabilities may set for the claims (all optional):
+ * `mfa` (boolean), `amr` (comma-separated methods), `auth` (`console` | `authkey` | `tempkey`),
+ * `role` (role SRN), `source` (source identity), `sessionName`.
+ */
+export type SubjectStore = Pick<Store, 'users' | 'groups' | 'policies' | 'roles'>;
+
+const AUTH = ['console', 'authkey', 'tempkey'] as const;
+const text = (v: SessionValue | undefined): string | undefined => (typeof v === 'string' && v !== '' ? v : undefined);
+
+export async function resolveSubject(store: SubjectStore, session: Session): Promise<TokenSubject> {
+  const { principal: p, data } = session;
+  const auth = AUTH.find((a) => a === data.auth) ?? 'console';
+  const base = {
+    acct: p.accountId,
+    ptype: p.type,
+    auth,
+    mfa: data.mfa === true,
+    amr: text(data.amr)?.split(',') ?? ['pwd'],
+    userId: p.userId,
+  };
+  if (p.type === 'role-session' || p.type === 'federated') {
+    const role = text(data.role);
+    const parsed = role === undefined ? null : parseSrn(role);
+    const found = parsed?.ok ? await store.roles.get(parsed.srn.account, parsed.srn.resourceId) : null;
+    if (!found || !p.srn || !role) throw new AppError('TOKEN_PRINCIPAL_INACTIVE');
+    const source = text(data.source);
+    const sessionName = text(data.sessionName);
+    return {
+      ...base,
+      sub: p.srn,
+      groups: [],
+      pver: await policySetVersion(store, found.accountId, found.policyIds),
+      role,
+      ...(source === undefined ? {} : { source }),
+      ...(sessionName === undefined ? {} : { sessionName }),
+    };
+  }
+  const user = await store.users.get(p.accountId, p.userId);
+  if (!user || user.state !== 'active') throw new AppError('TOKEN_PRINCIPAL_INACTIVE');
+  const { groups, policyIds } = await userPolicyIds(store, user);
+  return {
+    ...base,
+    sub: p.srn ?? iamSrn(p.accountId, 'user', user.id),
+    groups: groups.map((g) => g.id).sort(),
+    pver: await policySetVersion(store, p.accountId, policyIds),
+  };
+}
+
+/** A short digest of `policyId@policyVersion` of every policy in the set, order-independent. */
+async function policySetVersion(store: SubjectStore, accountId: string, policyIds: readonly string[]): Promise<string> {
+  const unique = [...new Set(policyIds)].sort();
+  const policies = await Promise.all(unique.map((id) => store.policies.get(accountId, id)));
+  const parts = policies.filter((x) => x !== null).map((x) => `${x.id}@${x.policyVersion}`);
+  return createHash('sha256').update(parts.join(',')).digest('base64url').slice(0, 16);
+}
+
+/** A user's groups and every policy id they can bring: direct, group, and group bindings of all scopes. */
+export async function userPolicyIds(store: Pick<Store, 'groups'>, user: User): Promise<{ groups: Group[]; policyIds: string[] }> {
+  const groups = await listAll(store.groups, user.accountId, { memberId: user.id });
+  const policyIds = [...user.policyIds, ...groups.flatMap((g) => [...g.policyIds, ...g.roleBindings.flatMap((b) => b.policyIds)])];
+  return { groups, policyIds: [...new Set(policyIds)] };
+}
