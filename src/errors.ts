@@ -45,6 +45,11 @@ export const ERROR_CODES = {
   PASSWORD_TOO_WEAK: { status: 400, message: 'The password is too easy to guess.' },
   PASSWORD_REUSED: { status: 400, message: 'The password was used recently.' },
 
+  // ── iam (src/iam) ─────────────────────────────────────────────────────
+  ROOT_USER_PROTECTED: { status: 409, message: 'The root user cannot be deleted, disabled or made a group member.' },
+  POLICY_READ_ONLY: { status: 409, message: 'Built-in (default) policies cannot be changed or deleted.' },
+  PROVIDER_LOCKED: { status: 409, message: 'The credential provider is locked by the identity centre and cannot be modified.' },
+
   // ── login (src/login) ─────────────────────────────────────────────────
   // One answer for unknown user, wrong password and disabled user (LOGIN-3, style.md §8.8).
   INVALID_CREDENTIALS: { status: 401, message: 'The username or password is incorrect.' },

@@ -8,7 +8,7 @@ import { DEFAULT_REGISTRY } from './catalogue.js';
 import { compileCondition, type CompiledCondition } from './condition.js';
 import { parseOperator } from './conditions/operators.js';
 import type { CompileOptions, CompiledPolicy, PolicyDocument, PolicyIssue, PolicyStatement, PrincipalClaims, StatementRef } from './types.js';
-import { validatePolicy } from './validate.js';
+import { checkPolicy } from './validate.js';
 import { conditionValues } from './validate-condition.js';
 
 export class PolicyValidationError extends Error {
@@ -114,12 +114,20 @@ export class PolicyProgram implements CompiledPolicy {
   }
 }
 
+/**
+ * Attribute keys that no longer resolve (the resource definition changed after the policy was saved) do
+ * not stop compilation: refusing the whole policy would drop its Denies, which fails open. They compile
+ * into conditions that err at evaluation, so the request is denied and the error reported (item 30).
+ */
+const STALE_KEY_CODES = new Set(['KEY_UNKNOWN', 'KEY_NOT_ABAC', 'KEY_AMBIGUOUS']);
+
 /** Validates (throwing PolicyValidationError with every issue) and compiles a document or its JSON text. */
 export function compilePolicy(document: unknown, options: CompileOptions): CompiledPolicy {
   const registry = options.registry ?? DEFAULT_REGISTRY;
-  const checked = validatePolicy(document, { kind: options.kind, registry, maxBytes: Number.POSITIVE_INFINITY });
-  if (!checked.ok) throw new PolicyValidationError(checked.errors);
-  const raw = checked.policy.Statement;
+  const { doc, sink } = checkPolicy(document, { kind: options.kind, registry, maxBytes: Number.POSITIVE_INFINITY });
+  const fatal = sink.errors.filter((i) => !STALE_KEY_CODES.has(i.code));
+  if (fatal.length > 0 || doc === undefined) throw new PolicyValidationError(fatal);
+  const raw = (doc as PolicyDocument).Statement;
   const statements: readonly PolicyStatement[] = Array.isArray(raw) ? raw : [raw as PolicyStatement];
   return new PolicyProgram(
     options.id,

@@ -69,8 +69,8 @@ export class IssueSink {
 
 const PLAIN_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
-/** `$.a` for plain names, `$['scp:SourceIp']` otherwise, `$[3]` for indexes. */
+/** `$.a` for plain names, `$['scp:SourceIp']` otherwise (`\` and `'` escaped), `$[3]` for indexes. */
 export function childPath(path: string, key: string | number): string {
   if (typeof key === 'number') return `${path}[${key}]`;
-  return PLAIN_NAME.test(key) ? `${path}.${key}` : `${path}[${JSON.stringify(key).replace(/^"|"$/g, "'")}]`;
+  return PLAIN_NAME.test(key) ? `${path}.${key}` : `${path}['${key.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}']`;
 }

@@ -12,8 +12,9 @@ import type { AuthorizationRequest, CompiledPolicy, PolicySet, Simulation, State
 function trace(policy: CompiledPolicy, req: RequestView, res: ResourceView): StatementTrace[] {
   if (!(policy instanceof PolicyProgram)) return [];
   return policy.statements.map((stmt) => {
-    const code = statementOutcome(stmt, req, res);
-    const failed = code === CONDITION_FALSE || code === ERRORED ? conditionWith(stmt, req, res, code === ERRORED ? 2 : 0) : undefined;
+    // An unparsable resource is an evaluation error for the whole request; no statement is examined.
+    const code = res.invalid ? ERRORED : statementOutcome(stmt, req, res);
+    const failed = !res.invalid && (code === CONDITION_FALSE || code === ERRORED) ? conditionWith(stmt, req, res, code === ERRORED ? 2 : 0) : undefined;
     const base = { ...stmt.ref, resource: res.srn, outcome: OUTCOME_NAMES[code] ?? 'error' };
     return failed === undefined ? base : { ...base, failedCondition: failed.label };
   });

@@ -71,12 +71,18 @@ function parseInput(input: unknown, sink: IssueSink, maxBytes: number): { readon
   return { doc: read.value };
 }
 
-export function validatePolicy(input: unknown, options: ValidateOptions = {}): ValidationResult {
+/** The document (when it parsed) with every issue; compile.ts uses it to tolerate stale attribute keys. */
+export function checkPolicy(input: unknown, options: ValidateOptions): { readonly doc: unknown; readonly sink: IssueSink } {
   const sink = new IssueSink();
   const parsed = parseInput(input, sink, options.maxBytes ?? DEFAULT_MAX_POLICY_BYTES);
   if (parsed !== undefined) {
     checkDocument(parsed.doc, { sink, kind: options.kind ?? 'identity', registry: options.registry ?? DEFAULT_REGISTRY, sids: new Set() });
   }
-  if (sink.errors.length > 0 || parsed === undefined) return { ok: false, errors: sink.errors, warnings: sink.warnings };
-  return { ok: true, policy: parsed.doc as PolicyDocument, warnings: sink.warnings };
+  return { doc: parsed?.doc, sink };
+}
+
+export function validatePolicy(input: unknown, options: ValidateOptions = {}): ValidationResult {
+  const { doc, sink } = checkPolicy(input, options);
+  if (sink.errors.length > 0 || doc === undefined) return { ok: false, errors: sink.errors, warnings: sink.warnings };
+  return { ok: true, policy: doc as PolicyDocument, warnings: sink.warnings };
 }

@@ -1,0 +1,77 @@
+import type Router from '@koa/router';
+import type { Context } from 'koa';
+import { IAM_ACTIONS, type IamActionName } from '../../../policy/index.js';
+import { iamSrn, type Authorizer, type BulkResult } from '../../../iam/index.js';
+import type { IamResourceType } from '../../../iam/srn.js';
+import { idList, parseInput } from '../../../iam/validation.js';
+import { z } from 'zod';
+import { actor, body, param, respond } from './http-helpers.js';
+import { requireAction } from './require-action.js';
+
+/** The five operations every IAM entity service offers, plus TEN-7 bulk delete. */
+export interface CrudService {
+  list(accountId: string, query: unknown): Promise<unknown>;
+  create(accountId: string, input: unknown, by: string): Promise<unknown>;
+  get(accountId: string, id: string): Promise<unknown>;
+  update(accountId: string, id: string, input: unknown, by: string): Promise<unknown>;
+  delete(accountId: string, id: string, by: string): Promise<void>;
+  bulkDelete(accountId: string, ids: readonly string[], by: string): Promise<BulkResult>;
+}
+
+export interface AdminContext {
+  authorizer: Authorizer;
+  /** SRN offering of IAM resources. */
+  offering: string;
+}
+
+type Kind = 'User' | 'Group' | 'Policy' | 'Role' | 'CredentialProvider' | 'Project';
+
+export const ACCOUNT_BASE = '/v1/accounts/:accountId';
+
+/** `srn:…:scp-iam:<type>/<path param>` of the request's account. */
+export function srnOf(admin: AdminContext, type: IamResourceType, name = 'id') {
+  return (ctx: Context): string => iamSrn(param(ctx, 'accountId'), type, param(ctx, name), admin.offering);
+}
+
+const action = (name: IamActionName): string => IAM_ACTIONS[name];
+const bulkSchema = z.strictObject({ ids: idList.min(1, { error: 'REQUIRED' }) });
+
+/**
+ * Registers list/create/get/update/delete and `POST …/bulk-delete` for one entity kind, each behind
+ * `requireAction` with the action of the catalogue (`iam:listUsers`, `iam:createUser` …). Account-level
+ * actions (list, create) act on `"*"`; the others on the entity's SRN; bulk delete on every id's SRN, so
+ * one denied id refuses the whole call before anything is deleted.
+ */
+export function registerCrud(router: Router, admin: AdminContext, kind: Kind, path: string, type: IamResourceType, service: CrudService): void {
+  const base = `${ACCOUNT_BASE}/${path}`;
+  const one = srnOf(admin, type);
+  const all = () => '*';
+  const { authorizer } = admin;
+  router.get(base, requireAction(authorizer, action(`list${kind}s`), all), async function list(ctx) {
+    ctx.body = await service.list(param(ctx, 'accountId'), ctx.query);
+  });
+  router.post(base, requireAction(authorizer, action(`create${kind}`), all), async function create(ctx) {
+    respond(ctx, 201, await service.create(param(ctx, 'accountId'), body(ctx), actor(ctx)));
+  });
+  router.post(
+    `${base}/bulk-delete`,
+    async function parseBulk(ctx, next) {
+      ctx.state.bulkIds = parseInput(bulkSchema, ctx.request.body).ids;
+      await next();
+    },
+    requireAction(authorizer, action(`delete${kind}`), (ctx) => (ctx.state.bulkIds as string[]).map((id) => iamSrn(param(ctx, 'accountId'), type, id, admin.offering))),
+    async function bulkDelete(ctx) {
+      ctx.body = await service.bulkDelete(param(ctx, 'accountId'), ctx.state.bulkIds as string[], actor(ctx));
+    },
+  );
+  router.get(`${base}/:id`, requireAction(authorizer, action(`get${kind}`), one), async function get(ctx) {
+    ctx.body = await service.get(param(ctx, 'accountId'), param(ctx, 'id'));
+  });
+  router.patch(`${base}/:id`, requireAction(authorizer, action(`update${kind}`), one), async function update(ctx) {
+    ctx.body = await service.update(param(ctx, 'accountId'), param(ctx, 'id'), body(ctx), actor(ctx));
+  });
+  router.delete(`${base}/:id`, requireAction(authorizer, action(`delete${kind}`), one), async function remove(ctx) {
+    await service.delete(param(ctx, 'accountId'), param(ctx, 'id'), actor(ctx));
+    respond(ctx, 204);
+  });
+}

@@ -1,0 +1,23 @@
+/**
+ * The admin API (ENT-1..9, TEN-1..7, ROLE-1/2, FED-1): JSON under `/v1/accounts/{accountId}/…`, every
+ * route behind `requireAction`, handlers that only translate (logic in src/iam). docs/api.md lists the
+ * routes with their actions and resources.
+ */
+import type Router from '@koa/router';
+import type { IamServices } from '../../../iam/index.js';
+import { registerCrud, type AdminContext } from './crud.js';
+import { registerAccountRoutes } from './account.js';
+import { registerRelationRoutes } from './relations.js';
+
+export function registerAdminRoutes(router: Router, iam: IamServices, offering: string): void {
+  const admin: AdminContext = { authorizer: iam.authorizer, offering };
+  registerAccountRoutes(router, admin, iam);
+  // Relation routes first: `/users/:id/policies` must not be read as a user id.
+  registerRelationRoutes(router, admin, iam);
+  registerCrud(router, admin, 'User', 'users', 'user', iam.users);
+  registerCrud(router, admin, 'Group', 'groups', 'group', iam.groups);
+  registerCrud(router, admin, 'Policy', 'policies', 'policy', iam.policies);
+  registerCrud(router, admin, 'Role', 'roles', 'role', iam.roles);
+  registerCrud(router, admin, 'CredentialProvider', 'credential-providers', 'credential-provider', iam.providers);
+  registerCrud(router, admin, 'Project', 'projects', 'project', iam.projects);
+}

@@ -1,0 +1,50 @@
+/**
+ * IAM capability (DESIGN §1): entity services over the store ports, revocation hooks and the authorizer.
+ * No Koa, no mongoose. Flow of an admin request: http/routes/admin → `requireAction` asks the Authorizer
+ * (policies gathered from the store, compiled once per version, evaluated by src/policy) → a service
+ * validates every rule at once (400 VALIDATION_FAILED), writes through the store with CAS, and publishes
+ * revocation markers through the session store when permissions shrink (ENT-5).
+ */
+import type { PolicyCache } from '../policy/index.js';
+import { AccountService } from './accounts.js';
+import { Authorizer } from './authorizer.js';
+import type { IamDeps } from './common.js';
+import { GroupService } from './groups.js';
+import { PolicyService, type PolicyLimits } from './policies.js';
+import { ProjectService } from './projects.js';
+import { ProviderService } from './providers.js';
+import { RoleService } from './roles.js';
+import { UserService } from './users.js';
+
+export type { IamDeps, Actor, BulkResult } from './common.js';
+export type { AuthorizationResult, AuthorizeContext, ResourceInput } from './authorizer.js';
+export { Authorizer, groupPolicyIds } from './authorizer.js';
+export { revocationKeys } from './revocation.js';
+export { iamSrn, DEFAULT_OFFERING } from './srn.js';
+export { BUILTIN_POLICIES, ensureBuiltinPolicies } from './builtin-policies.js';
+export { ROOT_USER_NAME } from './accounts.js';
+
+export interface IamServices {
+  accounts: AccountService;
+  users: UserService;
+  groups: GroupService;
+  policies: PolicyService;
+  roles: RoleService;
+  providers: ProviderService;
+  projects: ProjectService;
+  authorizer: Authorizer;
+}
+
+export function createIamServices(deps: IamDeps & PolicyLimits & { policyCache?: PolicyCache }): IamServices {
+  const users = new UserService(deps);
+  return {
+    accounts: new AccountService(deps, users),
+    users,
+    groups: new GroupService(deps),
+    policies: new PolicyService(deps, deps),
+    roles: new RoleService(deps),
+    providers: new ProviderService(deps),
+    projects: new ProjectService(deps),
+    authorizer: new Authorizer({ store: deps.store, clock: deps.clock, ...(deps.policyCache === undefined ? {} : { cache: deps.policyCache }) }),
+  };
+}

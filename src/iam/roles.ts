@@ -1,0 +1,119 @@
+/**
+ * Roles (ROLE-1, ROLE-2): maximum session 3,200–43,200 s (the console's presets are 1, 2, 4, 8 and 12 h;
+ * any value in range is accepted), at most 20 trusted principals of the five kinds, each checked for what
+ * its value must be. Assuming roles is a later issue; this is the entity.
+ */
+import { z } from 'zod';
+import { appError, type Violation } from '../errors.js';
+import { isAccountId, parseSrn } from '../srn/index.js';
+import type { Role } from '../store/ports.js';
+import { bulkDeleteEntities, defined, missingIds, mustGet, pageOf, parseListQuery, type Actor, type BulkResult, type IamDeps } from './common.js';
+import { IAM_SERVICE } from './srn.js';
+import { NAME_RULES, assertNoViolations, commonFields, idList, parseInput, versionRule } from './validation.js';
+
+export const MIN_SESSION_SECONDS = 3200;
+export const MAX_SESSION_SECONDS = 43200;
+export const MAX_TRUSTED_PRINCIPALS = 20;
+/** ROLE-2's named services (the seed's list); `service` principals must be one of these. */
+export const TRUSTED_SERVICES = ['api-gateway', 'config-inspection', 'virtual-server', 'cloud-function'] as const;
+
+const principal = z.strictObject({
+  kind: z.enum(['current-account', 'other-account', 'user', 'credential-provider', 'service']),
+  value: z.string(),
+});
+const sessionSeconds = z
+  .number()
+  .int()
+  .min(MIN_SESSION_SECONDS, { error: 'SESSION_DURATION_OUT_OF_RANGE' })
+  .max(MAX_SESSION_SECONDS, { error: 'SESSION_DURATION_OUT_OF_RANGE' });
+const principals = z.array(principal).max(MAX_TRUSTED_PRINCIPALS, { error: 'TOO_MANY_TRUSTED_PRINCIPALS' });
+
+type TrustedPrincipal = z.output<typeof principal>;
+
+export class RoleService {
+  private readonly createSchema;
+  private readonly updateSchema;
+
+  constructor(private readonly deps: IamDeps) {
+    const common = commonFields(deps.limits);
+    this.createSchema = z.strictObject({
+      name: NAME_RULES.role,
+      maxSessionSeconds: sessionSeconds.default(3600),
+      trustedPrincipals: principals.default([]),
+      policyIds: idList.optional(),
+      ...common,
+    });
+    this.updateSchema = z.strictObject({ version: versionRule, name: NAME_RULES.role.optional(), maxSessionSeconds: sessionSeconds.optional(), trustedPrincipals: principals.optional(), ...common });
+  }
+
+  /** ROLE-2: what each kind's value must be. */
+  private async principalViolations(accountId: string, list: readonly TrustedPrincipal[]): Promise<Violation[]> {
+    const out: Violation[] = [];
+    const bad = (i: number, code: string, message: string) => out.push({ path: `trustedPrincipals[${i}].value`, code, message });
+    for (const [i, p] of list.entries()) {
+      if (p.kind === 'current-account' && p.value !== '' && p.value !== accountId) bad(i, 'PRINCIPAL_INVALID', 'current-account takes this account id (or nothing).');
+      if (p.kind === 'other-account' && (!isAccountId(p.value) || p.value === accountId)) bad(i, 'PRINCIPAL_INVALID', 'other-account takes another account\'s 32-hex id.');
+      if (p.kind === 'user') {
+        const srn = parseSrn(p.value);
+        if (!srn.ok || srn.srn.service !== IAM_SERVICE || srn.srn.resourceType !== 'user') bad(i, 'PRINCIPAL_INVALID', 'user takes a user SRN.');
+      }
+      if (p.kind === 'credential-provider' && (await this.deps.store.providers.get(accountId, p.value)) === null)
+        bad(i, 'PROVIDER_NOT_FOUND', 'credential-provider takes the id of a provider of this account.');
+      if (p.kind === 'service' && !(TRUSTED_SERVICES as readonly string[]).includes(p.value)) bad(i, 'PRINCIPAL_INVALID', `service is one of ${TRUSTED_SERVICES.join(', ')}.`);
+    }
+    return out;
+  }
+
+  async create(accountId: string, input: unknown, by: Actor): Promise<Role> {
+    const { store } = this.deps;
+    await mustGet(store.accounts, 'account', accountId, accountId);
+    const d = parseInput(this.createSchema, input);
+    const trusted = d.trustedPrincipals.map((p) => (p.kind === 'current-account' ? { ...p, value: accountId } : p));
+    assertNoViolations([
+      ...(await this.principalViolations(accountId, trusted)),
+      ...(await missingIds(store.policies, accountId, d.policyIds ?? [], 'policyIds', 'POLICY_NOT_FOUND')),
+    ]);
+    return store.roles.create({
+      accountId, name: d.name, maxSessionSeconds: d.maxSessionSeconds, trustedPrincipals: trusted, policyIds: [...new Set(d.policyIds ?? [])],
+      ...defined({ description: d.description ?? undefined, tags: d.tags }), createdBy: by,
+    });
+  }
+
+  get(accountId: string, id: string): Promise<Role> {
+    return mustGet(this.deps.store.roles, 'role', accountId, id);
+  }
+
+  async list(accountId: string, query: unknown) {
+    return pageOf(await this.deps.store.roles.list(accountId, parseListQuery(query, this.deps.limits)), (r) => r);
+  }
+
+  async update(accountId: string, id: string, input: unknown, by: Actor): Promise<Role> {
+    const { version, description, trustedPrincipals, ...rest } = parseInput(this.updateSchema, input);
+    const trusted = trustedPrincipals?.map((p) => (p.kind === 'current-account' ? { ...p, value: accountId } : p));
+    if (trusted !== undefined) assertNoViolations(await this.principalViolations(accountId, trusted));
+    const patch = { ...defined({ ...rest, trustedPrincipals: trusted }), ...(description === undefined ? {} : { description }) };
+    return this.deps.store.roles.update(accountId, id, version, patch, by);
+  }
+
+  async delete(accountId: string, id: string): Promise<void> {
+    if (!(await this.deps.store.roles.delete(accountId, id))) throw appError('NOT_FOUND', { kind: 'role', id });
+  }
+
+  async bulkDelete(accountId: string, ids: readonly string[]): Promise<BulkResult> {
+    const { entities: _gone, ...result } = await bulkDeleteEntities(this.deps.store.roles, accountId, ids, () => null);
+    return result;
+  }
+
+  async attachPolicies(accountId: string, id: string, input: unknown, by: Actor): Promise<Role> {
+    const { policyIds } = parseInput(z.strictObject({ policyIds: idList.min(1, { error: 'REQUIRED' }) }), input);
+    await this.get(accountId, id);
+    assertNoViolations(await missingIds(this.deps.store.policies, accountId, policyIds, 'policyIds', 'POLICY_NOT_FOUND'));
+    return this.deps.store.roles.mutate(accountId, id, by, (r) => ({ policyIds: [...new Set([...r.policyIds, ...policyIds])] }));
+  }
+
+  async detachPolicy(accountId: string, id: string, policyId: string, by: Actor): Promise<Role> {
+    const role = await this.get(accountId, id);
+    if (!role.policyIds.includes(policyId)) throw appError('NOT_FOUND', { kind: 'attachment', id: policyId });
+    return this.deps.store.roles.mutate(accountId, id, by, (r) => (r.policyIds.includes(policyId) ? { policyIds: r.policyIds.filter((p) => p !== policyId) } : null));
+  }
+}
