@@ -8,8 +8,6 @@ import { testPrincipalAuthenticator } from './http/middleware/test-principal.js'
 import { registerHealthRoutes } from './http/routes/health.js';
 import { registerAdminRoutes } from './http/routes/admin/index.js';
 import { createIamServices, DEFAULT_OFFERING, type IamServices } from './iam/index.js';
-import { registerAdminRoutes } from './http/routes/admin/index.js';
-import { createIamServices, DEFAULT_OFFERING, type IamServices } from './iam/index.js';
 import { registerAuthorizeRoutes } from './http/routes/authorize.js';
 import { bearerAuthenticator, registerTokenRoutes } from './http/routes/tokens.js';
 import { registerWellKnownRoutes } from './http/routes/well-known.js';
@@ -52,7 +50,6 @@ export interface Gateway {
   sessions: SessionStore;
   passwords: PasswordService;
   iam: IamServices;
-  iam: IamServices;
   tokens: Tokens;
   login: LoginService;
   http: Koa;
@@ -77,10 +74,6 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
     store, sessions, passwords, clock, ids, limits: config.limits, publicUrl: config.http.publicUrl,
     defaultReuseRestriction: config.passwords.defaultReuseRestriction, policyDocumentBytes: config.limits.policyDocumentBytes,
   });
-  const iam = createIamServices({
-    store, sessions, passwords, clock, ids, limits: config.limits, publicUrl: config.http.publicUrl,
-    defaultReuseRestriction: config.passwords.defaultReuseRestriction, policyDocumentBytes: config.limits.policyDocumentBytes,
-  });
   const tokens = createTokens(config, { clock, ids, sessions, store, warn: (m) => logger.warn(m), ...(overrides.signingKeys ? { signingKeys: overrides.signingKeys } : {}) });
   await tokens.signingKeys.init();
   const authorizer = new Authorizer({ store, clock });
@@ -93,7 +86,6 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
   const modules: RouteModule[] = [
     (router) => registerHealthRoutes(router, { metrics, probes: [{ name: config.store.kind, ping: () => store.ping() }, { name: config.sessions.kind === 'redis' ? 'redis' : 'sessions', ping: () => sessions.ping() }] }),
     (router) => registerAdminRoutes(router, iam, DEFAULT_OFFERING),
-    (router) => registerAdminRoutes(router, iam, DEFAULT_OFFERING),
     (router) => registerWellKnownRoutes(router, tokens),
     (router) => registerTokenRoutes(router, tokens.service),
     (router) => registerAuthorizeRoutes(router, { tokens: tokens.service, authorizer, store, clock }),
@@ -104,7 +96,7 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
 
   let server: Server | undefined;
   return {
-    config, clock, ids, logger, metrics, store, sessions, passwords, iam, iam, tokens, login, http,
+    config, clock, ids, logger, metrics, store, sessions, passwords, iam, tokens, login, http,
     listen: () =>
       new Promise((resolve, reject) => {
         const s = http.listen(config.http.port, config.http.host);
