@@ -10,6 +10,8 @@ const MAX_LENGTH = 2048;
 // Resolved against a fixed base: a same-origin result proves the input was a relative path.
 const BASE = 'https://gateway.invalid';
 const MAX_DECODE_ROUNDS = 4;
+// A `..` segment that only appears after decoding would be resolved by a server that decodes twice.
+const DOT_DOT_SEGMENT = /(^|\/)\.\.(\/|$|[?#])/;
 
 function looksSafe(path: string): boolean {
   // eslint-disable-next-line no-control-regex
@@ -30,6 +32,7 @@ function allDecodingsSafe(raw: string): boolean {
       return false; // malformed escapes: refuse rather than guess
     }
     if (next === current) return true;
+    if (DOT_DOT_SEGMENT.test(next)) return false;
     current = next;
   }
   return false; // still changing after several rounds: deliberately obfuscated
