@@ -5,7 +5,7 @@ import { userSrn } from '../../../src/login/index.js';
 import type { Account, User } from '../../../src/store/ports.js';
 import { OTHER_PASSWORD, PASSWORD, apiLogin, browserLogin, createAccount, createUser, startGateway, type TestGateway } from './helpers.js';
 
-const errorOf = async (r: Response) => ({ status: r.status, ...((await r.json()) as { error: { code: string; message: string } }).error });
+const errorOf = async (r: Response) => ({ status: r.status, ...((await r.json()) as { error: { code: string; message: string; requestId?: string } }).error });
 
 describe('lockout (LOGIN-3)', () => {
   const clock = new ManualClock(Date.UTC(2026, 3, 1));
@@ -33,7 +33,7 @@ describe('lockout (LOGIN-3)', () => {
     expect(locked).toMatchObject({ status: 423, code: 'ACCOUNT_LOCKED' });
     const right = await errorOf(await attempt('ivan', PASSWORD));
     const wrong = await errorOf(await attempt('ivan', OTHER_PASSWORD));
-    const strip = ({ requestId: _r, ...rest }: { requestId?: string }) => rest;
+    const strip = ({ requestId: _r, ...rest }: { requestId?: string; status: number; code: string; message: string }) => rest;
     expect(strip(right)).toEqual(strip(locked));
     expect(strip(wrong)).toEqual(strip(locked));
     expect(await t.gw.login.lockout.failures(account.id, u.id)).toBe(5); // refused attempts were not counted
