@@ -1,0 +1,69 @@
+import { describe, expect, it } from '@jest/globals';
+import type { Principal } from '../../../src/auth/principal.js';
+import { IAM_ACTIONS } from '../../../src/policy/index.js';
+import { iamSrn } from '../../../src/iam/index.js';
+import { iamFixture } from './setup.js';
+
+const principal = (accountId: string, userId: string, type: Principal['type'] = 'user'): Principal => ({
+  accountId, userId, srn: iamSrn(accountId, 'user', userId), type, auth: 'console', mfa: false, amr: ['pwd'], groups: [], issuedAtMs: 0,
+});
+const doc = (action: string, resource = '*') => ({ Version: '2024-07-01', Statement: [{ Sid: 'S', Effect: 'Allow', Action: action, Resource: resource }] });
+
+describe('Authorizer (ENT-7, POL-7)', () => {
+  it('compiles each policy once per policyVersion and picks up an edit at once', async () => {
+    const f = await iamFixture();
+    const p = await f.iam.policies.create(f.accountId, { name: 'editable', document: doc(IAM_ACTIONS.listUsers) }, 'test');
+    const u = await f.user('cached', { policyIds: [p.id] });
+    const who = principal(f.accountId, u.id);
+    const { authorizer } = f.iam;
+    for (let i = 0; i < 3; i++) expect((await authorizer.authorize(who, IAM_ACTIONS.listUsers, '*')).allowed).toBe(true);
+    expect(authorizer.cache.size).toBe(1);
+    await f.iam.policies.update(f.accountId, p.id, { version: 1, document: doc(IAM_ACTIONS.listGroups) }, 'test');
+    const after = await authorizer.authorize(who, IAM_ACTIONS.listUsers, '*');
+    expect(after).toMatchObject({ allowed: false, decision: 'ImplicitDeny' });
+    expect((await authorizer.authorize(who, IAM_ACTIONS.listGroups, '*')).deciding).toEqual([{ policyId: p.id, sid: 'S', index: 0, effect: 'Allow' }]);
+    expect(authorizer.cache.size).toBe(2);
+  });
+
+  it('project-scope bindings apply only to requests in that project', async () => {
+    const f = await iamFixture();
+    const project = await f.iam.projects.create(f.accountId, { name: 'proj' }, 'test');
+    const u = await f.user('projector');
+    const g = await f.iam.groups.create(f.accountId, { name: 'pgrp', memberIds: [u.id] }, 'test');
+    await f.iam.groups.setBindings(f.accountId, g.id, { scope: 'project', projectId: project.id, policyIds: [f.builtin.ReadOnlyAccess] }, 'test');
+    const who = principal(f.accountId, u.id);
+    const { authorizer } = f.iam;
+    expect((await authorizer.authorize(who, IAM_ACTIONS.listRoles, '*')).allowed).toBe(false);
+    expect((await authorizer.authorize(who, IAM_ACTIONS.listRoles, '*', { projectId: project.id })).allowed).toBe(true);
+    expect((await authorizer.authorize(who, IAM_ACTIONS.getProject, iamSrn(f.accountId, 'project', project.id))).allowed).toBe(true);
+  });
+
+  it('refuses "*" in another account, unknown and disabled principals, and a false root', async () => {
+    const f = await iamFixture();
+    const u = await f.user('admin', { policyIds: [f.builtin.FullAdministrator] });
+    const who = principal(f.accountId, u.id);
+    const { authorizer } = f.iam;
+    expect((await authorizer.authorize(who, IAM_ACTIONS.listUsers, '*', { accountId: 'b'.repeat(32) })).reason).toBe('CROSS_ACCOUNT');
+    expect((await authorizer.authorize(who, IAM_ACTIONS.getUser, iamSrn('b'.repeat(32), 'user', 'x'))).allowed).toBe(false);
+    expect((await authorizer.authorize(principal(f.accountId, 'nobody'), IAM_ACTIONS.listUsers, '*')).reason).toBe('PRINCIPAL_UNKNOWN');
+    expect((await authorizer.authorize({ ...who, type: 'root' }, IAM_ACTIONS.listUsers, '*')).reason).toBe('PRINCIPAL_UNKNOWN');
+    const root = principal(f.accountId, f.rootId, 'root');
+    expect((await authorizer.authorize(root, IAM_ACTIONS.deleteAccount, iamSrn(f.accountId, 'account', f.accountId))).allowed).toBe(true);
+    await f.iam.users.update(f.accountId, u.id, { version: 1, state: 'disabled' }, 'test');
+    expect((await authorizer.authorize(who, IAM_ACTIONS.listUsers, '*')).reason).toBe('PRINCIPAL_INACTIVE');
+  });
+
+  it('a role session gets its role\'s policies only (ROLE-5)', async () => {
+    const f = await iamFixture();
+    const role = await f.iam.roles.create(f.accountId, { name: 'reader', policyIds: [f.builtin.ReadOnlyAccess] }, 'test');
+    const session: Principal = { ...principal(f.accountId, 'sess-1', 'role-session'), role: iamSrn(f.accountId, 'role', role.id) };
+    expect((await f.iam.authorizer.authorize(session, IAM_ACTIONS.listUsers, '*')).allowed).toBe(true);
+    expect((await f.iam.authorizer.authorize(session, IAM_ACTIONS.createUser, '*')).allowed).toBe(false);
+  });
+
+  it('every built-in policy document passes validation', async () => {
+    const { BUILTIN_POLICIES } = await import('../../../src/iam/index.js');
+    const { validatePolicy } = await import('../../../src/policy/index.js');
+    for (const b of BUILTIN_POLICIES) expect([b.name, validatePolicy(JSON.stringify(b.document)).ok]).toEqual([b.name, true]);
+  });
+});
