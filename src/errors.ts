@@ -56,6 +56,7 @@ export const ERROR_CODES = {
   ACCOUNT_LOCKED: { status: 423, message: 'Too many failed attempts; this user is locked. Try again later or ask an administrator.' },
   LOGIN_STEP_EXPIRED: { status: 401, message: 'This login step has expired; log in again.' },
   CSRF_INVALID: { status: 403, message: 'The form or request is missing a valid CSRF token; reload the page and retry.' },
+
   // ── tokens (src/tokens) ───────────────────────────────────────────────
   // TOK-3: every refusal of a bearer token has its own code; all are 401 so clients re-authenticate.
   TOKEN_MALFORMED: { status: 401, message: 'The access token is malformed.' },
@@ -75,6 +76,19 @@ export const ERROR_CODES = {
   REFRESH_TOKEN_REUSED: { status: 400, message: 'The refresh token was already used; the session has been ended.' },
   UNSUPPORTED_GRANT_TYPE: { status: 400, message: 'The grant type is not supported.' },
   TOKEN_SIGNING_KEY_UNAVAILABLE: { status: 503, message: 'No usable signing key; check tokens.keyEncryptionKey.' },
+
+  // ── mfa (src/mfa, src/console-access, src/my-info) ────────────────────
+  MFA_CODE_INVALID: { status: 401, message: 'The verification code is incorrect or was already used.' },
+  MFA_ALREADY_ENROLLED: { status: 409, message: 'An authenticator is already set up; disable it first to set up another.' },
+  MFA_NOT_ENROLLED: { status: 409, message: 'No authenticator is set up for this user.' },
+  MFA_ENROLMENT_NOT_STARTED: { status: 409, message: 'Start the authenticator set-up before confirming it.' },
+  MFA_REQUIRED_BY_ACCOUNT: { status: 409, message: 'This account requires MFA for every user; it cannot be turned off.' },
+  PROOF_REQUIRED: { status: 400, message: 'Confirm with your password or a current verification code.' },
+  RECONFIRM_FAILED: { status: 403, message: 'The password is incorrect.' },
+  RECONFIRM_LOCKOUT: { status: 401, message: 'Too many wrong password confirmations; you have been signed out.' },
+  CONSOLE_SESSION_REQUIRED: { status: 401, message: 'This action needs a console session.' },
+  CONSOLE_IP_DENIED: { status: 403, message: 'Console access from this address is not allowed by the user\'s console access IP control.' },
+  SWITCH_NOT_ALLOWED: { status: 403, message: 'Switching to that user is not allowed.' },
 } as const satisfies Record<string, { status: number; message: string }>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;
