@@ -15,7 +15,7 @@ import { Authorizer } from './iam/authorizer.js';
 import { isLoginPath, registerLoginRoutes } from './http/routes/login.js';
 import { registerMeRoutes } from './http/routes/me.js';
 import { sessionCookieAuthenticator } from './http/middleware/session-cookie.js';
-import { LoginService, rootOnlyAuthorizer, type ActionAuthorizer, type SecondFactorPolicy } from './login/index.js';
+import { LoginService, type SecondFactorPolicy } from './login/index.js';
 import { createLogger, type Logger } from './observability/logger.js';
 import { createMetrics, type Metrics } from './observability/metrics.js';
 import { PasswordService } from './passwords/index.js';
@@ -35,9 +35,8 @@ export interface AppOverrides {
   sessions?: SessionStore;
   /** Signing keys shared by several in-process gateways (tests); default: the adapter of config.store.kind. */
   signingKeys?: SigningKeyStore;
-  /** Console login: the MFA step's policy and the admin API's action check (defaults in src/login). */
+  /** Console login: the MFA step's policy (default in src/login: enrolled users, or accounts requiring MFA). */
   secondFactor?: SecondFactorPolicy;
-  authorize?: ActionAuthorizer;
 }
 
 export interface Gateway {
@@ -89,7 +88,7 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
     (router) => registerWellKnownRoutes(router, tokens),
     (router) => registerTokenRoutes(router, tokens.service),
     (router) => registerAuthorizeRoutes(router, { tokens: tokens.service, authorizer, store, clock }),
-    (router) => registerLoginRoutes(router, { login, store, ids, cookies, authorize: overrides.authorize ?? rootOnlyAuthorizer }),
+    (router) => registerLoginRoutes(router, { login, store, ids, cookies, authorizer }),
     (router) => registerMeRoutes(router, { sessions: login.consoleSessions, store, cookies }),
   ];
   const http = createHttpApp({ config, logger, metrics, ids, authenticators }, modules);

@@ -1,8 +1,10 @@
 import { createHash } from 'node:crypto';
 import type { Principal } from '../auth/principal.js';
 import type { Ids } from '../clock.js';
+import { iamSrn } from '../iam/srn.js';
 import type { Session, SessionStore } from '../sessions/ports.js';
 import type { Store, User } from '../store/ports.js';
+import { listAll } from '../store/shared.js';
 import type { RequestOrigin } from './types.js';
 
 export interface SessionLifetimes {
@@ -25,9 +27,9 @@ export interface ConsoleSessionView {
 
 const USER_AGENT_MAX = 200;
 
-/** The principal SRN of a root or IAM user (TEN-2; global resource, so no region). */
+/** The principal SRN of a root or IAM user (TEN-2). */
 export function userSrn(accountId: string, userId: string): string {
-  return `srn:e::${accountId}:::scp-iam:user/${userId}`;
+  return iamSrn(accountId, 'user', userId);
 }
 
 /** Derived, not stored: listing sessions must not hand out other sessions' cookie values (LOGIN-6). */
@@ -50,14 +52,17 @@ export class ConsoleSessions {
   ) {}
 
   async start(user: User, opts: { mfa: boolean; origin: RequestOrigin }): Promise<Session> {
-    const groups = await this.groupIdsOf(user);
+    const groups = (await listAll(this.store.groups, user.accountId, { memberId: user.id })).map((g) => g.id);
     return this.sessions.create({
       principal: { accountId: user.accountId, userId: user.id, type: user.kind === 'root' ? 'root' : 'user', srn: userSrn(user.accountId, user.id) },
       data: {
         kind: 'console',
         csrf: this.ids.token(32),
         userName: user.name,
+        // auth/mfa/amr are the keys the token capability reads for TOK-2 claims (src/tokens/subject.ts).
+        auth: 'console',
         mfa: opts.mfa,
+        amr: opts.mfa ? 'pwd,mfa' : 'pwd',
         groups: JSON.stringify(groups),
         ip: opts.origin.sourceIp,
         ua: (opts.origin.userAgent ?? '').slice(0, USER_AGENT_MAX),
@@ -100,17 +105,6 @@ export class ConsoleSessions {
 
   end(sessionId: string): Promise<boolean> {
     return this.sessions.end(sessionId);
-  }
-
-  private async groupIdsOf(user: User): Promise<string[]> {
-    const ids: string[] = [];
-    let cursor: string | undefined;
-    do {
-      const page = await this.store.groups.list(user.accountId, { memberId: user.id, ...(cursor ? { cursor } : {}) });
-      ids.push(...page.items.map((g) => g.id));
-      cursor = page.nextCursor ?? undefined;
-    } while (cursor);
-    return ids;
   }
 }
 

@@ -20,4 +20,4 @@ export { PENDING_TTL_MS, type PendingLogin, type PendingStage } from './pending.
 export { CONSOLE_HOME, safeRedirect } from './redirect.js';
 export { enrolledOrRequired, type LoginOutcome, type PasswordChangeReason, type PasswordLogin, type RequestOrigin, type SecondFactorPolicy } from './types.js';
 export { formString, loginBody, parseInput, passwordChangeBody } from './inputs.js';
-export { rootOnlyAuthorizer, unlockUser, type ActionAuthorizer } from './unlock.js';
+export { unlockUser } from './unlock.js';

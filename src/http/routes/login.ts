@@ -1,13 +1,16 @@
 import type Router from '@koa/router';
 import type { Context } from 'koa';
 import type { Ids } from '../../clock.js';
+import { iamSrn, type Authorizer } from '../../iam/index.js';
+import { IAM_ACTIONS } from '../../policy/index.js';
 import { appError, isAppError, type Violation } from '../../errors.js';
 import {
   accountByAlias, accountByReference, formString, loginBody, loginPath, parseInput, passwordChangeBody, unlockUser,
-  type ActionAuthorizer, type LoginOutcome, type LoginService, type RequestOrigin,
+  type LoginOutcome, type LoginService, type RequestOrigin,
 } from '../../login/index.js';
 import type { Account, Store } from '../../store/ports.js';
 import { requirePrincipal } from '../middleware/authenticate.js';
+import { requireAction } from './admin/require-action.js';
 import { secretsEqual } from '../middleware/csrf.js';
 import { cookieName, readTokenCookie, setSessionCookie, writeCookie, type CookieSettings } from '../middleware/session-cookie.js';
 import { STYLESHEET_PATH } from '../views/html.js';
@@ -19,7 +22,8 @@ export interface LoginRouteDeps {
   store: Store;
   ids: Ids;
   cookies: CookieSettings;
-  authorize: ActionAuthorizer;
+  /** The admin API's policy decision point (ENT-7). */
+  authorizer: Authorizer;
 }
 
 /** Paths that never authenticate with the session cookie (their CSRF defence is their own, below). */
@@ -27,7 +31,7 @@ export function isLoginPath(path: string): boolean {
   return path === '/login' || path.startsWith('/login/') || path === '/v1/login' || path.startsWith('/v1/login/');
 }
 
-const LOGIN_CSRF_COOKIE = 'iamgw_login_csrf';
+export const LOGIN_CSRF_COOKIE = 'iamgw_login_csrf';
 const LOGIN_CSRF_MAX_AGE = 3600;
 
 /** LOGIN-1 pages, LOGIN-2 JSON twin, LOGIN-3 admin unlock. Handlers only translate; src/login decides. */
@@ -185,12 +189,15 @@ export function registerLoginRoutes(router: Router, deps: LoginRouteDeps): void 
     sendOutcome(ctx, deps.cookies, await deps.login.changePassword(input.pendingToken, input.newPassword, origin(ctx)));
   });
 
-  router.post('/v1/accounts/:accountId/users/:userId/unlock', async function apiUnlockUser(ctx) {
-    const principal = requirePrincipal(ctx);
-    const target = { accountId: ctx.params.accountId ?? '', userId: ctx.params.userId ?? '' };
-    const l = deps.login;
-    ctx.body = await unlockUser({ store: deps.store, lockout: l.lockout, audit: l.audit, authorize: deps.authorize }, principal, target, origin(ctx));
-  });
+  const unlockTarget = (ctx: Context) => ({ accountId: String(ctx.params.accountId ?? ''), userId: String(ctx.params.userId ?? '') });
+  router.post(
+    '/v1/accounts/:accountId/users/:userId/unlock',
+    requireAction(deps.authorizer, IAM_ACTIONS.unlockUser, (ctx) => iamSrn(unlockTarget(ctx).accountId, 'user', unlockTarget(ctx).userId)),
+    async function apiUnlockUser(ctx) {
+      const l = deps.login;
+      ctx.body = await unlockUser({ store: deps.store, lockout: l.lockout, audit: l.audit }, requirePrincipal(ctx), unlockTarget(ctx), origin(ctx));
+    },
+  );
 }
 
 export function origin(ctx: Context): RequestOrigin {
@@ -206,7 +213,7 @@ function violationsOf(details: unknown): Violation[] {
   return Array.isArray(v) ? (v as Violation[]) : [];
 }
 
-function sendOutcome(ctx: Context, cookies: CookieSettings, outcome: LoginOutcome): void {
+export function sendOutcome(ctx: Context, cookies: CookieSettings, outcome: LoginOutcome): void {
   const expiresAt = (ms: number) => new Date(ms).toISOString();
   switch (outcome.state) {
     case 'authenticated':

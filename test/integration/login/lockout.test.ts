@@ -78,32 +78,47 @@ describe('lockout (LOGIN-3)', () => {
     expect(right.res.headers.getSetCookie().join()).not.toContain('iamgw_session');
   });
 
-  describe('administrator unlock: POST /v1/accounts/{accountId}/users/{userId}/unlock (iam:unlockUser)', () => {
+  describe('administrator unlock: POST /v1/accounts/{accountId}/users/{userId}/unlock (iam:unlockUser, ENT-7)', () => {
     let victim: User;
-    const unlock = (principal: string, accountId = account.id, userId = victim.id) =>
-      fetch(`${t.base}/v1/accounts/${accountId}/users/${userId}/unlock`, { method: 'POST', headers: { 'x-test-principal': principal } });
-    const root = () => encodeTestPrincipal({ accountId: account.id, userId: 'root-id', srn: userSrn(account.id, 'root-id'), type: 'root' });
+    const unlock = (caller: User | null, userId = victim.id, accountId = account.id) =>
+      fetch(`${t.base}/v1/accounts/${accountId}/users/${userId}/unlock`, { method: 'POST', headers: caller ? { 'x-test-principal': principalOf(caller) } : {} });
+    const principalOf = (u: User) => encodeTestPrincipal({ accountId: u.accountId, userId: u.id, userName: u.name, srn: userSrn(u.accountId, u.id), type: u.kind === 'root' ? 'root' : 'user' });
+    let root: User;
+    let helpdesk: User;
+    let plain: User;
+    let foreignRoot: User;
 
     beforeAll(async () => {
       victim = await createUser(t.gw, account, 'nina', PASSWORD);
-    });
-
-    it('refuses anonymous callers, IAM users without the permission and other accounts’ roots', async () => {
+      root = await createUser(t.gw, account, 'root', PASSWORD, { kind: 'root' });
+      plain = await createUser(t.gw, account, 'plain', PASSWORD);
+      const policy = await t.gw.store.policies.create({
+        accountId: account.id, name: 'unlock-only', type: 'custom', policyVersion: 1, createdBy: 'test',
+        document: { Version: '2024-07-01', Statement: [{ Effect: 'Allow', Action: 'iam:unlockUser', Resource: '*' }] },
+      });
+      helpdesk = await createUser(t.gw, account, 'helpdesk', PASSWORD, { policyIds: [policy.id] });
+      foreignRoot = await createUser(t.gw, await createAccount(t.gw), 'root', PASSWORD, { kind: 'root' });
       await failTimes('nina', 5);
-      expect((await fetch(`${t.base}/v1/accounts/${account.id}/users/${victim.id}/unlock`, { method: 'POST' })).status).toBe(401);
-      const iamUser = encodeTestPrincipal({ accountId: account.id, userId: 'u1', srn: userSrn(account.id, 'u1'), type: 'user' });
-      expect((await unlock(iamUser)).status).toBe(403);
-      const otherRoot = encodeTestPrincipal({ accountId: 'a'.repeat(32), userId: 'r', srn: userSrn('a'.repeat(32), 'r'), type: 'root' });
-      expect((await unlock(otherRoot)).status).toBe(403);
-      expect(await t.gw.login.lockout.isLocked(account.id, victim.id)).toBe(true);
     });
 
-    it('the root user unlocks; the right password works again; unknown user → 404', async () => {
-      const res = await unlock(root());
+    it('refuses anonymous callers, IAM users without the permission and other accounts’ roots; the lock stays', async () => {
+      expect((await unlock(null)).status).toBe(401);
+      expect((await unlock(plain)).status).toBe(403);
+      expect((await unlock(foreignRoot)).status).toBe(403);
+      expect(await t.gw.login.lockout.isLocked(account.id, victim.id)).toBe(true);
+      expect((await attempt('nina', PASSWORD)).status).toBe(423);
+    });
+
+    it('a user allowed iam:unlockUser unlocks; the right password works again', async () => {
+      const res = await unlock(helpdesk);
       expect(res.status).toBe(200);
       expect(await res.json()).toEqual({ wasLocked: true });
       expect((await attempt('nina', PASSWORD)).status).toBe(200);
-      expect((await unlock(root(), account.id, 'f'.repeat(32))).status).toBe(404);
+    });
+
+    it('the root user may unlock too; an unknown user id is 404', async () => {
+      expect((await unlock(root)).status).toBe(200);
+      expect((await unlock(root, 'f'.repeat(32))).status).toBe(404);
     });
   });
 });

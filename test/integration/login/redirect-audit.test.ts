@@ -37,6 +37,7 @@ describe('audit events of the login capability (LOGIN-7)', () => {
   let account: Account;
   let user: User;
   let events: AuditEvent[];
+  let rootId = '';
 
   beforeAll(async () => {
     t = await startGateway({ IAMGW_THROTTLE_PER_IP_LIMIT: '10000', IAMGW_LOCKOUT_THRESHOLD: '2' });
@@ -47,7 +48,9 @@ describe('audit events of the login capability (LOGIN-7)', () => {
     await apiLogin(t, { account: account.id, username: 'MyS3cret!pw', password: 'typed-in-the-wrong-box' });
     await apiLogin(t, { account: account.id, username: 'alice', password: PASSWORD });
     await apiLogin(t, { account: account.id, username: 'alice', password: PASSWORD }); // locks (threshold 2)
-    const root = encodeTestPrincipal({ accountId: account.id, userId: 'root-id', srn: userSrn(account.id, 'root-id'), type: 'root' });
+    const rootUser = await createUser(t.gw, account, 'root', PASSWORD, { kind: 'root' });
+    const root = encodeTestPrincipal({ accountId: account.id, userId: rootUser.id, srn: userSrn(account.id, rootUser.id), type: 'root' });
+    rootId = rootUser.id;
     await fetch(`${t.base}/v1/accounts/${account.id}/users/${user.id}/unlock`, { method: 'POST', headers: { 'x-test-principal': root } });
     await apiLogin(t, { account: account.id, username: 'alice', password: OTHER_PASSWORD });
     events = (await t.gw.store.audit.list(account.id, { limit: 100 })).items.reverse();
@@ -64,7 +67,7 @@ describe('audit events of the login capability (LOGIN-7)', () => {
       ['login', 'failure', 'INVALID_PASSWORD', user.id],
       ['login', 'failure', 'INVALID_PASSWORD', user.id],
       ['login.lockout', 'success', 'LOCKOUT_THRESHOLD', user.id],
-      ['login.unlock', 'success', null, 'root-id'],
+      ['login.unlock', 'success', null, rootId],
       ['login', 'success', null, user.id],
     ].map((row) => row.join(' ')).sort();
     expect(summary).toEqual(expected);
