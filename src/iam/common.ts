@@ -8,8 +8,8 @@ import type { Clock, Ids } from '../clock.js';
 import { appError, type Violation } from '../errors.js';
 import type { PasswordService } from '../passwords/index.js';
 import type { SessionStore } from '../sessions/ports.js';
-import type { Entity, ListQuery, Page, Store } from '../store/ports.js';
-import { parseInput, type IamLimits } from './validation.js';
+import type { Entity, ListQuery, Page, Patch, Repository, Store } from '../store/ports.js';
+import { assertNoViolations, idList, parseInput, type IamLimits } from './validation.js';
 
 export interface IamDeps {
   store: Store;
@@ -121,4 +121,28 @@ export async function withRevocation<T>(deps: Pick<IamDeps, 'sessions' | 'clock'
 
 export function pageOf<T, V>(page: Page<T>, view: (t: T) => V): { items: V[]; nextCursor: string | null } {
   return { items: page.items.map(view), nextCursor: page.nextCursor };
+}
+
+type WithPolicies = Entity & { policyIds: string[] };
+const attachSchema = z.strictObject({ policyIds: idList.min(1, { error: 'REQUIRED' }) });
+
+/** ENT-6 direct attachments (users, groups, roles): every id must be a policy of the account; `guard` may refuse. */
+export async function attachPolicyIds<T extends WithPolicies>(
+  deps: Pick<IamDeps, 'store'>, repo: Repository<T, object>, kind: string, accountId: string, id: string, input: unknown, by: Actor, guard: (e: T) => void = () => {},
+): Promise<T> {
+  const { policyIds } = parseInput(attachSchema, input);
+  guard(await mustGet(repo, kind, accountId, id));
+  assertNoViolations(await missingIds(deps.store.policies, accountId, policyIds, 'policyIds', 'POLICY_NOT_FOUND'));
+  return repo.mutate(accountId, id, by, (e) => ({ policyIds: [...new Set([...e.policyIds, ...policyIds])] }) as unknown as Patch<T>);
+}
+
+/** Detaches one policy (404 when it is not attached), publishing `revoke` keys around the write (ENT-5). */
+export async function detachPolicyId<T extends WithPolicies>(
+  deps: Pick<IamDeps, 'sessions' | 'clock'>, repo: Repository<T, object>, kind: string, accountId: string, id: string, policyId: string, by: Actor, revoke: string[],
+): Promise<T> {
+  const current = await mustGet(repo, kind, accountId, id);
+  if (!current.policyIds.includes(policyId)) throw appError('NOT_FOUND', { kind: 'attachment', id: policyId });
+  return withRevocation(deps, revoke, () =>
+    repo.mutate(accountId, id, by, (e) => (e.policyIds.includes(policyId) ? ({ policyIds: e.policyIds.filter((p) => p !== policyId) } as unknown as Patch<T>) : null)),
+  );
 }

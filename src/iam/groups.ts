@@ -7,7 +7,7 @@
 import { z } from 'zod';
 import { appError, type Violation } from '../errors.js';
 import type { Group, RoleBinding } from '../store/ports.js';
-import { bulkDeleteEntities, defined, missingIds, mustGet, pageOf, parseListQuery, withRevocation, type Actor, type BulkResult, type IamDeps } from './common.js';
+import { attachPolicyIds, bulkDeleteEntities, detachPolicyId, defined, missingIds, mustGet, pageOf, parseListQuery, withRevocation, type Actor, type BulkResult, type IamDeps } from './common.js';
 import { revocationKeys } from './revocation.js';
 import { NAME_RULES, assertNoViolations, commonFields, idList, parseInput, versionRule } from './validation.js';
 
@@ -101,20 +101,15 @@ export class GroupService {
     );
   }
 
-  async attachPolicies(accountId: string, id: string, input: unknown, by: Actor): Promise<Group> {
-    const { policyIds } = parseInput(z.strictObject({ policyIds: idList.min(1, { error: 'REQUIRED' }) }), input);
-    await this.get(accountId, id);
-    assertNoViolations(await missingIds(this.deps.store.policies, accountId, policyIds, 'policyIds', 'POLICY_NOT_FOUND'));
-    return this.deps.store.groups.mutate(accountId, id, by, (g) => ({ policyIds: [...new Set([...g.policyIds, ...policyIds])] }));
+  attachPolicies(accountId: string, id: string, input: unknown, by: Actor): Promise<Group> {
+    return attachPolicyIds(this.deps, this.deps.store.groups, 'group', accountId, id, input, by);
   }
 
-  async detachPolicy(accountId: string, id: string, policyId: string, by: Actor): Promise<Group> {
-    const group = await this.get(accountId, id);
-    if (!group.policyIds.includes(policyId)) throw appError('NOT_FOUND', { kind: 'attachment', id: policyId });
-    return withRevocation(this.deps, [revocationKeys.group(id)], () =>
-      this.deps.store.groups.mutate(accountId, id, by, (g) => (g.policyIds.includes(policyId) ? { policyIds: g.policyIds.filter((p) => p !== policyId) } : null)),
-    );
+
+  detachPolicy(accountId: string, id: string, policyId: string, by: Actor): Promise<Group> {
+    return detachPolicyId(this.deps, this.deps.store.groups, 'group', accountId, id, policyId, by, [revocationKeys.group(id)]);
   }
+
 
   /**
    * ENT-4: replaces the policy set bound at one scope. Editing may not leave a scope empty (an empty list

@@ -7,7 +7,7 @@ import { z } from 'zod';
 import { appError, type Violation } from '../errors.js';
 import { isAccountId, parseSrn } from '../srn/index.js';
 import type { Role } from '../store/ports.js';
-import { bulkDeleteEntities, defined, missingIds, mustGet, pageOf, parseListQuery, type Actor, type BulkResult, type IamDeps } from './common.js';
+import { attachPolicyIds, bulkDeleteEntities, detachPolicyId, defined, missingIds, mustGet, pageOf, parseListQuery, type Actor, type BulkResult, type IamDeps } from './common.js';
 import { IAM_SERVICE } from './srn.js';
 import { NAME_RULES, assertNoViolations, commonFields, idList, parseInput, versionRule } from './validation.js';
 
@@ -104,16 +104,14 @@ export class RoleService {
     return result;
   }
 
-  async attachPolicies(accountId: string, id: string, input: unknown, by: Actor): Promise<Role> {
-    const { policyIds } = parseInput(z.strictObject({ policyIds: idList.min(1, { error: 'REQUIRED' }) }), input);
-    await this.get(accountId, id);
-    assertNoViolations(await missingIds(this.deps.store.policies, accountId, policyIds, 'policyIds', 'POLICY_NOT_FOUND'));
-    return this.deps.store.roles.mutate(accountId, id, by, (r) => ({ policyIds: [...new Set([...r.policyIds, ...policyIds])] }));
+  attachPolicies(accountId: string, id: string, input: unknown, by: Actor): Promise<Role> {
+    return attachPolicyIds(this.deps, this.deps.store.roles, 'role', accountId, id, input, by);
   }
 
-  async detachPolicy(accountId: string, id: string, policyId: string, by: Actor): Promise<Role> {
-    const role = await this.get(accountId, id);
-    if (!role.policyIds.includes(policyId)) throw appError('NOT_FOUND', { kind: 'attachment', id: policyId });
-    return this.deps.store.roles.mutate(accountId, id, by, (r) => (r.policyIds.includes(policyId) ? { policyIds: r.policyIds.filter((p) => p !== policyId) } : null));
+
+  // Role sessions read the role's policies live at every decision: no token to revoke.
+  detachPolicy(accountId: string, id: string, policyId: string, by: Actor): Promise<Role> {
+    return detachPolicyId(this.deps, this.deps.store.roles, 'role', accountId, id, policyId, by, []);
   }
+
 }

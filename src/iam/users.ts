@@ -9,7 +9,7 @@ import { appError, type Violation } from '../errors.js';
 import type { NewPasswordContext } from '../passwords/index.js';
 import type { Store, User } from '../store/ports.js';
 import { listAll } from '../store/shared.js';
-import { bulkDeleteEntities, defined, loginUrlOf, missingIds, mustGet, parseListQuery, pageOf, withRevocation, type Actor, type BulkResult, type IamDeps } from './common.js';
+import { attachPolicyIds, bulkDeleteEntities, detachPolicyId, defined, loginUrlOf, missingIds, mustGet, parseListQuery, pageOf, withRevocation, type Actor, type BulkResult, type IamDeps } from './common.js';
 import { revocationKeys } from './revocation.js';
 import { NAME_RULES, assertNoViolations, commonFields, idList, parseInput, toViolations, versionRule } from './validation.js';
 
@@ -173,19 +173,17 @@ export class UserService {
   }
 
   async attachPolicies(accountId: string, id: string, input: unknown, by: Actor): Promise<UserView> {
-    const { policyIds } = parseInput(z.strictObject({ policyIds: idList.min(1, { error: 'REQUIRED' }) }), input);
-    const user = await mustGet(this.deps.store.users, 'user', accountId, id);
-    if (user.kind === 'root') throw appError('ROOT_USER_PROTECTED', { id });
-    assertNoViolations(await missingIds(this.deps.store.policies, accountId, policyIds, 'policyIds', 'POLICY_NOT_FOUND'));
-    return this.view(await this.deps.store.users.mutate(accountId, id, by, (u) => ({ policyIds: [...new Set([...u.policyIds, ...policyIds])] })));
+    const guard = (u: User) => {
+      if (u.kind === 'root') throw appError('ROOT_USER_PROTECTED', { id });
+    };
+    return this.view(await attachPolicyIds(this.deps, this.deps.store.users, 'user', accountId, id, input, by, guard));
   }
 
+
   async detachPolicy(accountId: string, id: string, policyId: string, by: Actor): Promise<UserView> {
-    const user = await mustGet(this.deps.store.users, 'user', accountId, id);
-    if (!user.policyIds.includes(policyId)) throw appError('NOT_FOUND', { kind: 'attachment', id: policyId });
-    const write = () => this.deps.store.users.mutate(accountId, id, by, (u) => (u.policyIds.includes(policyId) ? { policyIds: u.policyIds.filter((p) => p !== policyId) } : null));
-    return this.view(await withRevocation(this.deps, [revocationKeys.user(id)], write));
+    return this.view(await detachPolicyId(this.deps, this.deps.store.users, 'user', accountId, id, policyId, by, [revocationKeys.user(id)]));
   }
+
 }
 
 async function removeFromGroups(store: Store, accountId: string, userId: string, by: Actor): Promise<void> {
