@@ -1,0 +1,21 @@
+import { expect, it } from '@jest/globals';
+import { buildApp } from '../../../src/app.js';
+import { bootstrapIfEmpty } from '../../../src/bootstrap.js';
+import { testConfig } from '../../../src/config/load.js';
+import { checkPassword } from '../../../src/passwords/index.js';
+
+it('bootstrap creates the first account through the account service, once (TEN-1, ENT-7, ENT-8)', async () => {
+  const gw = await buildApp(testConfig({ IAMGW_BOOTSTRAP_ACCOUNT_ALIAS: 'first' }));
+  try {
+    const boot = await bootstrapIfEmpty(gw);
+    expect(boot).toMatchObject({ alias: 'first', rootUserName: 'root', loginUrl: 'http://localhost:8080/login/first' });
+    expect(checkPassword(boot?.generatedPassword ?? '', { username: 'root', accountId: boot?.accountId ?? '', accountAlias: 'first' }, gw.config.passwords)).toEqual([]);
+    const account = await gw.store.accounts.get(boot?.accountId ?? '', boot?.accountId ?? '');
+    const root = await gw.store.users.get(account?.id ?? '', account?.rootUserId ?? '');
+    expect(root).toMatchObject({ name: 'root', kind: 'root', state: 'active' });
+    expect((await gw.store.policies.list(account?.id ?? '', { type: 'default' })).items).toHaveLength(4);
+    expect(await bootstrapIfEmpty(gw)).toBeNull();
+  } finally {
+    await gw.close();
+  }
+});
