@@ -14,6 +14,10 @@ import { registerWellKnownRoutes } from './http/routes/well-known.js';
 import { Authorizer } from './iam/authorizer.js';
 import { isLoginPath, registerLoginRoutes } from './http/routes/login.js';
 import { registerMeRoutes } from './http/routes/me.js';
+import { registerMfaRoutes } from './http/routes/mfa.js';
+import { consoleAccessGate, registerMyInfoRoutes } from './http/routes/my-info.js';
+import { ConsoleSessions } from './login/console-sessions.js';
+import { createSecurityServices } from './my-info/services.js';
 import { sessionCookieAuthenticator } from './http/middleware/session-cookie.js';
 import { LoginService, type SecondFactorPolicy } from './login/index.js';
 import { createLogger, type Logger } from './observability/logger.js';
@@ -79,10 +83,13 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
 
   // Test-only principal header: wired only when env=test, so it cannot exist in a deployed process.
   const authenticators: Authenticator[] = [bearerAuthenticator(tokens.service), ...(config.env === 'test' ? [testPrincipalAuthenticator] : [])];
-  const login = new LoginService({ store, sessions, passwords, clock, ids, metrics, config, ...(overrides.secondFactor ? { secondFactor: overrides.secondFactor } : {}) });
+  // MFA, console IP control, My Info (issue 6): built before login, whose password step calls consoleAccess.
+  const security = createSecurityServices({ config, store, sessions, passwords, clock, consoleSessions: new ConsoleSessions(sessions, store, ids, config.sessions) });
+  const login = new LoginService({ store, sessions, passwords, clock, ids, metrics, config, consoleAccess: security.consoleAccess, ...(overrides.secondFactor ? { secondFactor: overrides.secondFactor } : {}) });
   const cookies = { secure: config.cookies.secure, sessionName: config.cookies.sessionName, maxAgeSeconds: config.sessions.absoluteTtlSeconds };
   authenticators.push(sessionCookieAuthenticator(login.consoleSessions, cookies, isLoginPath));
   const modules: RouteModule[] = [
+    (router) => router.use(consoleAccessGate(security.consoleAccess)), // LOGIN-5: before every route
     (router) => registerHealthRoutes(router, { metrics, probes: [{ name: config.store.kind, ping: () => store.ping() }, { name: config.sessions.kind === 'redis' ? 'redis' : 'sessions', ping: () => sessions.ping() }] }),
     (router) => registerAdminRoutes(router, iam, DEFAULT_OFFERING),
     (router) => registerWellKnownRoutes(router, tokens),
@@ -90,6 +97,8 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
     (router) => registerAuthorizeRoutes(router, { tokens: tokens.service, authorizer, store, clock }),
     (router) => registerLoginRoutes(router, { login, store, ids, cookies, authorizer }),
     (router) => registerMeRoutes(router, { sessions: login.consoleSessions, store, cookies }),
+    (router) => registerMfaRoutes(router, { login, mfa: security.mfa, store, cookies }),
+    (router) => registerMyInfoRoutes(router, { ...security, store, consoleSessions: login.consoleSessions, cookies }),
   ];
   const http = createHttpApp({ config, logger, metrics, ids, authenticators }, modules);
 

@@ -22,6 +22,8 @@ export interface LoginDeps {
   metrics: Pick<Metrics, 'logins' | 'lockouts'>;
   config: { lockout: LockoutConfig; throttle: ThrottleConfig; sessions: SessionLifetimes };
   secondFactor?: SecondFactorPolicy;
+  /** LOGIN-5 console access IP control (src/console-access), checked once the password is right. */
+  consoleAccess?: { checkLogin(user: User, sourceIp: string): Promise<void> };
 }
 
 const USERNAME_MAX = 64; // TEN-6
@@ -85,6 +87,7 @@ export class LoginService {
     }
 
     await this.lockout.succeeded(account.id, subject);
+    await this.deps.consoleAccess?.checkLogin(usable, input.sourceIp);
     await rehashIfWeak({ passwords: this.deps.passwords, users: this.deps.store.users }, usable, input.password);
     const redirect = safeRedirect(input.redirect);
     if (this.secondFactor.isRequired(usable, account)) {

@@ -57,7 +57,7 @@ export class MfaService {
   /** Starts (or restarts) enrolment; the secret is returned once and stored sealed. */
   async beginEnrolment(user: User, accountLabel: string): Promise<TotpEnrolmentMaterial> {
     if (user.mfa.enrolled) throw appError('MFA_ALREADY_ENROLLED');
-    const material = await newTotpMaterial(this.deps.config.issuer, `${accountLabel}:${user.name}`);
+    const material = await newTotpMaterial(this.deps.config.issuer, `${accountLabel}/${user.name}`);
     const sealed = this.deps.box.seal(material.secret, user.id);
     await this.deps.users.mutate(user.accountId, user.id, user.id, (current) => {
       if (current.mfa.enrolled) throw appError('MFA_ALREADY_ENROLLED');

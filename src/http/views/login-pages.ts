@@ -111,9 +111,14 @@ export function mfaPage(v: { pendingToken: string; csrfToken: string }): string 
 <form method="post" action="/login/step/mfa">
 ${csrfField(v.csrfToken)}
 <input type="hidden" name="pendingToken" value="${v.pendingToken}">
-<label for="code">Code</label>
-<input type="text" id="code" name="code" inputmode="numeric" autocomplete="one-time-code" required maxlength="10">
+<label for="code">Code (or a recovery code)</label>
+<input type="text" id="code" name="code" autocomplete="one-time-code" required maxlength="40">
 <button type="submit">Verify</button>
+</form>
+<form method="post" action="/login/step/mfa/setup">
+${csrfField(v.csrfToken)}
+<input type="hidden" name="pendingToken" value="${v.pendingToken}">
+<button type="submit" class="secondary" id="mfa-setup">No authenticator yet? Set one up</button>
 </form>`,
   );
 }

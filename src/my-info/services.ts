@@ -1,0 +1,38 @@
+import type { Clock } from '../clock.js';
+import type { Config } from '../config/schema.js';
+import { ConsoleAccess } from '../console-access/index.js';
+import type { ConsoleSessions } from '../login/console-sessions.js';
+import { MfaService, SecretBox, SecurityAudit } from '../mfa/index.js';
+import type { PasswordService } from '../passwords/index.js';
+import type { SessionStore } from '../sessions/ports.js';
+import type { Store } from '../store/ports.js';
+import { SecuritySettings } from './index.js';
+import { ProfileService } from './profile.js';
+import { Reconfirmation } from './reconfirm.js';
+import { AccountSwitch } from './switch.js';
+
+export interface SecurityServices {
+  mfa: MfaService;
+  consoleAccess: ConsoleAccess;
+  reconfirm: Reconfirmation;
+  profile: ProfileService;
+  security: SecuritySettings;
+  switcher: AccountSwitch;
+}
+
+/** Builds the MFA / IP control / My Info services once (called from the composition root, src/app.ts). */
+export function createSecurityServices(d: { config: Config; store: Store; sessions: SessionStore; passwords: PasswordService; clock: Clock; consoleSessions: ConsoleSessions }): SecurityServices {
+  const { config, store, sessions, passwords, clock } = d;
+  const audit = new SecurityAudit(store.audit);
+  const mfa = new MfaService({ users: store.users, sessions, clock, audit, box: new SecretBox(config.tokens.keyEncryptionKey), config: { ...config.mfa, lockout: config.lockout } });
+  const consoleAccess = new ConsoleAccess({ users: store.users, audit });
+  const reconfirm = new Reconfirmation({ sessions, passwords, clock, audit, threshold: config.lockout.reconfirmThreshold, sessionTtlMs: config.sessions.absoluteTtlSeconds * 1000 });
+  return {
+    mfa,
+    consoleAccess,
+    reconfirm,
+    profile: new ProfileService({ users: store.users, passwords, sessions, clock, audit, reconfirm }),
+    security: new SecuritySettings({ mfa, reconfirm, consoleAccess }),
+    switcher: new AccountSwitch({ users: store.users, consoleSessions: d.consoleSessions, consoleAccess, passwords, audit }),
+  };
+}
