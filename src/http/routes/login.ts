@@ -59,22 +59,6 @@ export function registerLoginRoutes(router: Router, deps: LoginRouteDeps): void 
     ctx.body = loginPage({ accountLabel: account.alias ?? account.id, action: loginPath(account), csrfToken: issueLoginCsrf(ctx), ...extra });
   };
 
-  /** Outcome → browser: cookie + 303 to the console, or the next step's page. */
-  const renderOutcome = (ctx: Context, outcome: LoginOutcome): void => {
-    if (outcome.state === 'authenticated') {
-      setSessionCookie(ctx, deps.cookies, outcome.sessionId);
-      ctx.status = 303;
-      ctx.redirect(outcome.redirect);
-      return;
-    }
-    ctx.type = 'html';
-    const csrfToken = issueLoginCsrf(ctx);
-    ctx.body =
-      outcome.state === 'mfa_required'
-        ? mfaPage({ pendingToken: outcome.pendingToken, csrfToken })
-        : passwordChangePage({ pendingToken: outcome.pendingToken, csrfToken, reason: outcome.reason, violations: [] });
-  };
-
   /** Known refusals → their page; anything else goes to the JSON error handler. */
   const renderRefusal = (ctx: Context, err: unknown, account: Account | null, username: string, next: string): void => {
     if (!isAppError(err)) throw err;
@@ -114,7 +98,7 @@ export function registerLoginRoutes(router: Router, deps: LoginRouteDeps): void 
         if (account) ctx.status = 400;
         return;
       }
-      renderOutcome(ctx, await deps.login.login({ account, username, password, redirect: next, ...origin(ctx) }));
+      renderBrowserOutcome(ctx, deps.cookies, issueLoginCsrf(ctx), await deps.login.login({ account, username, password, redirect: next, ...origin(ctx) }));
     } catch (err) {
       renderRefusal(ctx, err, account, username, next);
     }
@@ -160,7 +144,7 @@ export function registerLoginRoutes(router: Router, deps: LoginRouteDeps): void 
         ctx.body = passwordChangePage({ pendingToken, csrfToken: issueLoginCsrf(ctx), reason: pending.reason, violations: [], mismatch: true });
         return;
       }
-      renderOutcome(ctx, await deps.login.changePassword(pendingToken, newPassword, origin(ctx)));
+      renderBrowserOutcome(ctx, deps.cookies, issueLoginCsrf(ctx), await deps.login.changePassword(pendingToken, newPassword, origin(ctx)));
     } catch (err) {
       if (isAppError(err) && err.code === 'PASSWORD_REJECTED') {
         const pending = await deps.login.pendingLogin(pendingToken, 'password_change');
@@ -198,6 +182,21 @@ export function registerLoginRoutes(router: Router, deps: LoginRouteDeps): void 
       ctx.body = await unlockUser({ store: deps.store, lockout: l.lockout, audit: l.audit }, requirePrincipal(ctx), unlockTarget(ctx), origin(ctx));
     },
   );
+}
+
+/** Outcome → browser: session cookie + 303 to the console, or the page of the next step (the MFA step reuses it). */
+export function renderBrowserOutcome(ctx: Context, cookies: CookieSettings, csrfToken: string, outcome: LoginOutcome): void {
+  if (outcome.state === 'authenticated') {
+    setSessionCookie(ctx, cookies, outcome.sessionId);
+    ctx.status = 303;
+    ctx.redirect(outcome.redirect);
+    return;
+  }
+  ctx.type = 'html';
+  ctx.body =
+    outcome.state === 'mfa_required'
+      ? mfaPage({ pendingToken: outcome.pendingToken, csrfToken })
+      : passwordChangePage({ pendingToken: outcome.pendingToken, csrfToken, reason: outcome.reason, violations: [] });
 }
 
 export function origin(ctx: Context): RequestOrigin {

@@ -1,24 +1,23 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { beforeAll, describe, expect, it } from '@jest/globals';
 import { ManualClock } from '../../../src/clock.js';
 import { hashPassword, parsePhc } from '../../../src/passwords/hash.js';
 import type { Account } from '../../../src/store/ports.js';
 import {
-  OTHER_PASSWORD, PASSWORD, apiLogin, browserLogin, createAccount, createUser, form, formCsrf, hiddenField, setCookies, startGateway, uniqueAlias, type TestGateway,
+  OTHER_PASSWORD, PASSWORD, apiLogin, browserLogin, createAccount, createUser, form, formCsrf, gatewayWithAccount, hiddenField, setCookies, startGateway, uniqueAlias, type TestGateway,
 } from './helpers.js';
 
 const DAY = 24 * 60 * 60 * 1000;
 
 describe('console login flow (LOGIN-1, LOGIN-2, TEN-3, PWD-8, PWD-10)', () => {
   const clock = new ManualClock(Date.UTC(2026, 3, 1));
+  const env = gatewayWithAccount({}, { clock });
   let t: TestGateway;
   let account: Account;
 
   beforeAll(async () => {
-    t = await startGateway({ IAMGW_THROTTLE_PER_IP_LIMIT: '10000', IAMGW_THROTTLE_PER_ACCOUNT_LIMIT: '10000' }, { clock });
-    account = await createAccount(t.gw);
+    ({ t, account } = env);
     await createUser(t.gw, account, 'alice', PASSWORD);
   });
-  afterAll(() => t.close());
 
   it('browser: login page → right password → fresh session cookie → console home shows the user', async () => {
     const { res, csrfCookie } = await browserLogin(t, `/login/${account.alias}`, { username: 'alice', password: PASSWORD });

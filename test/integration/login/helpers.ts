@@ -1,4 +1,5 @@
 import type { Server } from 'node:http';
+import { afterAll, beforeAll } from '@jest/globals';
 import type { AddressInfo } from 'node:net';
 import { buildApp, type AppOverrides, type Gateway } from '../../../src/app.js';
 import { testConfig } from '../../../src/config/load.js';
@@ -112,4 +113,18 @@ export async function sessionOf(t: TestGateway, account: string, username: strin
   const [name, c] = [...setCookies(res)][0] ?? [];
   if (!name || !c) throw new Error('no session cookie');
   return { cookie: `${name}=${c.value}`, csrf: body.csrfToken, sessionId: c.value };
+}
+
+/** Throttles out of the way, for suites that are not about them. */
+export const NO_THROTTLE = { IAMGW_THROTTLE_PER_IP_LIMIT: '10000', IAMGW_THROTTLE_PER_ACCOUNT_LIMIT: '10000' };
+
+/** Registers beforeAll/afterAll for a gateway (throttles lifted) with one fresh account; read the fields inside tests. */
+export function gatewayWithAccount(env: Record<string, string> = {}, overrides: AppOverrides = {}): { t: TestGateway; account: Account } {
+  const ctx = {} as { t: TestGateway; account: Account };
+  beforeAll(async () => {
+    ctx.t = await startGateway({ ...NO_THROTTLE, ...env }, overrides);
+    ctx.account = await createAccount(ctx.t.gw);
+  });
+  afterAll(() => ctx.t.close());
+  return ctx;
 }

@@ -3,20 +3,19 @@ import { ManualClock } from '../../../src/clock.js';
 import { encodeTestPrincipal } from '../../../src/http/middleware/test-principal.js';
 import { userSrn } from '../../../src/login/index.js';
 import type { Account, User } from '../../../src/store/ports.js';
-import { OTHER_PASSWORD, PASSWORD, apiLogin, browserLogin, createAccount, createUser, startGateway, type TestGateway } from './helpers.js';
+import { OTHER_PASSWORD, PASSWORD, apiLogin, browserLogin, createAccount, createUser, gatewayWithAccount, startGateway, type TestGateway } from './helpers.js';
 
 const errorOf = async (r: Response) => ({ status: r.status, ...((await r.json()) as { error: { code: string; message: string; requestId?: string } }).error });
 
 describe('lockout (LOGIN-3)', () => {
   const clock = new ManualClock(Date.UTC(2026, 3, 1));
+  const env = gatewayWithAccount({}, { clock });
   let t: TestGateway;
   let account: Account;
 
-  beforeAll(async () => {
-    t = await startGateway({ IAMGW_THROTTLE_PER_IP_LIMIT: '10000', IAMGW_THROTTLE_PER_ACCOUNT_LIMIT: '10000' }, { clock });
-    account = await createAccount(t.gw);
+  beforeAll(() => {
+    ({ t, account } = env);
   });
-  afterAll(() => t.close());
 
   const attempt = (username: string, password: string) => apiLogin(t, { account: account.id, username, password });
   async function failTimes(username: string, n: number): Promise<Response[]> {
