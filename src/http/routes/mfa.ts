@@ -7,9 +7,9 @@ import type { MfaService, SecondFactorInput } from '../../mfa/index.js';
 import type { Account, Store, User } from '../../store/ports.js';
 import { secretsEqual } from '../middleware/csrf.js';
 import { cookieName, readTokenCookie, setSessionCookie, type CookieSettings } from '../middleware/session-cookie.js';
-import { TEXTS, messagePage, mfaPage, passwordChangePage } from '../views/login-pages.js';
+import { TEXTS, messagePage, mfaPage } from '../views/login-pages.js';
 import { loginEnrolPage, loginRecoveryCodesPage } from '../views/my-info/login-mfa.js';
-import { LOGIN_CSRF_COOKIE, origin, sendOutcome } from './login.js';
+import { LOGIN_CSRF_COOKIE, origin, renderBrowserOutcome, sendOutcome } from './login.js';
 
 export interface MfaRouteDeps {
   login: LoginService;
@@ -59,16 +59,7 @@ export function registerMfaRoutes(router: Router, deps: MfaRouteDeps): void {
     return deps.login.completeSecondFactor(token, origin(ctx));
   };
 
-  const renderOutcome = (ctx: Context, outcome: LoginOutcome, csrfToken: string): void => {
-    if (outcome.state === 'authenticated') {
-      setSessionCookie(ctx, deps.cookies, outcome.sessionId);
-      ctx.status = 303;
-      ctx.redirect(outcome.redirect);
-      return;
-    }
-    ctx.type = 'html';
-    ctx.body = outcome.state === 'mfa_required' ? mfaPage({ pendingToken: outcome.pendingToken, csrfToken }) : passwordChangePage({ pendingToken: outcome.pendingToken, csrfToken, reason: outcome.reason, violations: [] });
-  };
+  const renderOutcome = (ctx: Context, outcome: LoginOutcome, csrfToken: string): void => renderBrowserOutcome(ctx, deps.cookies, csrfToken, outcome);
 
   /** Known refusals → a page; a wrong code keeps the step open so the user can retry. */
   const renderRefusal = async (ctx: Context, err: unknown, token: string, csrfToken: string): Promise<void> => {
