@@ -49,12 +49,15 @@ export class LockoutService {
     await this.sessions.resetCounter(failuresKey(accountId, subject));
   }
 
-  /** Administrator unlock (LOGIN-3); true when the user was locked. */
+  /**
+   * Administrator unlock (LOGIN-3); true when the user was locked. Lifts the password lock and the MFA
+   * lock (LOGIN-4 counts MFA failures on their own subject): an administrator who unlocks a user means both.
+   */
   async unlock(accountId: string, userId: string): Promise<boolean> {
-    const subject = userSubject(userId);
-    const wasLocked = (await this.sessions.getCounter(lockedKey(accountId, subject))) > 0;
-    await Promise.all([this.sessions.resetCounter(lockedKey(accountId, subject)), this.sessions.resetCounter(failuresKey(accountId, subject))]);
-    return wasLocked;
+    const subjects = [userSubject(userId), mfaSubject(userId)];
+    const locked = await Promise.all(subjects.map((s) => this.sessions.getCounter(lockedKey(accountId, s))));
+    await Promise.all(subjects.flatMap((s) => [this.sessions.resetCounter(lockedKey(accountId, s)), this.sessions.resetCounter(failuresKey(accountId, s))]));
+    return locked.some((n) => n > 0);
   }
 
   async isLocked(accountId: string, userId: string): Promise<boolean> {
@@ -68,6 +71,8 @@ export class LockoutService {
 }
 
 export const userSubject = (userId: string): string => `user:${userId}`;
+/** MFA failures lock on their own counter (LOGIN-3/LOGIN-4). */
+export const mfaSubject = (userId: string): string => `mfa:${userId}`;
 export const nameSubject = (username: string): string => `name:${username}`;
 const failuresKey = (accountId: string, subject: string): string => `lockout:${accountId}:${subject}`;
 const lockedKey = (accountId: string, subject: string): string => `locked:${accountId}:${subject}`;

@@ -1,6 +1,6 @@
 import type { Clock } from '../clock.js';
 import { appError } from '../errors.js';
-import { LockoutService, type LockoutConfig } from '../login/lockout.js';
+import { LockoutService, mfaSubject, type LockoutConfig } from '../login/lockout.js';
 import type { SessionStore } from '../sessions/ports.js';
 import type { Account, NamedRepository, User } from '../store/ports.js';
 import type { Actor, SecurityAudit } from './audit.js';
@@ -88,7 +88,7 @@ export class MfaService {
    */
   async verify(user: User, input: SecondFactorInput, actor: Actor, opts: { allowPending?: boolean } = {}): Promise<SecondFactorMethod> {
     if (!user.mfa.secret || (!user.mfa.enrolled && !opts.allowPending)) throw appError('MFA_NOT_ENROLLED');
-    const subject = `mfa:${user.id}`;
+    const subject = mfaSubject(user.id);
     const slot = await this.lockout.reserve(user.accountId, subject);
     if (slot.locked) {
       await this.deps.audit.record(event(actor, user, 'mfa.verify', 'failure', 'ACCOUNT_LOCKED'));

@@ -106,6 +106,10 @@ describe('TOTP MFA: enrolment, login step, replay, recovery codes, lockout, disa
     const erin = await t.gw.store.users.getByName(account.id, 'erin');
     expect(await t.gw.login.lockout.failures(account.id, erin?.id ?? '')).toBe(0);
     expect((await audit('mfa.lockout')).map((e) => e.target)).toContain(erin?.id);
+    // An administrator's unlock lifts the MFA lock too (LOGIN-3): the right code then completes the login.
+    expect(await t.gw.login.lockout.unlock(account.id, erin?.id ?? '')).toBe(true);
+    const again = await postJson(t, '/v1/login/mfa', { pendingToken: await pendingMfa(t, account.id, 'erin', PASSWORD), code: await codeAt(secret, clock) });
+    expect(again.body.state).toBe('authenticated');
   });
 
   it('disabling MFA needs proof: none, a wrong code, a replayed code or a wrong password are refused; a current code works; audited', async () => {
