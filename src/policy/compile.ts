@@ -2,6 +2,7 @@
  * Compilation (once per policy id + version): validate, then turn every statement into matchers, so the
  * hot path builds no regex, glob or set. Statements are indexed by the service part of their actions;
  * a statement whose service part has a wildcard, or that uses NotAction, is examined for every service.
+ * On top of that, each policy remembers which statements match each action it has been asked about.
  */
 import { compileGlob, compileSrnPattern, hasWildcard, parseSrnPattern, type CompiledSrnPattern, type GlobMatcher, type SrnPattern } from '../srn/index.js';
 import { DEFAULT_REGISTRY } from './catalogue.js';
@@ -93,6 +94,7 @@ export class PolicyProgram implements CompiledPolicy {
   readonly statementCount: number;
   private readonly byService = new Map<string, readonly CompiledStatement[]>();
   private readonly everyService: readonly CompiledStatement[];
+  private readonly byAction = new Map<string, readonly CompiledStatement[]>();
 
   constructor(
     readonly id: string,
@@ -112,7 +114,38 @@ export class PolicyProgram implements CompiledPolicy {
   forService(service: string): readonly CompiledStatement[] {
     return this.byService.get(service) ?? this.everyService;
   }
+
+  /**
+   * The statements whose Action (or NotAction) covers `action`, written as the caller wrote it, in
+   * document order. Which statements match an action is fixed once the policy is compiled, so the answer
+   * is remembered per action: a request for a known action then does one map lookup instead of
+   * lower-casing, splitting off the service and running the matchers. At most ACTION_INDEX_LIMIT actions
+   * of at most ACTION_INDEX_MAX_LENGTH characters are held per policy; when full the index starts afresh,
+   * so junk actions cost memory only within that bound and never change an answer.
+   */
+  forAction(action: string): readonly CompiledStatement[] {
+    const known = this.byAction.get(action);
+    if (known !== undefined) return known;
+    const lower = action.toLowerCase();
+    const colon = lower.indexOf(':');
+    const candidates = this.forService(colon < 0 ? '' : lower.slice(0, colon));
+    const matching: CompiledStatement[] = [];
+    for (let i = 0; i < candidates.length; i++) {
+      const stmt = candidates[i] as CompiledStatement;
+      if (stmt.matchAction(lower)) matching.push(stmt);
+    }
+    const result = matching.length === 0 ? NO_STATEMENTS : matching;
+    if (action.length <= ACTION_INDEX_MAX_LENGTH) {
+      if (this.byAction.size >= ACTION_INDEX_LIMIT) this.byAction.clear();
+      this.byAction.set(action, result);
+    }
+    return result;
+  }
 }
+
+export const ACTION_INDEX_LIMIT = 128;
+export const ACTION_INDEX_MAX_LENGTH = 128;
+const NO_STATEMENTS: readonly CompiledStatement[] = Object.freeze([]);
 
 /**
  * Attribute keys that no longer resolve (the resource definition changed after the policy was saved) do

@@ -11,7 +11,7 @@ import { NO, TYPE_ERROR, YES, type Tri, type ValueTest } from './conditions/type
 import type { Qualifier } from './conditions/operators.js';
 import type { OperatorSpec } from './conditions/types.js';
 import type { RequestView, ResourceView, Values } from './context.js';
-import { classifyKey, type KeySource } from './keys.js';
+import { caseInsensitiveLength, classifyKey, type KeySource } from './keys.js';
 import type { ResourceRegistry } from './registry.js';
 
 export interface CompiledCondition {
@@ -26,8 +26,10 @@ type Resolve = (request: RequestView, resource: ResourceView) => Values;
 
 function resolver(source: KeySource): Resolve {
   switch (source.kind) {
-    case 'request':
-      return (req) => req.get(source.name);
+    case 'request': {
+      const ciLength = caseInsensitiveLength(source.name);
+      return (req) => req.get(source.name, ciLength);
+    }
     case 'resourceTag':
       return (_req, res) => res.tag(source.tag);
     case 'attribute':

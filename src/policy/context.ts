@@ -1,10 +1,11 @@
 /**
- * The request as the evaluator reads it: the action lower-cased once, the context map built lazily on the
- * first condition that needs it (most statements never get that far), and claim-derived keys (TOK-2) read
- * straight from the principal so a caller-supplied context cannot override them.
+ * The request as the evaluator reads it. Nothing is copied per request: context keys, tags and attributes
+ * are looked up in the caller's records ignoring case, on the first condition that needs them (most
+ * statements never get that far); claim-derived keys (TOK-2) are read straight from the principal so a
+ * caller-supplied context cannot override them.
  */
 import { parseSrnFields, type SrnFields } from '../srn/srn.js';
-import { normalizeKey } from './keys.js';
+import { caseInsensitiveLength, normalizeKey } from './keys.js';
 import type { ResolvedAttributeKey } from './registry.js';
 import type { AuthorizationRequest, ContextValue, PrincipalClaims, RequestResource } from './types.js';
 
@@ -16,33 +17,60 @@ export function toValues(value: ContextValue): Values {
   if (value === null || value === undefined) return undefined;
   if (typeof value === 'string') return value;
   if (typeof value !== 'object') return String(value);
-  return value.length === 0 ? undefined : value.map(String);
+  if (value.length === 0) return undefined;
+  for (let i = 0; i < value.length; i++) if (typeof value[i] !== 'string') return value.map(String);
+  return value as readonly string[]; // read-only for the evaluator, so no copy
 }
 
-function lowerMap(record: Readonly<Record<string, ContextValue>> | undefined, key: (k: string) => string): Map<string, Values> {
-  const map = new Map<string, Values>();
-  if (record !== undefined) for (const k of Object.keys(record)) map.set(key(k), toValues(record[k]));
-  return map;
+/**
+ * Does the caller's key `raw` normalise to `name` (keys.ts `normalizeKey`)? Compared in place, without
+ * lower-casing a copy: ASCII folds by a bit. A non-ASCII key takes the exact path (`toLowerCase` can change
+ * its length, e.g. U+0130, or fold it into ASCII, e.g. the Kelvin sign).
+ */
+function sameKey(raw: string, name: string, ciLength: number, normalize: (k: string) => string): boolean {
+  const n = raw.length;
+  for (let i = 0; i < n; i++) {
+    let c = raw.charCodeAt(i);
+    if (c >= 128) return normalize(raw) === name;
+    if (i >= name.length) return false;
+    if (i < ciLength && c >= 65 && c <= 90) c += 32;
+    if (c !== name.charCodeAt(i)) return false;
+  }
+  return n === name.length;
+}
+
+/**
+ * The value of `name` in a caller's record whose keys are case-insensitive. Scanned from the end, so when
+ * two keys differ only in case the last one wins, as a map built in key order would have it.
+ */
+function lookup(record: Readonly<Record<string, ContextValue>> | undefined, name: string, ciLength: number, normalize: (k: string) => string): Values {
+  if (record === undefined) return undefined;
+  const keys = Object.keys(record);
+  for (let i = keys.length - 1; i >= 0; i--) {
+    const k = keys[i] as string;
+    if (sameKey(k, name, ciLength, normalize)) return toValues(record[k]);
+  }
+  return undefined;
 }
 
 const lower = (k: string): string => k.toLowerCase();
 
 export class RequestView {
-  readonly action: string;
-  /** The lower-cased service part of the action, which indexes each policy's statements. */
-  readonly service: string;
   readonly principal: PrincipalClaims;
-  private contextMap: Map<string, Values> | undefined;
+  private lowerAction: string | undefined = undefined;
 
   constructor(readonly request: AuthorizationRequest) {
-    this.action = request.action.toLowerCase();
-    const colon = this.action.indexOf(':');
-    this.service = colon < 0 ? '' : this.action.slice(0, colon);
+    if (typeof request.action !== 'string') throw new TypeError('the request has no action');
     this.principal = request.principal;
   }
 
-  /** A request-level key by its normalised name (keys.ts). */
-  get(name: string): Values {
+  /** The action lower-cased (POL-3), on first use: the evaluator's action index takes it as written. */
+  get action(): string {
+    return (this.lowerAction ??= this.request.action.toLowerCase());
+  }
+
+  /** A request-level key by its normalised name (keys.ts); `ciLength` from `caseInsensitiveLength(name)`. */
+  get(name: string, ciLength: number = caseInsensitiveLength(name)): Values {
     const p = this.principal;
     switch (name) {
       case 'scp:multifactorauthpresent':
@@ -58,18 +86,15 @@ export class RequestView {
       case 'scp:currenttime':
         return new Date(this.request.now).toISOString();
       default:
-        this.contextMap ??= lowerMap(this.request.context, normalizeKey);
-        return this.contextMap.get(name);
+        return lookup(this.request.context, name, ciLength, normalizeKey);
     }
   }
 }
 
-/** One resource of the request, parsed once; tags and attributes are lower-cased on first use. */
+/** One resource of the request, parsed once; tag and attribute names are matched ignoring case. */
 export class ResourceView {
   readonly star: boolean;
   readonly parts: SrnFields | undefined;
-  private tagMap: Map<string, Values> | undefined;
-  private attributeMap: Map<string, Values> | undefined;
 
   constructor(
     readonly srn: string,
@@ -84,14 +109,13 @@ export class ResourceView {
     return !this.star && this.parts === undefined;
   }
 
+  /** `key` is lower-case (keys.ts). */
   tag(key: string): Values {
-    this.tagMap ??= lowerMap(this.source?.tags, lower);
-    return this.tagMap.get(key);
+    return lookup(this.source?.tags, key, key.length, lower);
   }
 
   attribute(key: ResolvedAttributeKey): Values {
     if (this.parts === undefined || this.parts.service !== key.serviceType || this.parts.resourceType !== key.resourceType) return undefined;
-    this.attributeMap ??= lowerMap(this.source?.attributes, lower);
-    return this.attributeMap.get(key.attribute);
+    return lookup(this.source?.attributes, key.attribute, key.attribute.length, lower);
   }
 }

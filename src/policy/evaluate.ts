@@ -9,7 +9,7 @@
  */
 import { PolicyProgram } from './compile.js';
 import { RequestView, ResourceView } from './context.js';
-import { APPLIED, ERRORED, conditionWith, statementOutcome } from './statement.js';
+import { APPLIED, ERRORED, conditionWith, outcomeForAction } from './statement.js';
 import type {
   AuthorizationRequest,
   CompiledPolicy,
@@ -17,6 +17,7 @@ import type {
   DecisionKind,
   EvaluationIssue,
   PolicySet,
+  PreparedRequest,
   RequestResource,
   ResourceDecision,
   StatementRef,
@@ -38,10 +39,10 @@ function scan(policy: CompiledPolicy, req: RequestView, res: ResourceView, tally
     (tally.errors ??= []).push({ code: 'EVAL_INTERNAL', message: `policy "${policy.id}" was not produced by compilePolicy`, resource: res.srn });
     return;
   }
-  const statements = policy.forService(req.service);
+  const statements = policy.forAction(req.request.action);
   for (let i = 0; i < statements.length; i++) {
     const stmt = statements[i] as (typeof statements)[number];
-    const outcome = statementOutcome(stmt, req, res);
+    const outcome = outcomeForAction(stmt, req, res);
     if (outcome === APPLIED) {
       (tally.matched ??= []).push(stmt.ref);
       if (!stmt.allow) (tally.denies ??= []).push(stmt.ref);
@@ -76,9 +77,8 @@ interface ResourceResult extends ResourceDecision {
   readonly errors: readonly EvaluationIssue[];
 }
 
-function evaluateResource(req: RequestView, entry: RequestResource | string, policies: PolicySet): ResourceResult {
-  const srn = typeof entry === 'string' ? entry : entry.srn;
-  const res = new ResourceView(srn, typeof entry === 'string' ? undefined : entry);
+function evaluateResource(req: RequestView, res: ResourceView, policies: PolicySet): ResourceResult {
+  const srn = res.srn;
   const tally: Tally = { matched: undefined, denies: undefined, identityAllows: undefined, resourceAllows: undefined, errors: undefined };
   if (res.invalid) tally.errors = [{ code: 'EVAL_RESOURCE_INVALID', message: `"${srn}" is not an SRN or "*"`, resource: srn }];
   else {
@@ -89,6 +89,10 @@ function evaluateResource(req: RequestView, entry: RequestResource | string, pol
   }
   const d = decide(req, res, tally);
   return { resource: srn, decision: d.decision, root: d.root, deciding: d.deciding, matched: tally.matched ?? NONE, errors: tally.errors ?? NONE };
+}
+
+export function resourceView(entry: RequestResource | string): ResourceView {
+  return typeof entry === 'string' ? new ResourceView(entry, undefined) : new ResourceView(entry.srn, entry);
 }
 
 const SEVERITY: Readonly<Record<DecisionKind, number>> = { Allow: 0, ImplicitDeny: 1, ExplicitDeny: 2, Error: 3 };
@@ -110,16 +114,68 @@ function combine(results: readonly ResourceResult[]): Decision {
   return { allowed: decision === 'Allow', decision, deciding, matched: union(results.map((r) => r.matched)), resources: results, errors };
 }
 
-export function evaluate(request: AuthorizationRequest, policies: PolicySet): Decision {
+/**
+ * A request parsed once (action, every resource SRN) by `prepareRequest`, to be evaluated against several
+ * policy sets, or again. Parsing never throws: a malformed request is kept as the error it evaluates to.
+ */
+export class Prepared implements PreparedRequest {
+  readonly view: RequestView | undefined;
+  readonly resources: readonly ResourceView[];
+  readonly failure: string | undefined;
+
+  constructor(readonly request: AuthorizationRequest) {
+    let view: RequestView | undefined, resources: ResourceView[] = [], failure: string | undefined;
+    try {
+      view = new RequestView(request);
+      const entries = request.resources;
+      for (let i = 0; i < entries.length; i++) resources.push(resourceView(entries[i] as RequestResource | string));
+    } catch (e) {
+      view = undefined;
+      resources = [];
+      failure = e instanceof Error ? e.message : String(e);
+    }
+    this.view = view;
+    this.resources = resources;
+    this.failure = failure;
+  }
+}
+
+/** Parses a request once for several `evaluate` / `simulate` calls. Treat the request as immutable after. */
+export function prepareRequest(request: AuthorizationRequest): PreparedRequest {
+  return new Prepared(request);
+}
+
+function internalError(e: unknown): Decision {
+  // A malformed request (missing principal, …) must deny, never throw into the caller's allow path.
+  const error: EvaluationIssue = { code: 'EVAL_INTERNAL', message: e instanceof Error ? e.message : String(e) };
+  return { allowed: false, decision: 'Error', deciding: NONE, matched: NONE, resources: NONE, errors: [error] };
+}
+
+function evaluatePrepared(prepared: Prepared, policies: PolicySet): Decision {
+  const req = prepared.view;
+  if (req === undefined) return internalError(prepared.failure);
   try {
-    const req = new RequestView(request);
-    const resources = request.resources;
+    const views = prepared.resources;
     const results: ResourceResult[] = [];
-    for (let i = 0; i < resources.length; i++) results.push(evaluateResource(req, resources[i] as RequestResource | string, policies));
+    for (let i = 0; i < views.length; i++) results.push(evaluateResource(req, views[i] as ResourceView, policies));
     return combine(results);
   } catch (e) {
-    // A malformed request (missing principal, …) must deny, never throw into the caller's allow path.
-    const error: EvaluationIssue = { code: 'EVAL_INTERNAL', message: e instanceof Error ? e.message : String(e) };
-    return { allowed: false, decision: 'Error', deciding: NONE, matched: NONE, resources: NONE, errors: [error] };
+    return internalError(e);
+  }
+}
+
+/** Decides a request (or one made by `prepareRequest`) against a policy set. Never throws. */
+export function evaluate(request: PreparedRequest, policies: PolicySet): Decision;
+export function evaluate(request: AuthorizationRequest, policies: PolicySet): Decision;
+export function evaluate(request: AuthorizationRequest | PreparedRequest, policies: PolicySet): Decision {
+  if (request instanceof Prepared) return evaluatePrepared(request, policies);
+  try {
+    const req = new RequestView(request as AuthorizationRequest);
+    const resources = (request as AuthorizationRequest).resources;
+    const results: ResourceResult[] = [];
+    for (let i = 0; i < resources.length; i++) results.push(evaluateResource(req, resourceView(resources[i] as RequestResource | string), policies));
+    return combine(results);
+  } catch (e) {
+    return internalError(e);
   }
 }

@@ -8,6 +8,8 @@
  *   if (!v.ok) return v.errors;
  *   const p = compilePolicy(v.policy, { id, version, kind: 'identity', account });
  *   const d = evaluate({ principal: claims, action: 'iam:getUser', resources: [srn], now }, { identity: [p] });
+ *
+ * `prepareRequest(request)` parses a request once for several `evaluate` / `simulate` calls.
  */
 export type * from './types.js';
 export type {
@@ -21,7 +23,7 @@ export type { IamActionName } from './catalogue.js';
 export { DEFAULT_REGISTRY, IAM_ACTIONS, OBJECT_STORE_SERVICE, SCP_IAM_SERVICE, VIRTUAL_SERVERS_SERVICE } from './catalogue.js';
 export { DEFAULT_MAX_POLICY_BYTES, validatePolicy } from './validate.js';
 export { PolicyValidationError, compilePolicies, compilePolicy } from './compile.js';
-export { evaluate } from './evaluate.js';
+export { evaluate, prepareRequest } from './evaluate.js';
 export { simulate } from './simulate.js';
 export { PolicyCache } from './cache.js';
 export { ISSUE_CODES } from './issues.js';

@@ -24,9 +24,15 @@ export const MULTI_VALUED_KEYS = new Set(['scp:tagkeys']);
 const REQUEST_ATTRIBUTE = /^scp:requestattribute\/(body|query|header)\[(.+)\]$/i;
 const EXACT_BRACKETS = /^scp:requestattribute\/(?:body|query)\[/i;
 
-export function normalizeKey(key: string): string {
+/** Where the case-insensitive part of a key name ends: before the bracketed name, or at its end. */
+export function caseInsensitiveLength(key: string): number {
   const exact = EXACT_BRACKETS.exec(key);
-  return exact === null ? key.toLowerCase() : key.slice(0, exact[0].length).toLowerCase() + key.slice(exact[0].length);
+  return exact === null ? key.length : exact[0].length;
+}
+
+export function normalizeKey(key: string): string {
+  const n = caseInsensitiveLength(key);
+  return n === key.length ? key.toLowerCase() : key.slice(0, n).toLowerCase() + key.slice(n);
 }
 
 export type KeySource =

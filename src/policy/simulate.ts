@@ -4,10 +4,10 @@
  * the ones the service index would pick.
  */
 import { PolicyProgram } from './compile.js';
-import { RequestView, ResourceView } from './context.js';
-import { evaluate } from './evaluate.js';
+import type { RequestView, ResourceView } from './context.js';
+import { Prepared, evaluate } from './evaluate.js';
 import { CONDITION_FALSE, ERRORED, OUTCOME_NAMES, conditionWith, statementOutcome } from './statement.js';
-import type { AuthorizationRequest, CompiledPolicy, PolicySet, Simulation, StatementTrace } from './types.js';
+import type { AuthorizationRequest, CompiledPolicy, PolicySet, PreparedRequest, Simulation, StatementTrace } from './types.js';
 
 function trace(policy: CompiledPolicy, req: RequestView, res: ResourceView): StatementTrace[] {
   if (!(policy instanceof PolicyProgram)) return [];
@@ -20,14 +20,15 @@ function trace(policy: CompiledPolicy, req: RequestView, res: ResourceView): Sta
   });
 }
 
-export function simulate(request: AuthorizationRequest, policies: PolicySet): Simulation {
-  const decision = evaluate(request, policies);
-  if (decision.resources.length === 0) return { decision, statements: [] };
-  const req = new RequestView(request);
-  const statements = request.resources.flatMap((entry) => {
-    const srn = typeof entry === 'string' ? entry : entry.srn;
-    const res = new ResourceView(srn, typeof entry === 'string' ? undefined : entry);
-    const resourcePolicy = res.star ? undefined : policies.resource?.[srn];
+export function simulate(request: PreparedRequest, policies: PolicySet): Simulation;
+export function simulate(request: AuthorizationRequest, policies: PolicySet): Simulation;
+export function simulate(input: AuthorizationRequest | PreparedRequest, policies: PolicySet): Simulation {
+  const prepared = input instanceof Prepared ? input : new Prepared(input as AuthorizationRequest);
+  const decision = evaluate(prepared, policies);
+  const req = prepared.view;
+  if (decision.resources.length === 0 || req === undefined) return { decision, statements: [] };
+  const statements = prepared.resources.flatMap((res) => {
+    const resourcePolicy = res.star ? undefined : policies.resource?.[res.srn];
     return [...policies.identity, ...(resourcePolicy === undefined ? [] : [resourcePolicy])].flatMap((p) => trace(p, req, res));
   });
   return { decision, statements };

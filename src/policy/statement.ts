@@ -38,7 +38,11 @@ function resourceMatches(stmt: CompiledStatement, res: ResourceView): boolean {
  * apply under any reading of the erring one. Otherwise an error is reported and never grants (item 35).
  */
 export function statementOutcome(stmt: CompiledStatement, req: RequestView, res: ResourceView): OutcomeCode {
-  if (!stmt.matchAction(req.action)) return ACTION_MISS;
+  return stmt.matchAction(req.action) ? outcomeForAction(stmt, req, res) : ACTION_MISS;
+}
+
+/** `statementOutcome` for a statement already known to cover the request's action (`forAction`). */
+export function outcomeForAction(stmt: CompiledStatement, req: RequestView, res: ResourceView): OutcomeCode {
   if (!resourceMatches(stmt, res)) return RESOURCE_MISS;
   if (stmt.principal !== undefined && !stmt.principal(req.principal)) return PRINCIPAL_MISS;
   const conditions = stmt.conditions;

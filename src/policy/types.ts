@@ -97,6 +97,15 @@ export interface AuthorizationRequest {
   readonly now: Date | number;
 }
 
+/**
+ * A request parsed once by `prepareRequest` (its action and every resource SRN), for callers that evaluate
+ * the same request against several policy sets. Opaque apart from the request it was made from, which
+ * must not change afterwards. `evaluate` and `simulate` take it wherever they take a request.
+ */
+export interface PreparedRequest {
+  readonly request: AuthorizationRequest;
+}
+
 // ── compiled policies and the policy set ───────────────────────────────────────────────────────────────
 export interface CompileOptions {
   readonly id: string;

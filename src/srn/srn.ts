@@ -118,36 +118,34 @@ export interface SrnFields {
 }
 
 /**
- * `parseSrn` for the hot path: the same rules, checked on index ranges of the input so that only the
- * fields kept are sliced. Undefined when the value is not a valid concrete SRN.
+ * `parseSrn` for the hot path: the same rules as one regular expression (V8 compiles it to machine code,
+ * which checks the characters faster than a JS loop), then the field boundaries found with `indexOf`
+ * (no field but the id can hold a `:`, no resource type a `/`); only the fields kept are sliced.
+ * Undefined when the value is not a valid concrete SRN. The id class is the `ID` class above: printable,
+ * no space, `*` or `?`, and any code unit from U+0080 up.
  */
 export function parseSrnFields(v: string): SrnFields | undefined {
-  // srn:{offering}::{account}:{region}::{service}:{type}/{id}
-  if (!v.startsWith('srn:')) return undefined;
-  const c1 = v.indexOf(':', 4);
-  if (c1 < 5 || v.charCodeAt(c1 + 1) !== 58 || !every(v, NAME, 4, c1) || !first(v.slice(4, 5), LOWER)) return undefined;
+  if (typeof v !== 'string' || !CONCRETE_SRN.test(v)) return undefined;
+  const c1 = v.indexOf(':', 5);
   const a = c1 + 2;
-  if (v.charCodeAt(a + 32) !== 58 || !every(v, HEX, a, a + 32)) return undefined;
   const c4 = v.indexOf(':', a + 33);
-  if (c4 < 0 || v.charCodeAt(c4 + 1) !== 58 || !every(v, NAME, a + 33, c4)) return undefined;
   const sv = c4 + 2;
   const c6 = v.indexOf(':', sv);
-  if (c6 <= sv || !every(v, NAME, sv, c6) || !LOWER_AT(v, sv)) return undefined;
-  const slash = v.indexOf('/', c6 + 1);
-  if (slash < 0 || slash === v.length - 1 || !every(v, TYPE, c6 + 1, slash) || !every(v, ID, slash + 1)) return undefined;
-  const resourceType = v.slice(c6 + 1, slash);
-  if (!isResourceType(resourceType)) return undefined;
-  return {
-    offering: v.slice(4, c1),
-    account: v.slice(a, a + 32),
-    region: v.slice(a + 33, c4),
-    service: v.slice(sv, c6),
-    typeId: v.slice(c6 + 1),
-    resourceType,
-  };
+  const slash = v.indexOf('/', c6);
+  return new ParsedSrnFields(v.slice(4, c1), v.slice(a, a + 32), v.slice(a + 33, c4), v.slice(sv, c6), v.slice(c6 + 1), v.slice(c6 + 1, slash));
 }
 
-const LOWER_AT = (v: string, i: number): boolean => {
-  const c = v.charCodeAt(i);
-  return c >= 97 && c <= 122;
-};
+// srn:{offering}::{account}:{region}::{service}:{type}/{id}
+const CONCRETE_SRN = /^srn:[a-z][a-z0-9-]*::[0-9a-f]{32}:[a-z0-9-]*::[a-z][a-z0-9-]*:[A-Za-z0-9][A-Za-z0-9_-]*\/[^\x00-\x20\x7f*?]+$/;
+
+/** One class for every parsed SRN, so the pattern matchers that read it see a single shape. */
+class ParsedSrnFields implements SrnFields {
+  constructor(
+    readonly offering: string,
+    readonly account: string,
+    readonly region: string,
+    readonly service: string,
+    readonly typeId: string,
+    readonly resourceType: string,
+  ) {}
+}

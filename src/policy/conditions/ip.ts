@@ -105,7 +105,16 @@ const checkIp = (v: string): string | undefined => (parseIpRange(v) === undefine
 
 export const IP_OPERATORS: readonly OperatorSpec[] = operatorPair('Ip', ['IpAddress', 'NotIpAddress'], checkIp, (values) => {
   const ranges = values.map((v) => parseIpRange(v) as IpRange);
+  // A dotted-quad request address (the common case) is tested as a number against the IPv4 ranges,
+  // without building an IpRange; anything else takes the general path below.
+  const v4Ranges = ranges.filter((r) => !r.v6);
+  const v4Masks = v4Ranges.map((r) => (r.prefix === 0 ? 0 : ~0 << (32 - r.prefix)));
   return (raw) => {
+    const quad = parseV4(raw);
+    if (quad !== undefined) {
+      for (let i = 0; i < v4Ranges.length; i++) if (((quad & (v4Masks[i] as number)) >>> 0) === (v4Ranges[i] as IpRange).v4) return YES;
+      return NO;
+    }
     const ip = raw.includes('/') ? undefined : parseIpRange(raw);
     if (ip === undefined) return TYPE_ERROR;
     for (const r of ranges) if (ipInRange(ip, r)) return YES;

@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from '@jest/globals';
 import { readFileSync, readdirSync } from 'node:fs';
-import { compilePolicy, evaluate, type AuthorizationRequest, type CompiledPolicy, type PrincipalClaims } from '../../../src/policy/index.js';
+import { compilePolicy, evaluate, prepareRequest, simulate, type AuthorizationRequest, type CompiledPolicy, type PrincipalClaims } from '../../../src/policy/index.js';
 import { parseSrn } from '../../../src/srn/index.js';
 
 const A = '9b7653f6f47a42e38055934a0575a813';
@@ -60,6 +60,11 @@ describe('policy corpus', () => {
         const deciding = d.deciding.map((r) => `${r.policyId}#${r.sid ?? r.index}`).sort();
         expect({ decision: d.decision, deciding }).toEqual({ decision: c.expected.decision, deciding: [...c.expected.deciding].sort() });
         expect(d.allowed).toBe(c.expected.decision === 'Allow');
+        // The prepared path (parsed once, evaluated twice) answers exactly as the plain one.
+        const prepared = prepareRequest(request);
+        expect(evaluate(prepared, { identity, resource })).toEqual(d);
+        expect(evaluate(prepared, { identity, resource })).toEqual(d);
+        expect(simulate(prepared, { identity, resource })).toEqual(simulate(request, { identity, resource }));
       });
     });
   });
