@@ -33,10 +33,12 @@ export const BUILTIN_POLICIES = [
   },
   {
     name: 'SelfService',
-    description: 'My Info: view and edit one\'s own user (the resource "user/self" means the caller).',
+    // Read only through the admin API: edits of one's own profile go through /v1/me (My Info), which asks for
+    // the password where PWD-11 requires it and can never touch state, tags or contact verification.
+    description: 'My Info: view one\'s own user (the resource "user/self" means the caller); edits go through My Info.',
     document: {
       Version: VERSION,
-      Statement: [{ Sid: 'MyInfo', Effect: 'Allow', Action: [IAM_ACTIONS.getUser, IAM_ACTIONS.updateUser], Resource: SELF_RESOURCE }],
+      Statement: [{ Sid: 'MyInfo', Effect: 'Allow', Action: [IAM_ACTIONS.getUser], Resource: SELF_RESOURCE }],
     },
   },
 ] as const;

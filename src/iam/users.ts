@@ -23,7 +23,17 @@ export interface LoginInfo {
 
 export type UserView = Omit<User, 'passwordHash' | 'passwordHistory' | 'mfa'> & { mfa: { enrolled: boolean } };
 
-const contact = z.strictObject({ value: z.string().min(1).max(254), verified: z.boolean().default(false) }).nullable();
+/**
+ * Contacts set through the admin API are never verified: LOGIN-8 account switching trusts a *verified*
+ * shared contact, so a caller able to mark its own (or anyone's) address verified could switch into the
+ * root user. Verification needs proof of possession by the contact's owner (its own flow).
+ */
+const contact = z
+  .strictObject({
+    value: z.string().min(1).max(254),
+    verified: z.literal(false, { error: 'CONTACT_VERIFICATION_NOT_ALLOWED' }).default(false),
+  })
+  .nullable();
 const timezone = z.string().refine(isTimeZone, { error: 'TIMEZONE_INVALID' }).nullable();
 const reuse = z.number().int().min(1, { error: 'REUSE_RESTRICTION_OUT_OF_RANGE' }).max(24, { error: 'REUSE_RESTRICTION_OUT_OF_RANGE' });
 

@@ -139,15 +139,17 @@ export function describeAuthorizationCases(h: () => Harness): void {
       expect((await call({ ...full, type: 'root' }, 'GET', `${a.base}/users`)).status).toBe(403);
     });
 
-    it('self-service lets a user read and edit only its own user; a disabled user is refused', async () => {
+    it('self-service lets a user read only its own user and edit nothing through the admin API; a disabled user is refused', async () => {
       const { a, call } = h();
       const me = await makeUser(h(), a, 'self-user', { policyIds: [a.builtin.SelfService] });
       const other = await makeUser(h(), a, 'someone-else');
       expect((await call(me, 'GET', `${a.base}/users/${me.id}`)).status).toBe(200);
-      expect((await call(me, 'PATCH', `${a.base}/users/${me.id}`, { version: 1, timezone: 'Asia/Seoul' })).status).toBe(200);
+      // Editing oneself here would skip PWD-11 re-confirmation and could mark a contact verified (LOGIN-8).
+      expect((await call(me, 'PATCH', `${a.base}/users/${me.id}`, { version: 1, timezone: 'Asia/Seoul' })).status).toBe(403);
+      expect((await call(me, 'PATCH', `${a.base}/users/${me.id}`, { version: 1, email: { value: 'root@example.com', verified: true } })).status).toBe(403);
       expect((await call(me, 'GET', `${a.base}/users/${other.id}`)).status).toBe(403);
       expect((await call(me, 'GET', `${a.base}/users`)).status).toBe(403);
-      await call(a.root, 'PATCH', `${a.base}/users/${me.id}`, { version: 2, state: 'disabled' });
+      await call(a.root, 'PATCH', `${a.base}/users/${me.id}`, { version: 1, state: 'disabled' });
       expect((await call(me, 'GET', `${a.base}/users/${me.id}`)).status).toBe(403);
     });
 

@@ -48,6 +48,18 @@ export function describeEntityCases(h: () => Harness): void {
       expect((await call(a.root, 'GET', `${a.base}/users?namePrefix=bad`)).body.items).toEqual([]);
     });
 
+    it('contacts set through the admin API cannot be marked verified, not even by root (LOGIN-8)', async () => {
+      const { a, call } = h();
+      const res = await call(a.root, 'POST', `${a.base}/users`, { name: 'claims-verified', email: { value: 'root@example.com', verified: true } });
+      expect(res.status).toBe(400);
+      expect(violations(res)).toEqual(['email.verified:CONTACT_VERIFICATION_NOT_ALLOWED']);
+      const ok = await call(a.root, 'POST', `${a.base}/users`, { name: 'plain-contact', phone: { value: '+82100000000' } });
+      expect(ok.body.user ?? ok.body).toMatchObject({ phone: { value: '+82100000000', verified: false } });
+      const id = (ok.body.user ?? ok.body).id as string;
+      const patch = await call(a.root, 'PATCH', `${a.base}/users/${id}`, { version: 1, phone: { value: '+82100000000', verified: true } });
+      expect(patch.status).toBe(400);
+    });
+
     it('user name edges: 1 and 64 ok, 0 and 65 refused, case-sensitive, 409 on a clash, immutable', async () => {
       const { a, call } = h();
       for (const name of ['u', 'U', `${'n'.repeat(63)}+`]) expect((await call(a.root, 'POST', `${a.base}/users`, { name })).status).toBe(201);
