@@ -4,21 +4,22 @@
  */
 import type { ActionDefinition, ResourceRegistry, ServiceDefinition } from './registry.js';
 
+/** [kind, resource type, plural] — plurals spelled out so `listPolicies` is English, not `listPolicys`. */
 const CRUD_KINDS = [
-  ['User', 'user'],
-  ['Group', 'group'],
-  ['Policy', 'policy'],
-  ['Role', 'role'],
-  ['CredentialProvider', 'credential-provider'],
-  ['AuthKey', 'auth-key'],
-  ['Project', 'project'],
-  ['Account', 'account'],
+  ['User', 'user', 'Users'],
+  ['Group', 'group', 'Groups'],
+  ['Policy', 'policy', 'Policies'],
+  ['Role', 'role', 'Roles'],
+  ['CredentialProvider', 'credential-provider', 'CredentialProviders'],
+  ['AuthKey', 'auth-key', 'AuthKeys'],
+  ['Project', 'project', 'Projects'],
+  ['Account', 'account', 'Accounts'],
 ] as const;
 
-const crud = CRUD_KINDS.flatMap(([kind, type]): ActionDefinition[] => [
+const crud = CRUD_KINDS.flatMap(([kind, type, plural]): ActionDefinition[] => [
   { name: `create${kind}`, resources: [] },
   { name: `get${kind}`, resources: [type] },
-  { name: `list${kind}s`, resources: [] },
+  { name: `list${plural}`, resources: [] },
   { name: `update${kind}`, resources: [type] },
   { name: `delete${kind}`, resources: [type] },
 ]);
@@ -40,8 +41,9 @@ const RELATION_ACTIONS = [
 ] as const;
 
 type CrudKind = (typeof CRUD_KINDS)[number][0];
+type CrudPlural = (typeof CRUD_KINDS)[number][2];
 export type IamActionName =
-  | `create${CrudKind}` | `get${CrudKind}` | `list${CrudKind}s` | `update${CrudKind}` | `delete${CrudKind}`
+  | `create${CrudKind}` | `get${CrudKind}` | `list${CrudPlural}` | `update${CrudKind}` | `delete${CrudKind}`
   | (typeof RELATION_ACTIONS)[number][0];
 
 const IAM_ACTION_DEFINITIONS: readonly ActionDefinition[] = [

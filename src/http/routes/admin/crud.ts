@@ -47,7 +47,7 @@ export function registerCrud(router: Router, admin: AdminContext, kind: Kind, pa
   const one = srnOf(admin, type);
   const all = () => '*';
   const { authorizer } = admin;
-  router.get(base, requireAction(authorizer, action(`list${kind}s`), all), async function list(ctx) {
+  router.get(base, requireAction(authorizer, action(kind === 'Policy' ? 'listPolicies' : `list${kind}s`), all), async function list(ctx) {
     ctx.body = await service.list(param(ctx, 'accountId'), ctx.query);
   });
   router.post(base, requireAction(authorizer, action(`create${kind}`), all), async function create(ctx) {
