@@ -1,3 +1,4 @@
+import { CONTACT_KEY_FIELDS, verifiedContactKey } from './contacts.js';
 import type { Store } from './ports.js';
 
 /**
@@ -24,6 +25,19 @@ export interface AggregateSpec {
    * keys with `.` or a leading `$`, which FerretDB (and MongoDB in places) refuse as field names.
    */
   json: readonly string[];
+  /** Global lookup keys derived from one field each (LOGIN-8 verified contacts). */
+  derived?: readonly DerivedKey[];
+}
+
+/**
+ * A key computed from the whole value of one field. Mongo stores it in `field` (indexed, stripped on
+ * read) and recomputes it whenever a write carries `from` — a patch replaces a field whole, so the key
+ * never goes stale. Memory computes it on the fly.
+ */
+export interface DerivedKey {
+  field: string;
+  from: string;
+  key(value: unknown): string | null;
 }
 
 export type RepositoryName = Exclude<keyof Store, 'audit' | 'policyTargets' | 'init' | 'ping' | 'close'>;
@@ -33,7 +47,16 @@ const name: UniqueRule = { field: 'name', global: false, optional: false };
 export const AGGREGATES = {
   accounts: { kind: 'account', unique: [name, { field: 'alias', global: true, optional: true }], filters: {}, json: [] },
   projects: { kind: 'project', unique: [name], filters: {}, json: [] },
-  users: { kind: 'user', unique: [name], filters: { policyId: ['policyIds'] }, json: [] },
+  users: {
+    kind: 'user',
+    unique: [name],
+    filters: { policyId: ['policyIds'] },
+    json: [],
+    derived: [
+      { field: CONTACT_KEY_FIELDS.email, from: 'email', key: (v: unknown) => verifiedContactKey('email', v) },
+      { field: CONTACT_KEY_FIELDS.phone, from: 'phone', key: (v: unknown) => verifiedContactKey('phone', v) },
+    ],
+  },
   groups: {
     kind: 'group',
     unique: [name],

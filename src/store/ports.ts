@@ -136,6 +136,8 @@ export interface Contact {
   verified: boolean;
 }
 
+export type ContactKind = 'email' | 'phone';
+
 export interface IpControl {
   enabled: boolean;
   /** IPs or CIDRs; enabled with no entries denies all. */
@@ -221,6 +223,16 @@ export interface AuthKeyRepository extends Repository<AuthKey, AuthKeyFilter> {
   getByAccessKeyId(accessKeyId: string): Promise<AuthKey | null>;
 }
 
+export interface UserRepository extends NamedRepository<User, UserFilter> {
+  /**
+   * LOGIN-8 global lookup: users of every account whose `kind` contact is **verified** and equal to `value`
+   * in normal form (e-mail trimmed + lower-cased; phone digits with a leading `+`, src/store/contacts.ts).
+   * Unverified contacts never match. Ordered by id; at most `limit` users (default and cap 50). An empty
+   * normal form matches nothing.
+   */
+  findByVerifiedContact(kind: ContactKind, value: string, limit?: number): Promise<User[]>;
+}
+
 export interface UserFilter {
   policyId?: string;
 }
@@ -289,7 +301,7 @@ export interface PolicyTargets {
 export interface Store {
   accounts: AccountRepository;
   projects: NamedRepository<Project>;
-  users: NamedRepository<User, UserFilter>;
+  users: UserRepository;
   groups: NamedRepository<Group, GroupFilter>;
   policies: NamedRepository<Policy, PolicyFilter>;
   roles: NamedRepository<Role, RoleFilter>;

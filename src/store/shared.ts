@@ -1,7 +1,8 @@
 import type { Clock, Ids } from '../clock.js';
 import { appError, isAppError } from '../errors.js';
 import { AGGREGATES, REPOSITORY_NAMES, type AggregateSpec, type RepositoryName } from './aggregates.js';
-import type { Entity, Page, Patch, PolicyTargets, Repository, Store, StoreOptions, Tag } from './ports.js';
+import { CONTACT_KEY_FIELDS, MAX_CONTACT_MATCHES, normaliseContact } from './contacts.js';
+import type { ContactKind, Entity, Page, Patch, PolicyTargets, Repository, Store, StoreOptions, Tag } from './ports.js';
 
 /** Helpers both adapters share, so the port's invariants are written once. */
 
@@ -119,6 +120,8 @@ export interface GenericRepository extends Repository<Entity, Record<string, unk
   getByName(accountId: string, name: string): Promise<Entity | null>;
   /** Global lookup on a globally unique field (alias, accessKeyId). */
   findByField(field: string, value: string): Promise<Entity | null>;
+  /** Global lookup on a derived key (AggregateSpec.derived), ordered by id, at most `limit`. */
+  findByDerived(field: string, key: string, limit: number): Promise<Entity[]>;
   countAll(): Promise<number>;
 }
 
@@ -128,6 +131,12 @@ export function assembleRepositories(make: (name: RepositoryName, spec: Aggregat
   const repos = Object.fromEntries(REPOSITORY_NAMES.map((n) => [n, make(n, AGGREGATES[n])])) as Record<RepositoryName, GenericRepository>;
   const accounts = Object.assign(repos.accounts, { getByAlias: (alias: string) => repos.accounts.findByField('alias', alias) });
   const authKeys = Object.assign(repos.authKeys, { getByAccessKeyId: (id: string) => repos.authKeys.findByField('accessKeyId', id) });
+  const users = Object.assign(repos.users, {
+    findByVerifiedContact: async (kind: ContactKind, value: string, limit?: number) => {
+      const key = normaliseContact(kind, value);
+      return key ? repos.users.findByDerived(CONTACT_KEY_FIELDS[kind], key, Math.max(1, Math.min(limit ?? MAX_CONTACT_MATCHES, MAX_CONTACT_MATCHES))) : [];
+    },
+  });
   // The one cast: the classes are generic over Entity, AGGREGATES fixes which entity each one holds.
-  return { ...repos, accounts, authKeys } as unknown as Repositories;
+  return { ...repos, accounts, authKeys, users } as unknown as Repositories;
 }

@@ -3,6 +3,7 @@ import { ManualClock, randomIds } from '../../src/clock.js';
 import { REPOSITORY_NAMES } from '../../src/store/aggregates.js';
 import type { Store, StoreOptions } from '../../src/store/ports.js';
 import type { StoreDeps } from '../../src/store/shared.js';
+import { describeStoreContactsContract } from './store.contract-contacts.js';
 import { describeStoreRelationsContract } from './store.contract-relations.js';
 import { ACTOR, newAccountId, repo, sample, samples, tags } from './store.fixtures.js';
 
@@ -173,4 +174,5 @@ export function describeStoreContract(adapterName: string, makeEmptyStore: MakeS
   });
 
   describeStoreRelationsContract(adapterName, fx);
+  describeStoreContactsContract(adapterName, fx);
 }

@@ -60,6 +60,14 @@ export class MemoryRepository implements GenericRepository {
     return this.find((r) => r[field] === value);
   }
 
+  /** A scan, computing each row's key the way the mongo adapter stores it. */
+  async findByDerived(field: string, key: string, limit: number): Promise<Entity[]> {
+    const derived = this.spec.derived?.find((d) => d.field === field);
+    if (derived === undefined) return [];
+    const rows = [...this.rows.values()].filter((r) => derived.key(r[derived.from]) === key).sort((a, b) => (a.id < b.id ? -1 : 1));
+    return structuredClone(rows.slice(0, limit));
+  }
+
   async list(accountId: string, query: ListQuery & Record<string, unknown> = {}): Promise<Page<Entity>> {
     const limit = pageLimit(query.limit, this.options.maxPageSize);
     const { cursor, namePrefix, tag } = query;

@@ -28,6 +28,8 @@ export function entityModel(conn: Connection, collection: string, spec: Aggregat
     indexes.push([key, { unique: true, ...(rule.optional ? { sparse: true } : {}) }]);
   }
   for (const path of new Set(Object.values(spec.filters).flat())) indexes.push([{ accountId: 1, [path]: 1 }, {}]);
+  // Derived keys are global lookups (LOGIN-8 verified contacts across accounts), so no accountId prefix.
+  for (const d of spec.derived ?? []) indexes.push([{ [d.field]: 1 }, {}]);
   for (const [key, options] of indexes) schema.index(key, options);
   return conn.model<Doc>(collection, schema, collection);
 }

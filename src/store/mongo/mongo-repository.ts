@@ -57,6 +57,15 @@ export class MongoRepository implements GenericRepository {
     return this.findOne({ [field]: value });
   }
 
+  /** Backed by the `{ <field>: 1 }` index models.ts declares for each derived key. */
+  findByDerived(field: string, key: string, limit: number): Promise<Entity[]> {
+    return guarded(async () => {
+      if (!this.spec.derived?.some((d) => d.field === field)) return [];
+      const docs = await this.model.find({ [field]: key }).sort({ _id: 1 }).limit(limit).lean<Doc[]>();
+      return docs.map((d) => this.fromDoc(d));
+    });
+  }
+
   list(accountId: string, query: ListQuery & Record<string, unknown> = {}): Promise<Page<Entity>> {
     return guarded(async () => {
       const limit = pageLimit(query.limit, this.options.maxPageSize);
@@ -156,6 +165,8 @@ export class MongoRepository implements GenericRepository {
   private encode(fields: Record<string, unknown>): Record<string, unknown> {
     const out = { ...fields };
     if (Array.isArray(fields.tags)) out.tagIndex = tagIndex(fields.tags as Tag[]);
+    // A write that carries the source field carries its whole value, so the key is recomputed with it.
+    for (const d of this.spec.derived ?? []) if (d.from in fields) out[d.field] = d.key(fields[d.from]);
     for (const field of this.spec.json) if (out[field] !== undefined) out[field] = JSON.stringify(out[field]);
     return out;
   }
@@ -163,6 +174,7 @@ export class MongoRepository implements GenericRepository {
   private fromDoc(doc: Doc): Entity {
     const { _id, tagIndex: _derived, ...rest } = doc;
     const entity: Record<string, unknown> = { id: _id, ...rest };
+    for (const d of this.spec.derived ?? []) delete entity[d.field];
     for (const field of this.spec.json) if (typeof entity[field] === 'string') entity[field] = JSON.parse(entity[field]);
     for (const field of this.optionalFields) entity[field] ??= null;
     return entity as unknown as Entity;
