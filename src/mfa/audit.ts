@@ -1,9 +1,9 @@
-import type { AuditLog } from '../store/ports.js';
+import { AuditRecorder, type AuditEntry } from '../audit/index.js';
 
 /**
- * Audit events of the self-service security changes (LOGIN-7, issue 6): who (actor user id), what
- * (action), on whom, from where, result and reason. Never a secret, code, password or contact value: only
- * which fields changed.
+ * Audit events of the self-service security changes (LOGIN-7, issue 6), written through the one audit
+ * recorder (src/audit): who (actor user id), what (action), on whom, from where, result and reason. Never
+ * a secret, code, password or contact value: only which fields changed.
  */
 export type SecurityAction =
   | 'mfa.enrol'
@@ -20,24 +20,9 @@ export type SecurityAction =
   | 'reconfirm.lockout'
   | 'account.switch';
 
-export interface SecurityEvent {
-  accountId: string;
-  actor: string;
-  action: SecurityAction;
-  target: string | null;
-  sourceIp: string | null;
-  result: 'success' | 'failure';
-  reasonCode?: string;
-  details?: Record<string, unknown>;
-}
+export type SecurityEvent = AuditEntry<SecurityAction>;
 
-export class SecurityAudit {
-  constructor(private readonly log: AuditLog) {}
-
-  async record(e: SecurityEvent): Promise<void> {
-    await this.log.append({ ...e, reasonCode: e.reasonCode ?? null, details: e.details ?? {} });
-  }
-}
+export class SecurityAudit extends AuditRecorder<SecurityAction> {}
 
 /** Who does something, from where, within which console session. */
 export interface Actor {
