@@ -79,7 +79,7 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
   });
   const tokens = createTokens(config, { clock, ids, sessions, store, warn: (m) => logger.warn(m), ...(overrides.signingKeys ? { signingKeys: overrides.signingKeys } : {}) });
   await tokens.signingKeys.init();
-  const authorizer = new Authorizer({ store, clock });
+  const authorizer = iam.authorizer; // one compiled-policy cache for the admin API and /v1/authorize
 
   // Test-only principal header: wired only when env=test, so it cannot exist in a deployed process.
   const authenticators: Authenticator[] = [bearerAuthenticator(tokens.service), ...(config.env === 'test' ? [testPrincipalAuthenticator] : [])];
