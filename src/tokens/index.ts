@@ -33,6 +33,7 @@ export { TokenVerifier, ACCESS_TOKEN_TYPE } from './verify.js';
 export interface Tokens {
   service: TokenService;
   keys: KeyRing;
+  verifier: TokenVerifier;
   signingKeys: SigningKeyStore;
   discovery(): Record<string, unknown>;
 }
@@ -78,7 +79,7 @@ export function createTokens(config: Pick<Config, 'tokens' | 'http' | 'store'>, 
     secrets,
     verifier,
   });
-  return { service, keys, signingKeys, discovery: () => discoveryDocument(issuer, t.algorithm) };
+  return { service, keys, verifier, signingKeys, discovery: () => discoveryDocument(issuer, t.algorithm) };
 }
 
 /**

@@ -4,13 +4,20 @@ import { testConfig } from '../../../src/config/load.js';
 import { iamSrn } from '../../../src/iam/srn.js';
 import type { Session } from '../../../src/sessions/ports.js';
 import type { Account, Group, Policy, User } from '../../../src/store/ports.js';
-import { createAccount, createUser } from '../login/helpers.js';
 
 /**
  * A gateway (memory stores unless the env says otherwise) with one account, a user in one group whose
  * policy allows `iam:getUser` and `iam:listUsers`, and a console session for that user as login creates it.
  */
 export const KEK = Buffer.alloc(32, 7).toString('base64');
+
+/** A user record with no password (tokens never look at it); the login tests create users that log in. */
+const USER_DEFAULTS = {
+  kind: 'iam', state: 'active', email: null, phone: null, timezone: null, lastLoginAt: null, passwordChangedAt: null,
+  reuseRestriction: 5, mustChangePassword: false, passwordHash: null, passwordHistory: [],
+  mfa: { secret: null, enrolled: false, recoveryCodeHashes: [] }, consoleIpControl: { enabled: false, entries: [] }, policyIds: [],
+  keySecurity: { acceptedMethods: ['authkey', 'tempkey'], ipControl: { enabled: false, entries: [] } },
+} satisfies Partial<User>;
 
 export interface Seeded {
   gw: Gateway;
@@ -29,8 +36,9 @@ export async function seededGateway(env: Record<string, string> = {}, overrides:
 }
 
 export async function seedPrincipal(gw: Gateway): Promise<Omit<Seeded, 'gw' | 'clock'>> {
-  const account = await createAccount(gw);
-  const user = await createUser(gw, account, 'alice', '', { passwordHash: 'not-used' });
+  const id = gw.ids.hex32();
+  const account = await gw.store.accounts.create({ id, accountId: id, name: `tokens-${id}`, alias: `tokens-${id.slice(0, 12)}`, rootUserId: null, settings: { mfaRequired: false }, createdBy: 'test' });
+  const user = await gw.store.users.create({ ...USER_DEFAULTS, accountId: account.id, name: 'alice', createdBy: 'test' });
   const policy = await gw.store.policies.create({
     accountId: account.id,
     name: 'ReadUsers',

@@ -1,0 +1,171 @@
+/**
+ * `/v1/authorize` over HTTP (DESIGN §5), against references measured in the same run (http-anchors.md §1.2):
+ *  (a) all-distinct tokens (every request verifies a signature) vs a Koa route that only verifies a JWT
+ *      with jose — goal ≥ 0.8×;
+ *  (b) one repeated token (verified-token cache hit; session + revocation still checked in Redis) vs a Koa
+ *      hello-world route — goal ≥ 0.8×.
+ * Each server runs fresh in its own process (`--serve <kind>`); autocannon drives it from this process with
+ * 50 connections. The gateway uses real Redis (REDIS_URL, default 127.0.0.1:6379) and the memory entity
+ * store. This file also holds the harness bench/tokens.ts uses.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { generateKeyPairSync } from 'node:crypto';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import autocannon from 'autocannon';
+
+export const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+const HERE = import.meta.dirname;
+export const DISTINCT = 20_000; // > the verified-token cache (10,000): cycling through them always misses
+
+export interface LoadResult { rps: number; p50: number; p99: number; non2xx: number; errors: number }
+export interface Served { port: number; data: Record<string, unknown>; stop(): void }
+
+/** Starts `bench/authorize.ts --serve <kind>` and waits for its READY line. */
+export async function serve(kind: string): Promise<Served> {
+  const child: ChildProcess = spawn(join(HERE, '..', 'node_modules', '.bin', 'tsx'), [join(HERE, 'authorize.ts'), '--serve', kind], {
+    env: { ...process.env, NODE_ENV: 'production', REDIS_URL },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const lines = createInterface({ input: child.stdout! });
+  const ready = await new Promise<string>((resolve, reject) => {
+    lines.on('line', (l) => l.startsWith('READY ') && resolve(l.slice(6)));
+    child.once('exit', (code) => reject(new Error(`${kind} server exited with ${code}`)));
+  });
+  const { port, file } = JSON.parse(ready) as { port: number; file?: string };
+  const data = file ? (JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>) : {};
+  return { port, data, stop: () => child.kill('SIGKILL') };
+}
+
+/** 3 s warm-up, then the measured run; latency percentiles from autocannon's histogram (ms). */
+export async function load(opts: autocannon.Options, seconds = 8): Promise<LoadResult> {
+  await autocannon({ connections: 50, pipelining: 1, ...opts, duration: 3 });
+  const r = await autocannon({ connections: 50, pipelining: 1, ...opts, duration: seconds });
+  return { rps: Math.round(r.requests.average), p50: r.latency.p50, p99: r.latency.p99, non2xx: r.non2xx, errors: r.errors + r.timeouts };
+}
+
+export async function measure(kind: string, opts: (s: Served) => Partial<autocannon.Options>): Promise<LoadResult> {
+  const s = await serve(kind);
+  try {
+    return await load({ ...opts(s), url: `http://127.0.0.1:${s.port}` });
+  } finally {
+    s.stop();
+  }
+}
+
+export function report(name: string, rows: Record<string, LoadResult | Record<string, number>>, ratios: Record<string, number>): void {
+  for (const [k, v] of Object.entries(rows)) console.log(`${k.padEnd(34)} ${JSON.stringify(v)}`);
+  for (const [k, v] of Object.entries(ratios)) console.log(`ratio ${k.padEnd(28)} ${v.toFixed(2)}×`);
+  writeFileSync(join(HERE, 'results', `${name}.json`), JSON.stringify({ at: new Date().toISOString(), node: process.version, rows, ratios }, null, 2));
+}
+
+const ratio = (a: LoadResult, b: LoadResult): number => a.rps / b.rps;
+
+// ── servers (child processes) ─────────────────────────────────────────────────────────────────────────
+async function listenKoa(app: import('koa'), data?: unknown): Promise<void> {
+  const server = app.listen(0, '127.0.0.1');
+  await new Promise((r) => server.once('listening', r));
+  let file: string | undefined;
+  if (data !== undefined) {
+    file = join(mkdtempSync(join(tmpdir(), 'iamgw-bench-')), 'data.json');
+    writeFileSync(file, JSON.stringify(data));
+  }
+  console.log(`READY ${JSON.stringify({ port: (server.address() as { port: number }).port, file })}`);
+}
+
+async function serveGateway(): Promise<void> {
+  const { buildApp } = await import('../src/app.js');
+  const { testConfig } = await import('../src/config/load.js');
+  const { seedPrincipal, newSession } = await import('../test/integration/tokens/fixtures.js');
+  const gw = await buildApp(testConfig({ REDIS_URL, IAMGW_SESSIONS_KEY_PREFIX: `iamgw-bench-${process.pid}`, IAMGW_TOKENS_KEY_ENCRYPTION_KEY: Buffer.alloc(32, 9).toString('base64') }));
+  const { account, user, session } = await seedPrincipal(gw);
+  const tokens: string[] = [];
+  for (let i = 0; i < DISTINCT; i += 200) {
+    const batch = await Promise.all(Array.from({ length: 200 }, () => gw.tokens.service.issueForSession(session.id)));
+    tokens.push(...batch.map((t) => t.access_token));
+  }
+  const refresh: string[] = [];
+  for (let i = 0; i < 50; i++) refresh.push((await gw.tokens.service.issueForSession((await newSession(gw, user)).id, { withRefresh: true })).refresh_token ?? '');
+  const server = await gw.listen();
+  const file = join(mkdtempSync(join(tmpdir(), 'iamgw-bench-')), 'data.json');
+  writeFileSync(file, JSON.stringify({ tokens, refresh, resource: `srn:e::${account.id}:::scp-iam:user/${user.id}` }));
+  console.log(`READY ${JSON.stringify({ port: (server.address() as { port: number }).port, file })}`);
+}
+
+async function serveJose(): Promise<void> {
+  const [{ default: Koa }, { default: Router }, { SignJWT, jwtVerify }] = await Promise.all([import('koa'), import('@koa/router'), import('jose')]);
+  const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+  const claims = { iss: 'http://bench', aud: 'iam-gateway', sub: 'srn:e::a:::scp-iam:user/u', sid: 's', groups: ['g'] };
+  const tokens = await Promise.all(
+    Array.from({ length: DISTINCT }, (_, i) => new SignJWT({ ...claims, jti: String(i) }).setProtectedHeader({ alg: 'ES256', kid: 'k1' }).setIssuedAt().setExpirationTime('2h').sign(privateKey)),
+  );
+  const app = new Koa();
+  const router = new Router();
+  router.post('/v1/authorize', async (ctx) => {
+    const token = (ctx.get('authorization') || '').slice(7);
+    const { payload } = await jwtVerify(token, publicKey, { issuer: claims.iss, audience: claims.aud, algorithms: ['ES256'] });
+    ctx.body = { decision: 'Allow', sub: payload.sub };
+  });
+  app.use(router.routes());
+  await listenKoa(app, { tokens });
+}
+
+async function serveHello(): Promise<void> {
+  const [{ default: Koa }, { default: Router }] = await Promise.all([import('koa'), import('@koa/router')]);
+  const app = new Koa();
+  const router = new Router();
+  router.get('/hello', (ctx) => {
+    ctx.body = { hello: 'world' };
+  });
+  app.use(router.routes());
+  await listenKoa(app);
+}
+
+async function serveOidc(): Promise<void> {
+  // oidc-provider ships no types; only its constructor and Koa app are used here.
+  const oidcModule = 'oidc-provider';
+  const { default: Provider } = (await import(oidcModule)) as { default: new (issuer: string, config: unknown) => { app: import('koa') } };
+  const jwk = generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey.export({ format: 'jwk' });
+  const info = (resource: string) => ({ scope: 'api:read', audience: resource, accessTokenFormat: 'jwt', accessTokenTTL: 900, jwt: { sign: { alg: 'ES256' } } });
+  const provider = new Provider('http://127.0.0.1', {
+    clients: [{ client_id: 'svc-client', client_secret: 'a-secret-of-fifty-two-characters-for-the-bench-run!!', grant_types: ['client_credentials'], response_types: [], redirect_uris: [], token_endpoint_auth_method: 'client_secret_basic', scope: 'api:read' }],
+    jwks: { keys: [{ ...jwk, kid: 'k1', use: 'sig', alg: 'ES256' }] },
+    clientDefaults: { id_token_signed_response_alg: 'ES256' },
+    scopes: ['openid', 'api:read'],
+    features: {
+      devInteractions: { enabled: false },
+      clientCredentials: { enabled: true },
+      resourceIndicators: { enabled: true, defaultResource: () => 'urn:api', useGrantedResource: () => true, getResourceServerInfo: (_ctx: unknown, resource: string) => info(resource) },
+    },
+  });
+  await listenKoa(provider.app);
+}
+
+const SERVERS: Record<string, () => Promise<void>> = { gateway: serveGateway, jose: serveJose, hello: serveHello, oidc: serveOidc };
+
+// ── the bench ─────────────────────────────────────────────────────────────────────────────────────────
+async function main(): Promise<void> {
+  const cycle = (tokens: string[]) => {
+    let i = 0;
+    return (req: autocannon.Request) => ({ ...req, headers: { ...req.headers, authorization: `Bearer ${tokens[i++ % tokens.length]}` } });
+  };
+  const authorizeBody = (s: Served) => JSON.stringify({ action: 'iam:getUser', resource: s.data.resource });
+  const post = (s: Served, setup: (r: autocannon.Request) => autocannon.Request): Partial<autocannon.Options> => ({
+    requests: [{ method: 'POST', path: '/v1/authorize', headers: { 'content-type': 'application/json' }, body: authorizeBody(s), setupRequest: setup }],
+  });
+  const rows: Record<string, LoadResult> = {};
+  rows.joseVerifyRoute = await measure('jose', (s) => post(s, cycle(s.data.tokens as string[])));
+  rows.authorizeDistinct = await measure('gateway', (s) => post(s, cycle(s.data.tokens as string[])));
+  rows.koaHello = await measure('hello', () => ({ requests: [{ method: 'GET', path: '/hello' }] }));
+  rows.authorizeRepeated = await measure('gateway', (s) => post(s, cycle((s.data.tokens as string[]).slice(0, 1))));
+  report('authorize', rows, {
+    'distinct / jose verify route': ratio(rows.authorizeDistinct, rows.joseVerifyRoute),
+    'repeated / koa hello': ratio(rows.authorizeRepeated, rows.koaHello),
+  });
+}
+
+const mode = process.argv[2];
+if (mode === '--serve') await SERVERS[process.argv[3] ?? '']?.();
+else if (mode === 'authorize') await main();
