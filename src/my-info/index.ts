@@ -8,10 +8,10 @@ import type { Reconfirmation } from './reconfirm.js';
  * My Info (ENT-1, PWD-11, LOGIN-4/5/8 self-service). No Koa here: src/http/routes/my-info.ts translates.
  *   profile.ts     view, timezone, contacts (password), password change (current password + rules + history)
  *   reconfirm.ts   PWD-11 re-confirmation counter; 5 wrong entries end the console session
- *   switch.ts      LOGIN-8 switching between users sharing a verified contact
+ *   switch.ts      LOGIN-8 switching between users (any account) sharing a verified contact
  *   below          actions that need proof: MFA off / new recovery codes (code or password), IP control (password)
  */
-export { AccountSwitch, sharedVerifiedContact, type SwitchTarget } from './switch.js';
+export { AccountSwitch, SWITCH_REFUSALS, sharedVerifiedContact, type CurrentSession, type SwitchRefusal, type SwitchTarget } from './switch.js';
 export { currentUser, ProfileService, profileView, sameContact, validTimezone, type ContactChange, type ProfileView } from './profile.js';
 export { Reconfirmation } from './reconfirm.js';
 

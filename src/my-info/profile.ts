@@ -4,6 +4,7 @@ import { checkReplacement, storeReplacement } from '../login/password-change.js'
 import type { Actor, SecurityAudit } from '../mfa/audit.js';
 import type { PasswordService } from '../passwords/index.js';
 import type { SessionStore } from '../sessions/ports.js';
+import { normaliseContact } from '../store/contacts.js';
 import type { Account, Contact, NamedRepository, User } from '../store/ports.js';
 import type { Reconfirmation } from './reconfirm.js';
 
@@ -40,10 +41,10 @@ export function validTimezone(tz: string): boolean {
   }
 }
 
-/** Contacts compared as people mean them: e-mail case-insensitively, phone numbers by their digits. */
+/** Contacts compared as people mean them, in the store's normal form (e-mail case-insensitively, phones by digits). */
 export function sameContact(kind: 'email' | 'phone', a: string, b: string): boolean {
-  const norm = (v: string) => (kind === 'email' ? v.trim().toLowerCase() : v.replace(/[^0-9+]/g, ''));
-  return norm(a) === norm(b);
+  const x = normaliseContact(kind, a);
+  return x !== '' && x === normaliseContact(kind, b);
 }
 
 export interface ContactChange {

@@ -3,7 +3,7 @@ import type { Context, Middleware } from 'koa';
 import { z } from 'zod';
 import type { Principal } from '../../auth/principal.js';
 import type { ConsoleAccess } from '../../console-access/index.js';
-import { isAppError, type Violation } from '../../errors.js';
+import { appError, isAppError, type Violation } from '../../errors.js';
 import { formString, parseInput, type ConsoleSessions } from '../../login/index.js';
 import type { Actor, MfaService } from '../../mfa/index.js';
 import { currentUser, profileView, type AccountSwitch, type ProfileService, type Proof, type SecuritySettings } from '../../my-info/index.js';
@@ -32,7 +32,8 @@ const bodies = {
   password: z.object({ currentPassword: password, newPassword: password }).strict(),
   code: z.object({ code: z.string().max(16) }).strict(),
   ipControl: z.object({ enabled: z.boolean(), entries: z.array(z.string().max(64)).max(200), password }).strict(),
-  switch: z.object({ userId: z.string().min(1).max(64) }).strict(),
+  // accountId absent: the caller's own account. code/recoveryCode: the target's second factor (LOGIN-8 + LOGIN-4).
+  switch: z.object({ accountId: z.string().min(1).max(64).optional(), userId: z.string().min(1).max(64), code: z.string().max(16).optional(), recoveryCode: z.string().max(32).optional() }).strict(),
 };
 
 /** The request's actor plus the user and account records, re-read so every decision sees current state. */
@@ -70,10 +71,12 @@ export function registerMyInfoRoutes(router: Router, deps: MyInfoRouteDeps): voi
     regenerate: async (m: Me, b: Proof) => deps.security.regenerateRecoveryCodes(m.user, b, m.actor),
     ipView: async (m: Me) => deps.consoleAccess.view(m.user, m.actor.sourceIp),
     ipUpdate: async (m: Me, b: z.infer<typeof bodies.ipControl>) => deps.security.updateIpControl(m.user, b, b.password, m.actor),
-    targets: async (m: Me) => deps.switcher.candidates(m.user),
-    switchTo: async (ctx: Context, m: Me, userId: string) => {
-      const current = { sessionId: m.principal.sessionId ?? '', mfa: m.principal.mfa, userAgent: ctx.get('user-agent') || undefined };
-      const r = await deps.switcher.switchTo(m.user, m.account, userId, current, m.actor);
+    targets: async (m: Me) => deps.switcher.candidates(m.user, { mfa: m.principal.mfa }),
+    switchTo: async (ctx: Context, m: Me, b: z.infer<typeof bodies.switch>) => {
+      if (!m.principal.sessionId) throw appError('CONSOLE_SESSION_REQUIRED');
+      const current = { sessionId: m.principal.sessionId, mfa: m.principal.mfa, userAgent: ctx.get('user-agent') || undefined };
+      const to = { accountId: b.accountId ?? m.account.id, userId: b.userId };
+      const r = await deps.switcher.switchTo(m.user, to, current, { code: b.code, recoveryCode: b.recoveryCode }, m.actor);
       setSessionCookie(ctx, deps.cookies, r.sessionId); // rotated: the old id is ended
       return r;
     },
@@ -102,8 +105,8 @@ export function registerMyInfoRoutes(router: Router, deps: MyInfoRouteDeps): voi
   router.get('/v1/me/switch-targets', json(null, ops.targets, (items) => ({ items })));
   router.post('/v1/me/switch', async function apiSwitch(ctx) {
     requireJson(ctx);
-    const r = await ops.switchTo(ctx, await me(ctx), parseInput(bodies.switch, ctx.request.body).userId);
-    ctx.body = { userId: r.user.id, userName: r.user.name, type: r.user.kind === 'root' ? 'root' : 'user', csrfToken: r.csrfToken };
+    const r = await ops.switchTo(ctx, await me(ctx), parseInput(bodies.switch, ctx.request.body));
+    ctx.body = { accountId: r.account.id, accountAlias: r.account.alias, userId: r.user.id, userName: r.user.name, type: r.user.kind === 'root' ? 'root' : 'user', csrfToken: r.csrfToken };
   });
 
   // ── pages ─────────────────────────────────────────────────────────────
@@ -173,7 +176,8 @@ export function registerMyInfoRoutes(router: Router, deps: MyInfoRouteDeps): voi
   const sw = async (m: Me, csrf: string, n: Notice = {}) => switchPage(await ops.targets(m), csrf, n);
   router.get('/console/my-info/switch', view((m, csrf) => sw(m, csrf)));
   router.post('/console/my-info/switch', submit(async (m, ctx) => {
-    await ops.switchTo(ctx, m, f(ctx, 'userId'));
+    const optional = (name: string) => f(ctx, name) || undefined;
+    await ops.switchTo(ctx, m, parseInput(bodies.switch, { accountId: optional('accountId'), userId: f(ctx, 'userId'), code: optional('code'), recoveryCode: optional('recoveryCode') }));
     ctx.status = 303;
     ctx.redirect('/console');
     return '';

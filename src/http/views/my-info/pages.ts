@@ -102,13 +102,19 @@ ${passwordField()}<button type="submit">Save IP control</button></form>`,
   );
 }
 
+/** LOGIN-8: one form per identity (any account); a code field where the target's MFA will be asked for. */
 export function switchPage(targets: readonly SwitchTarget[], csrf: string, n: Notice = {}): string {
+  const item = (t: SwitchTarget) => html`<li><form method="post" action="/console/my-info/switch">${csrfField(csrf)}
+<input type="hidden" name="accountId" value="${t.accountId}"><input type="hidden" name="userId" value="${t.userId}">
+<p><strong>${t.userName}</strong> (${t.kind === 'root' ? 'root user' : 'IAM user'}) in account <code>${t.accountAlias ?? t.accountId}</code>, same verified ${t.sharedContact}</p>
+${t.mfaCodeRequired ? html`<label for="code-${t.userId}">MFA code of ${t.userName}</label><input type="text" id="code-${t.userId}" name="code" inputmode="numeric" autocomplete="one-time-code" maxlength="6">` : ''}
+<button type="submit">Switch to ${t.userName}</button></form></li>`;
   return myPage(
     'Switch user',
     n,
     targets.length === 0
-      ? html`<p>No other user shares a verified e-mail or phone with you.</p>`
-      : html`<ul>${targets.map((t) => html`<li><form method="post" action="/console/my-info/switch">${csrfField(csrf)}<input type="hidden" name="userId" value="${t.userId}"><button type="submit">Switch to ${t.userName} (${t.kind === 'root' ? 'root user' : 'IAM user'}, same ${t.sharedContact})</button></form></li>`)}</ul>`,
+      ? html`<p>No other user, in this account or another, shares a verified e-mail or phone with you.</p>`
+      : html`<ul class="switch-targets">${targets.map(item)}</ul>`,
   );
 }
 

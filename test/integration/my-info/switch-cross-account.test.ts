@@ -1,0 +1,3 @@
+import { describeCrossAccountSwitch } from './switch-cross-account.suite.js';
+
+describeCrossAccountSwitch('memory');
