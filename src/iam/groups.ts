@@ -5,7 +5,8 @@
  * policies or removing a role binding publishes `group:<id>` (and the members' user keys on delete).
  */
 import { z } from 'zod';
-import { appError, type Violation } from '../errors.js';
+import { AppError, appError, validationFailed, type Violation } from '../errors.js';
+import { listAll } from '../store/shared.js';
 import type { Group, RoleBinding } from '../store/ports.js';
 import { attachPolicyIds, bulkDeleteEntities, detachPolicyId, defined, missingIds, mustGet, pageOf, parseListQuery, withRevocation, type Actor, type BulkResult, type IamDeps } from './common.js';
 import { revocationKeys } from './revocation.js';
@@ -16,6 +17,8 @@ const bindingSchema = z.strictObject({
   projectId: z.string().min(1).optional(),
   policyIds: idList.min(1, { error: 'ROLE_BINDINGS_EMPTY' }),
 });
+
+const PROJECT_MISSING: Violation = { path: 'projectId', code: 'PROJECT_NOT_FOUND', message: 'A project scope names a project of this account.' };
 
 export class GroupService {
   private readonly createSchema;
@@ -120,16 +123,46 @@ export class GroupService {
     const group = await this.get(accountId, id);
     const violations = await missingIds(this.deps.store.policies, accountId, d.policyIds, 'policyIds', 'POLICY_NOT_FOUND');
     if (d.scope === 'project' && (d.projectId === undefined || (await this.deps.store.projects.get(accountId, d.projectId)) === null))
-      violations.push({ path: 'projectId', code: 'PROJECT_NOT_FOUND', message: 'A project scope names a project of this account.' });
+      violations.push(PROJECT_MISSING);
     if (d.scope === 'account' && d.projectId !== undefined) violations.push({ path: 'projectId', code: 'UNKNOWN_FIELD', message: 'The account scope has no project.' });
     assertNoViolations(violations);
     const next: RoleBinding = { scope: d.scope, ...(d.projectId === undefined ? {} : { projectId: d.projectId }), policyIds: [...new Set(d.policyIds)] };
     // Only a binding that loses policies revokes: adding permissions needs no new token.
     const before = group.roleBindings.find((b) => sameScope(b, next))?.policyIds ?? [];
     const keys = before.some((p) => !next.policyIds.includes(p)) ? [revocationKeys.group(id)] : [];
-    return withRevocation(this.deps, keys, () =>
+    const written = await withRevocation(this.deps, keys, () =>
       this.deps.store.groups.mutate(accountId, id, by, (g) => ({ roleBindings: [...g.roleBindings.filter((b) => !sameScope(b, next)), next] })),
     );
+    // A project deleted between the check above and this write would keep a binding nobody cleans up:
+    // the project deletion removes bindings after the project is gone, so checking again here closes the gap.
+    if (next.projectId !== undefined && (await this.deps.store.projects.get(accountId, next.projectId)) === null) {
+      await this.removeProjectBindings(accountId, [next.projectId], by);
+      throw validationFailed([PROJECT_MISSING]);
+    }
+    return written;
+  }
+
+  /**
+   * ENT-4: removes every group's bindings of the given projects (their deletion). One single-document
+   * write per group, publishing `group:<id>` around it (ENT-5); a group deleted meanwhile is skipped, and
+   * running it again changes nothing, so an interrupted deletion can simply be retried.
+   */
+  async removeProjectBindings(accountId: string, projectIds: readonly string[], by: Actor): Promise<string[]> {
+    const gone = new Set(projectIds);
+    const bound = (b: RoleBinding) => b.scope === 'project' && b.projectId !== undefined && gone.has(b.projectId);
+    const groups = (await listAll(this.deps.store.groups, accountId, {})).filter((g) => g.roleBindings.some(bound));
+    const changed: string[] = [];
+    for (const group of groups) {
+      try {
+        await withRevocation(this.deps, [revocationKeys.group(group.id)], () =>
+          this.deps.store.groups.mutate(accountId, group.id, by, (g) => (g.roleBindings.some(bound) ? { roleBindings: g.roleBindings.filter((b) => !bound(b)) } : null)),
+        );
+        changed.push(group.id);
+      } catch (err) {
+        if (!(err instanceof AppError && err.code === 'NOT_FOUND')) throw err;
+      }
+    }
+    return changed;
   }
 
   /** ENT-4 "remove all" of one scope (`projectId` given: that project's scope, else the account scope). */

@@ -7,12 +7,15 @@
  */
 import type { PolicyCache } from '../policy/index.js';
 import { AccountService } from './accounts.js';
+import { AdminAudit } from './admin-audit.js';
+import { AuditEventService } from './audit-events.js';
 import { Authorizer } from './authorizer.js';
 import type { IamDeps } from './common.js';
 import { GroupService } from './groups.js';
 import { PolicyService, type PolicyLimits } from './policies.js';
 import { ProjectService } from './projects.js';
 import { ProviderService } from './providers.js';
+import { ResourceTags } from './resource-tags.js';
 import { RoleService } from './roles.js';
 import { UserService } from './users.js';
 
@@ -23,6 +26,9 @@ export { revocationKeys } from './revocation.js';
 export { iamSrn, DEFAULT_OFFERING } from './srn.js';
 export { BUILTIN_POLICIES, ensureBuiltinPolicies } from './builtin-policies.js';
 export { ROOT_USER_NAME } from './accounts.js';
+export { AdminAudit, bulkAuditDetails, type AdminCall, type AdminOutcome } from './admin-audit.js';
+export { AuditEventService } from './audit-events.js';
+export { ResourceTags } from './resource-tags.js';
 
 export interface IamServices {
   accounts: AccountService;
@@ -33,18 +39,27 @@ export interface IamServices {
   providers: ProviderService;
   projects: ProjectService;
   authorizer: Authorizer;
+  /** POL-6: tags of the IAM entities a request names, for `scp:ResourceTag/{key}`. */
+  resourceTags: ResourceTags;
+  /** ENT-7: audit events of admin calls, and the account's audit log for `iam:listAuditEvents`. */
+  adminAudit: AdminAudit;
+  auditEvents: AuditEventService;
 }
 
 export function createIamServices(deps: IamDeps & PolicyLimits & { policyCache?: PolicyCache }): IamServices {
   const users = new UserService(deps);
+  const groups = new GroupService(deps);
   return {
     accounts: new AccountService(deps, users),
     users,
-    groups: new GroupService(deps),
+    groups,
     policies: new PolicyService(deps, deps),
     roles: new RoleService(deps),
     providers: new ProviderService(deps),
-    projects: new ProjectService(deps),
+    projects: new ProjectService(deps, groups),
     authorizer: new Authorizer({ store: deps.store, clock: deps.clock, ...(deps.policyCache === undefined ? {} : { cache: deps.policyCache }) }),
+    resourceTags: new ResourceTags(deps.store),
+    adminAudit: new AdminAudit(deps.store.audit),
+    auditEvents: new AuditEventService({ audit: deps.store.audit, limits: deps.limits }),
   };
 }

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll } from '@jest/globals';
+import { describeAuditCases } from './audit.cases.js';
 import { describeAuthorizationCases } from './authz.cases.js';
 import { describeEntityCases } from './entities.cases.js';
 import { describeRelationCases } from './relations.cases.js';
@@ -20,4 +21,5 @@ export function describeAdminSuite(kind: string, makeStore: StoreFactory): void 
   describeEntityCases(get);
   describeRelationCases(get);
   describeAuthorizationCases(get);
+  describeAuditCases(get);
 }

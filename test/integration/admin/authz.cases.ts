@@ -1,7 +1,7 @@
-import { beforeAll, describe, expect, it } from '@jest/globals';
-import { makeUser, policyDoc, type Harness } from './harness.js';
+import { describe, expect, it } from '@jest/globals';
+import { makeUser, policyDoc, viewerAndAdmin, type Harness } from './harness.js';
 
-interface Fixtures {
+export interface Fixtures {
   user: string;
   group: string;
   policy: string;
@@ -11,7 +11,7 @@ interface Fixtures {
 }
 
 /** Every mutating admin route with a valid body, in an order an IAM administrator can run them. */
-function mutatingRoutes(base: string, f: Fixtures, n: string): Array<[string, string, unknown?]> {
+export function mutatingRoutes(base: string, f: Fixtures, n: string): Array<[string, string, unknown?]> {
   return [
     ['POST', `${base}/users`, { name: `m-user-${n}` }],
     ['PATCH', `${base}/users/${f.user}`, { timezone: 'UTC' }],
@@ -46,37 +46,38 @@ function mutatingRoutes(base: string, f: Fixtures, n: string): Array<[string, st
   ];
 }
 
+/** Fresh fixtures (one of each entity kind, created by root), suffixed with `n`. */
+export async function makeFixtures(h: Harness, n: number | string): Promise<Fixtures> {
+  const { a, call } = h;
+  const post = async (path: string, body: unknown) => (await call(a.root, 'POST', `${a.base}/${path}`, body)).body;
+  return {
+    user: (await post('users', { name: `fx-user-${n}` })).user.id,
+    group: (await post('groups', { name: `fx-group-${n}` })).id,
+    policy: (await post('policies', { name: `fx-policy-${n}`, document: policyDoc({ Effect: 'Allow', Action: 'iam:getGroup', Resource: '*' }) })).id,
+    role: (await post('roles', { name: `fx-role-${n}` })).id,
+    provider: (await post('credential-providers', { name: `fx-idp-${n}` })).id,
+    project: (await post('projects', { name: `fx-project-${n}` })).id,
+  };
+}
+
+/** A PATCH body carries the entity's current `version`; other bodies pass unchanged. */
+export async function bodyWithVersion(h: Harness, method: string, path: string, body: unknown): Promise<unknown> {
+  if (method !== 'PATCH') return body;
+  const current = await h.call(h.a.root, 'GET', path);
+  return { ...(body as object), version: current.body.version };
+}
+
 /** ENT-7, ENT-8, POL-7: the admin API is authorised by the evaluator. */
 export function describeAuthorizationCases(h: () => Harness): void {
   let n = 0;
-  /** Fresh fixtures, and the current `version` of each so PATCHes carry it. */
-  async function fixtures(): Promise<Fixtures> {
-    const { a, call } = h();
+  const fixtures = async () => {
     n += 1;
-    const post = async (path: string, body: unknown) => (await call(a.root, 'POST', `${a.base}/${path}`, body)).body;
-    return {
-      user: (await post('users', { name: `fx-user-${n}` })).user.id,
-      group: (await post('groups', { name: `fx-group-${n}` })).id,
-      policy: (await post('policies', { name: `fx-policy-${n}`, document: policyDoc({ Effect: 'Allow', Action: 'iam:getGroup', Resource: '*' }) })).id,
-      role: (await post('roles', { name: `fx-role-${n}` })).id,
-      provider: (await post('credential-providers', { name: `fx-idp-${n}` })).id,
-      project: (await post('projects', { name: `fx-project-${n}` })).id,
-    };
-  }
-  const withVersion = async (method: string, path: string, body: unknown) => {
-    if (method !== 'PATCH') return body;
-    const current = await h().call(h().a.root, 'GET', path);
-    return { ...(body as object), version: current.body.version };
+    return makeFixtures(h(), n);
   };
+  const withVersion = (method: string, path: string, body: unknown) => bodyWithVersion(h(), method, path, body);
 
   describe('authorisation of the admin API (ENT-7, ENT-8, POL-7)', () => {
-    let readOnly: Awaited<ReturnType<typeof makeUser>>;
-    let admin: Awaited<ReturnType<typeof makeUser>>;
-    beforeAll(async () => {
-      const { a } = h();
-      readOnly = await makeUser(h(), a, 'viewer', { policyIds: [a.builtin.ReadOnlyAccess] });
-      admin = await makeUser(h(), a, 'iam-admin', { policyIds: [a.builtin.IAMAdministrator] });
-    });
+    const users = viewerAndAdmin(h, '');
 
     it('no principal is 401', async () => {
       const { a, call } = h();
@@ -86,11 +87,11 @@ export function describeAuthorizationCases(h: () => Harness): void {
     it('a read-only user reads, and gets 403 ACCESS_DENIED on every mutating route with nothing written', async () => {
       const { a, call } = h();
       const f = await fixtures();
-      expect((await call(readOnly, 'GET', `${a.base}/users/${f.user}`)).status).toBe(200);
-      expect((await call(readOnly, 'GET', `${a.base}/summary`)).status).toBe(200);
+      expect((await call(users.viewer, 'GET', `${a.base}/users/${f.user}`)).status).toBe(200);
+      expect((await call(users.viewer, 'GET', `${a.base}/summary`)).status).toBe(200);
       const before = await call(a.root, 'GET', `${a.base}/summary`);
       for (const [method, path, body] of mutatingRoutes(a.base, f, `ro${n}`)) {
-        const res = await call(readOnly, method, path, await withVersion(method, path, body));
+        const res = await call(users.viewer, method, path, await withVersion(method, path, body));
         expect([method, path, res.status, res.body.error.code]).toEqual([method, path, 403, 'ACCESS_DENIED']);
         expect(res.body.error.details.action).toMatch(/^iam:/);
       }
@@ -101,7 +102,7 @@ export function describeAuthorizationCases(h: () => Harness): void {
       const { a, call } = h();
       const f = await fixtures();
       for (const [method, path, body] of mutatingRoutes(a.base, f, `adm${n}`)) {
-        const res = await call(admin, method, path, await withVersion(method, path, body));
+        const res = await call(users.admin, method, path, await withVersion(method, path, body));
         expect([method, path, res.status >= 200 && res.status < 300]).toEqual([method, path, true]);
       }
     });
@@ -127,7 +128,7 @@ export function describeAuthorizationCases(h: () => Harness): void {
       const { a, b, call } = h();
       const full = await makeUser(h(), a, 'full-admin', { policyIds: [a.builtin.FullAdministrator] });
       const bUser = await makeUser(h(), b, 'b-user');
-      for (const who of [full, admin, a.root]) {
+      for (const who of [full, users.admin, a.root]) {
         expect((await call(who, 'GET', `${b.base}/users`)).status).toBe(403);
         expect((await call(who, 'GET', `${b.base}/users/${bUser.id}`)).status).toBe(403);
         expect((await call(who, 'POST', `${b.base}/users`, { name: 'intruder' })).status).toBe(403);
@@ -151,6 +152,29 @@ export function describeAuthorizationCases(h: () => Harness): void {
       expect((await call(me, 'GET', `${a.base}/users`)).status).toBe(403);
       await call(a.root, 'PATCH', `${a.base}/users/${me.id}`, { version: 1, state: 'disabled' });
       expect((await call(me, 'GET', `${a.base}/users/${me.id}`)).status).toBe(403);
+    });
+
+    it('POL-6: an Allow of iam:updateUser only when scp:ResourceTag/team = blue matches the target user\'s own tags', async () => {
+      const { a, call } = h();
+      const blue = await makeUser(h(), a, 'tag-blue', { tags: [{ key: 'team', value: 'blue' }] });
+      const red = await makeUser(h(), a, 'tag-red', { tags: [{ key: 'team', value: 'red' }] });
+      const bare = await makeUser(h(), a, 'tag-none');
+      const doc = policyDoc({ Sid: 'BlueOnly', Effect: 'Allow', Action: 'iam:updateUser', Resource: '*', Condition: { StringEquals: { 'scp:ResourceTag/team': 'blue' } } });
+      const p = await call(a.root, 'POST', `${a.base}/policies`, { name: 'blue-team-editor', document: doc });
+      expect(p.status).toBe(201);
+      const editor = await makeUser(h(), a, 'tag-editor', { policyIds: [p.body.id] });
+      const patch = (u: { id: string }) => call(editor, 'PATCH', `${a.base}/users/${u.id}`, { version: 1, timezone: 'UTC' });
+      const ok = await patch(blue);
+      expect([ok.status, ok.body.timezone]).toEqual([200, 'UTC']);
+      for (const other of [red, bare]) {
+        const refused = await patch(other);
+        expect([refused.status, refused.body.error.code, refused.body.error.details.decision]).toEqual([403, 'ACCESS_DENIED', 'ImplicitDeny']);
+      }
+      // The tag is the stored one: a caller cannot make a red user blue, because that edit is itself refused.
+      expect((await call(editor, 'PATCH', `${a.base}/users/${red.id}`, { version: 1, tags: [{ key: 'team', value: 'blue' }] })).status).toBe(403);
+      // Re-tagging the blue user red (allowed while it is blue) ends the editor's access to it.
+      expect((await call(editor, 'PATCH', `${a.base}/users/${blue.id}`, { version: 2, tags: [{ key: 'team', value: 'red' }] })).status).toBe(200);
+      expect((await call(editor, 'PATCH', `${a.base}/users/${blue.id}`, { version: 3, timezone: 'Asia/Seoul' })).status).toBe(403);
     });
 
     it('group policies and account-scope role bindings grant; removing the member takes them away', async () => {

@@ -1,3 +1,4 @@
+import { beforeAll } from '@jest/globals';
 import type { Principal } from '../../../src/auth/principal.js';
 import { buildApp, type Gateway } from '../../../src/app.js';
 import { ManualClock, randomIds } from '../../../src/clock.js';
@@ -83,3 +84,16 @@ export function violations(res: { body: any }): string[] {
 
 export const tags = (n: number) => Array.from({ length: n }, (_, i) => ({ key: `k${i}`, value: `v${i}` }));
 export const policyDoc = (statement: Record<string, unknown>) => ({ Version: '2024-07-01', Statement: [statement] });
+
+export type TestUser = Principal & { id: string };
+
+/** Registers a beforeAll that creates a ReadOnlyAccess user and an IAMAdministrator user in account A. */
+export function viewerAndAdmin(h: () => Harness, prefix: string): { viewer: TestUser; admin: TestUser } {
+  const users = {} as { viewer: TestUser; admin: TestUser };
+  beforeAll(async () => {
+    const { a } = h();
+    users.viewer = await makeUser(h(), a, `${prefix}viewer`, { policyIds: [a.builtin.ReadOnlyAccess] });
+    users.admin = await makeUser(h(), a, `${prefix}iam-admin`, { policyIds: [a.builtin.IAMAdministrator] });
+  });
+  return users;
+}

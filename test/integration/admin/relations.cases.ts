@@ -36,6 +36,47 @@ export function describeRelationCases(h: () => Harness): void {
     });
   });
 
+  describe('project deletion (ENT-4, TEN-1)', () => {
+    it('removes every group\'s bindings of the project and keeps the others; bulk delete too', async () => {
+      const { a, call } = h();
+      const ro = a.builtin.ReadOnlyAccess;
+      const [p1, p2, p3] = await Promise.all(['pd-one', 'pd-two', 'pd-three'].map(async (name) => (await call(a.root, 'POST', `${a.base}/projects`, { name })).body));
+      const g1 = (await call(a.root, 'POST', `${a.base}/groups`, { name: 'pd-g1' })).body;
+      const g2 = (await call(a.root, 'POST', `${a.base}/groups`, { name: 'pd-g2' })).body;
+      const bind = (g: { id: string }, body: unknown) => call(a.root, 'PUT', `${a.base}/groups/${g.id}/role-bindings`, body);
+      await bind(g1, { scope: 'account', policyIds: [ro] });
+      await bind(g1, { scope: 'project', projectId: p1.id, policyIds: [ro] });
+      await bind(g2, { scope: 'project', projectId: p1.id, policyIds: [a.builtin.IAMAdministrator] });
+      await bind(g2, { scope: 'project', projectId: p2.id, policyIds: [ro] });
+      await bind(g2, { scope: 'project', projectId: p3.id, policyIds: [ro] });
+      const bindings = async (g: { id: string }) => (await call(a.root, 'GET', `${a.base}/groups/${g.id}`)).body.roleBindings;
+
+      expect((await call(a.root, 'DELETE', `${a.base}/projects/${p1.id}`)).status).toBe(204);
+      expect(await bindings(g1)).toEqual([{ scope: 'account', policyIds: [ro] }]);
+      expect(await bindings(g2)).toEqual([{ scope: 'project', projectId: p2.id, policyIds: [ro] }, { scope: 'project', projectId: p3.id, policyIds: [ro] }]);
+
+      const bulk = await call(a.root, 'POST', `${a.base}/projects/bulk-delete`, { ids: [p2.id, p3.id] });
+      expect(bulk.body.deleted.sort()).toEqual([p2.id, p3.id].sort());
+      expect(await bindings(g2)).toEqual([]);
+      expect(await bindings(g1)).toEqual([{ scope: 'account', policyIds: [ro] }]);
+    });
+
+    it('a retry of a deletion interrupted after the project was removed completes the clean-up (and answers 404)', async () => {
+      const { a, call, gw } = h();
+      const p = (await call(a.root, 'POST', `${a.base}/projects`, { name: 'pd-retry' })).body;
+      const g = (await call(a.root, 'POST', `${a.base}/groups`, { name: 'pd-retry-g' })).body;
+      await call(a.root, 'PUT', `${a.base}/groups/${g.id}/role-bindings`, { scope: 'project', projectId: p.id, policyIds: [a.builtin.ReadOnlyAccess] });
+      // The first attempt got as far as the project document and no further.
+      expect(await gw.store.projects.delete(a.id, p.id)).toBe(true);
+      expect((await call(a.root, 'GET', `${a.base}/groups/${g.id}`)).body.roleBindings).toHaveLength(1);
+      expect((await call(a.root, 'DELETE', `${a.base}/projects/${p.id}`)).status).toBe(404);
+      expect((await call(a.root, 'GET', `${a.base}/groups/${g.id}`)).body.roleBindings).toEqual([]);
+      // A binding to the gone project is refused rather than recreated.
+      const again = await call(a.root, 'PUT', `${a.base}/groups/${g.id}/role-bindings`, { scope: 'project', projectId: p.id, policyIds: [a.builtin.ReadOnlyAccess] });
+      expect(violations(again)).toEqual(['projectId:PROJECT_NOT_FOUND']);
+    });
+  });
+
   describe('policies (ENT-6, ENT-7)', () => {
     it('validates documents and returns every error with its path', async () => {
       const { a, call } = h();

@@ -1,12 +1,13 @@
 import type Router from '@koa/router';
-import type { Context } from 'koa';
+import type { Context, Middleware } from 'koa';
 import { IAM_ACTIONS, type IamActionName } from '../../../policy/index.js';
-import { iamSrn, type Authorizer, type BulkResult } from '../../../iam/index.js';
+import { bulkAuditDetails, iamSrn, type AdminAudit, type Authorizer, type BulkResult, type ResourceTags } from '../../../iam/index.js';
 import type { IamResourceType } from '../../../iam/srn.js';
 import { idList, parseInput } from '../../../iam/validation.js';
+import { defined } from '../../../iam/common.js';
 import { z } from 'zod';
-import { actor, body, param, respond } from './http-helpers.js';
-import { requireAction } from './require-action.js';
+import { actor, body, changedFields, param, respond } from './http-helpers.js';
+import { noteAudit, requireAction, type ResourceFn } from './require-action.js';
 
 /** The five operations every IAM entity service offers, plus TEN-7 bulk delete. */
 export interface CrudService {
@@ -22,6 +23,20 @@ export interface AdminContext {
   authorizer: Authorizer;
   /** SRN offering of IAM resources. */
   offering: string;
+  resourceTags: Pick<ResourceTags, 'resolve'>;
+  audit: Pick<AdminAudit, 'record'>;
+}
+
+/** `requireAction` as every admin route uses it: entity tags sent to the evaluator (POL-6), calls audited (ENT-7). */
+export function adminAction(admin: AdminContext, action: string, resources: ResourceFn, many = false): Middleware {
+  return requireAction(admin.authorizer, action, resources, { resourceTags: admin.resourceTags, audit: admin.audit, ...(many ? { many } : {}) });
+}
+
+/** The id of what a create answered (`{ user, login }` for users, the entity for the others). */
+function createdId(value: unknown): string | undefined {
+  const v = value as { id?: unknown; user?: { id?: unknown } } | null;
+  const id = v?.user?.id ?? v?.id;
+  return typeof id === 'string' ? id : undefined;
 }
 
 type Kind = 'User' | 'Group' | 'Policy' | 'Role' | 'CredentialProvider' | 'Project';
@@ -46,12 +61,13 @@ export function registerCrud(router: Router, admin: AdminContext, kind: Kind, pa
   const base = `${ACCOUNT_BASE}/${path}`;
   const one = srnOf(admin, type);
   const all = () => '*';
-  const { authorizer } = admin;
-  router.get(base, requireAction(authorizer, action(kind === 'Policy' ? 'listPolicies' : `list${kind}s`), all), async function list(ctx) {
+  router.get(base, adminAction(admin, action(kind === 'Policy' ? 'listPolicies' : `list${kind}s`), all), async function list(ctx) {
     ctx.body = await service.list(param(ctx, 'accountId'), ctx.query);
   });
-  router.post(base, requireAction(authorizer, action(`create${kind}`), all), async function create(ctx) {
-    respond(ctx, 201, await service.create(param(ctx, 'accountId'), body(ctx), actor(ctx)));
+  router.post(base, adminAction(admin, action(`create${kind}`), all), async function create(ctx) {
+    const created = await service.create(param(ctx, 'accountId'), body(ctx), actor(ctx));
+    noteAudit(ctx, defined({ created: createdId(created) }));
+    respond(ctx, 201, created);
   });
   router.post(
     `${base}/bulk-delete`,
@@ -59,18 +75,22 @@ export function registerCrud(router: Router, admin: AdminContext, kind: Kind, pa
       ctx.state.bulkIds = parseInput(bulkSchema, ctx.request.body).ids;
       await next();
     },
-    requireAction(authorizer, action(`delete${kind}`), (ctx) => (ctx.state.bulkIds as string[]).map((id) => iamSrn(param(ctx, 'accountId'), type, id, admin.offering))),
+    adminAction(admin, action(`delete${kind}`), (ctx) => (ctx.state.bulkIds as string[]).map((id) => iamSrn(param(ctx, 'accountId'), type, id, admin.offering)), true),
     async function bulkDelete(ctx) {
-      ctx.body = await service.bulkDelete(param(ctx, 'accountId'), ctx.state.bulkIds as string[], actor(ctx));
+      const result = await service.bulkDelete(param(ctx, 'accountId'), ctx.state.bulkIds as string[], actor(ctx));
+      noteAudit(ctx, { details: bulkAuditDetails(result) });
+      ctx.body = result;
     },
   );
-  router.get(`${base}/:id`, requireAction(authorizer, action(`get${kind}`), one), async function get(ctx) {
+  router.get(`${base}/:id`, adminAction(admin, action(`get${kind}`), one), async function get(ctx) {
     ctx.body = await service.get(param(ctx, 'accountId'), param(ctx, 'id'));
   });
-  router.patch(`${base}/:id`, requireAction(authorizer, action(`update${kind}`), one), async function update(ctx) {
-    ctx.body = await service.update(param(ctx, 'accountId'), param(ctx, 'id'), body(ctx), actor(ctx));
+  router.patch(`${base}/:id`, adminAction(admin, action(`update${kind}`), one), async function update(ctx) {
+    const input = body(ctx);
+    ctx.body = await service.update(param(ctx, 'accountId'), param(ctx, 'id'), input, actor(ctx));
+    noteAudit(ctx, { details: { fields: changedFields(input) } });
   });
-  router.delete(`${base}/:id`, requireAction(authorizer, action(`delete${kind}`), one), async function remove(ctx) {
+  router.delete(`${base}/:id`, adminAction(admin, action(`delete${kind}`), one), async function remove(ctx) {
     await service.delete(param(ctx, 'accountId'), param(ctx, 'id'), actor(ctx));
     respond(ctx, 204);
   });

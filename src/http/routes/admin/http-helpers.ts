@@ -37,3 +37,8 @@ export function respond(ctx: Context, status: number, value?: unknown): void {
   ctx.status = status;
   if (value !== undefined) ctx.body = value;
 }
+
+/** The field names an accepted PATCH body set (names only: values may be contacts or other personal data). */
+export function changedFields(input: unknown): string[] {
+  return typeof input === 'object' && input !== null ? Object.keys(input).filter((k) => k !== 'version').sort() : [];
+}

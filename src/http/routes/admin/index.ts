@@ -10,7 +10,7 @@ import { registerAccountRoutes } from './account.js';
 import { registerRelationRoutes } from './relations.js';
 
 export function registerAdminRoutes(router: Router, iam: IamServices, offering: string): void {
-  const admin: AdminContext = { authorizer: iam.authorizer, offering };
+  const admin: AdminContext = { authorizer: iam.authorizer, offering, resourceTags: iam.resourceTags, audit: iam.adminAudit };
   registerAccountRoutes(router, admin, iam);
   // Relation routes first: `/users/:id/policies` must not be read as a user id.
   registerRelationRoutes(router, admin, iam);
