@@ -25,7 +25,8 @@ export interface Served { port: number; data: Record<string, unknown>; stop(): v
 
 /** Starts `bench/authorize.ts --serve <kind>` and waits for its READY line. */
 export async function serve(kind: string): Promise<Served> {
-  const child: ChildProcess = spawn(join(HERE, '..', 'node_modules', '.bin', 'tsx'), [join(HERE, 'authorize.ts'), '--serve', kind], {
+  // node itself (not the tsx wrapper), so that stop() ends the server and not only a launcher.
+  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', join(HERE, 'authorize.ts'), '--serve', kind], {
     env: { ...process.env, NODE_ENV: 'production', REDIS_URL },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
@@ -87,7 +88,8 @@ async function serveGateway(): Promise<void> {
     tokens.push(...batch.map((t) => t.access_token));
   }
   const refresh: string[] = [];
-  for (let i = 0; i < 50; i++) refresh.push((await gw.tokens.service.issueForSession((await newSession(gw, user)).id, { withRefresh: true })).refresh_token ?? '');
+  // Refresh chains for bench/tokens.ts (a queue of current handles feeding 50 connections).
+  for (let i = 0; i < 200; i++) refresh.push((await gw.tokens.service.issueForSession((await newSession(gw, user)).id, { withRefresh: true })).refresh_token ?? '');
   const server = await gw.listen();
   const file = join(mkdtempSync(join(tmpdir(), 'iamgw-bench-')), 'data.json');
   writeFileSync(file, JSON.stringify({ tokens, refresh, resource: `srn:e::${account.id}:::scp-iam:user/${user.id}` }));
@@ -126,7 +128,7 @@ async function serveHello(): Promise<void> {
 async function serveOidc(): Promise<void> {
   // oidc-provider ships no types; only its constructor and Koa app are used here.
   const oidcModule = 'oidc-provider';
-  const { default: Provider } = (await import(oidcModule)) as { default: new (issuer: string, config: unknown) => { app: import('koa') } };
+  const { default: Provider } = (await import(oidcModule)) as { default: new (issuer: string, config: unknown) => import('koa') };
   const jwk = generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey.export({ format: 'jwk' });
   const info = (resource: string) => ({ scope: 'api:read', audience: resource, accessTokenFormat: 'jwt', accessTokenTTL: 900, jwt: { sign: { alg: 'ES256' } } });
   const provider = new Provider('http://127.0.0.1', {
@@ -140,7 +142,7 @@ async function serveOidc(): Promise<void> {
       resourceIndicators: { enabled: true, defaultResource: () => 'urn:api', useGrantedResource: () => true, getResourceServerInfo: (_ctx: unknown, resource: string) => info(resource) },
     },
   });
-  await listenKoa(provider.app);
+  await listenKoa(provider); // the Provider is itself the Koa app (oidc-provider 9)
 }
 
 const SERVERS: Record<string, () => Promise<void>> = { gateway: serveGateway, jose: serveJose, hello: serveHello, oidc: serveOidc };

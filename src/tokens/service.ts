@@ -1,4 +1,3 @@
-import { SignJWT } from 'jose';
 import type { Principal } from '../auth/principal.js';
 import type { Clock, Ids } from '../clock.js';
 import { AppError, isAppError } from '../errors.js';
@@ -8,6 +7,7 @@ import type { AccessTokenClaims } from './claims.js';
 import type { KeyRing } from './key-ring.js';
 import { decodeHandle, encodeHandle, handleUseKey, type RefreshHandle } from './refresh-handle.js';
 import type { TokenSecrets } from './secrets.js';
+import { signJwt } from './sign.js';
 import { resolveSubject, type SubjectStore } from './subject.js';
 import { ACCESS_TOKEN_TYPE, type TokenVerifier } from './verify.js';
 
@@ -128,7 +128,7 @@ export class TokenService {
       sid: secrets.sidClaim(session.id),
       ...claimsOfSubject,
     };
-    const accessToken = await new SignJWT(claims).setProtectedHeader({ alg: key.alg, kid: key.kid, typ: ACCESS_TOKEN_TYPE }).sign(key.privateKey);
+    const accessToken = signJwt({ typ: ACCESS_TOKEN_TYPE }, claims, key);
     const response: TokenResponse = { access_token: accessToken, token_type: 'Bearer', expires_in: Math.max(0, claims.exp - Math.floor(now / 1000)) };
     if (next === null) return response;
     const refreshUntil = Math.min(now + settings.refreshTtlSeconds * 1000, session.absoluteExpiresAtMs);

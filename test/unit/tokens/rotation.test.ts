@@ -75,3 +75,20 @@ describe('key storage (TOK-1)', () => {
     expect(() => secrets.open(sealed, 'kid-b')).toThrow(expect.objectContaining({ code: 'TOKEN_SIGNING_KEY_UNAVAILABLE' }));
   });
 });
+
+describe('EdDSA (tokens.algorithm)', () => {
+  it('signs Ed25519 tokens that verify with the published OKP key, and refuses ES256 ones', async () => {
+    const s = await seededGateway({ IAMGW_TOKENS_ALGORITHM: 'EdDSA' });
+    try {
+      const token = await accessToken(s.gw, s.session);
+      expect(decodeProtectedHeader(token)).toMatchObject({ alg: 'EdDSA', typ: 'at+jwt' });
+      expect((await s.gw.tokens.keys.jwks()).keys[0]).toMatchObject({ kty: 'OKP', crv: 'Ed25519', alg: 'EdDSA' });
+      await expect(s.gw.tokens.service.authenticate(token)).resolves.toMatchObject({ userId: s.user.id });
+      const [, payload] = token.split('.');
+      const es = Buffer.from(JSON.stringify({ alg: 'ES256', kid: decodeProtectedHeader(token).kid, typ: 'at+jwt' })).toString('base64url');
+      await expect(s.gw.tokens.service.authenticate(`${es}.${payload}.AAAA`)).rejects.toMatchObject({ code: 'TOKEN_ALG_NOT_ALLOWED' });
+    } finally {
+      await s.gw.close();
+    }
+  });
+});
