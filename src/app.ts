@@ -11,7 +11,6 @@ import { createIamServices, DEFAULT_OFFERING, type IamServices } from './iam/ind
 import { registerAuthorizeRoutes } from './http/routes/authorize.js';
 import { bearerAuthenticator, registerTokenRoutes } from './http/routes/tokens.js';
 import { registerWellKnownRoutes } from './http/routes/well-known.js';
-import { Authorizer } from './iam/authorizer.js';
 import { isLoginPath, registerLoginRoutes } from './http/routes/login.js';
 import { registerMeRoutes } from './http/routes/me.js';
 import { registerMfaRoutes } from './http/routes/mfa.js';
