@@ -47,12 +47,25 @@ export async function load(opts: autocannon.Options, seconds = 8): Promise<LoadR
   return { rps: Math.round(r.requests.average), p50: r.latency.p50, p99: r.latency.p99, non2xx: r.non2xx, errors: r.errors + r.timeouts };
 }
 
+/** Removes what gateway bench servers left in Redis (refresh replay markers live 12 h otherwise). */
+export async function cleanRedis(): Promise<void> {
+  const { Redis } = await import('ioredis');
+  const redis = new Redis(REDIS_URL);
+  try {
+    const stream = redis.scanStream({ match: 'iamgw-bench-*', count: 1000 });
+    for await (const keys of stream as AsyncIterable<string[]>) if (keys.length > 0) await redis.unlink(...keys);
+  } finally {
+    redis.disconnect();
+  }
+}
+
 export async function measure(kind: string, opts: (s: Served) => Partial<autocannon.Options>): Promise<LoadResult> {
   const s = await serve(kind);
   try {
     return await load({ ...opts(s), url: `http://127.0.0.1:${s.port}` });
   } finally {
     s.stop();
+    if (kind === 'gateway') await cleanRedis();
   }
 }
 
