@@ -75,7 +75,14 @@ describeWithServer('redis', 'SessionStore contract: redis', () => {
         await store.hit('w', 60_000, 5);
         await store.setIfAbsent('o', 60_000);
         await store.markRevoked(['user:u'], 1);
-        const [, keys] = await admin.scan('0', 'MATCH', `${keyPrefix}:*`, 'COUNT', 1000);
+        // SCAN walks the whole keyspace in pages: a busy shared Redis needs every page, not the first.
+        const keys: string[] = [];
+        let cursor = '0';
+        do {
+          const [next, page] = await admin.scan(cursor, 'MATCH', `${keyPrefix}:*`, 'COUNT', 1000);
+          keys.push(...page);
+          cursor = next;
+        } while (cursor !== '0');
         expect(keys).toHaveLength(6);
         const ttls = await Promise.all(keys.map((k) => admin.pttl(k)));
         expect(ttls.every((t) => t > 0)).toBe(true);
