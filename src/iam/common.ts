@@ -9,6 +9,7 @@ import { appError, type Violation } from '../errors.js';
 import type { PasswordService } from '../passwords/index.js';
 import type { SessionStore } from '../sessions/ports.js';
 import type { Entity, ListQuery, Page, Patch, Repository, Store } from '../store/ports.js';
+import type { IamResourceType } from './srn.js';
 import { assertNoViolations, idList, parseInput, type IamLimits } from './validation.js';
 
 export interface IamDeps {
@@ -145,4 +146,22 @@ export async function detachPolicyId<T extends WithPolicies>(
   return withRevocation(deps, revoke, () =>
     repo.mutate(accountId, id, by, (e) => (e.policyIds.includes(policyId) ? ({ policyIds: e.policyIds.filter((p) => p !== policyId) } as unknown as Patch<T>) : null)),
   );
+}
+
+/**
+ * ENT-7: a permission a create call grants through a relation field of its body (a new group's members and
+ * policies, a new user's groups and policies, a new role's policies). The route authorises `action` on every
+ * id, as the attach/add route would: otherwise `iam:createGroup` alone could put its caller in a new group
+ * holding FullAdministrator.
+ */
+export interface CreateGrant {
+  action: string;
+  type: IamResourceType;
+  ids: string[];
+}
+
+/** The string ids a body lists under `field` (anything else is left to the schema's 400). */
+export function bodyIds(input: unknown, field: string): string[] {
+  const v = typeof input === 'object' && input !== null ? (input as Record<string, unknown>)[field] : undefined;
+  return Array.isArray(v) ? [...new Set(v.filter((i): i is string => typeof i === 'string' && i.length > 0))] : [];
 }

@@ -8,7 +8,8 @@ import { z } from 'zod';
 import { AppError, appError, validationFailed, type Violation } from '../errors.js';
 import { listAll } from '../store/shared.js';
 import type { Group, RoleBinding } from '../store/ports.js';
-import { attachPolicyIds, bulkDeleteEntities, detachPolicyId, defined, missingIds, mustGet, pageOf, parseListQuery, withRevocation, type Actor, type BulkResult, type IamDeps } from './common.js';
+import { IAM_ACTIONS } from '../policy/index.js';
+import { attachPolicyIds, bodyIds, bulkDeleteEntities, detachPolicyId, defined, missingIds, mustGet, pageOf, parseListQuery, withRevocation, type Actor, type BulkResult, type CreateGrant, type IamDeps } from './common.js';
 import { revocationKeys } from './revocation.js';
 import { NAME_RULES, assertNoViolations, commonFields, idList, parseInput, versionRule } from './validation.js';
 
@@ -51,6 +52,14 @@ export class GroupService {
       ...(await missingIds(store.policies, accountId, policyIds, 'policyIds', 'POLICY_NOT_FOUND')),
     ]);
     return store.groups.create({ accountId, name: d.name, memberIds, policyIds, roleBindings: [], ...defined({ description: d.description ?? undefined, tags: d.tags }), createdBy: by });
+  }
+
+  /** ENT-7: a new group's members and policies need addUserToGroup / attachGroupPolicy, as the routes that add them later. */
+  async createGrants(_accountId: string, input: unknown): Promise<CreateGrant[]> {
+    return [
+      { action: IAM_ACTIONS.addUserToGroup, type: 'user', ids: bodyIds(input, 'memberIds') },
+      { action: IAM_ACTIONS.attachGroupPolicy, type: 'policy', ids: bodyIds(input, 'policyIds') },
+    ];
   }
 
   get(accountId: string, id: string): Promise<Group> {

@@ -19,7 +19,7 @@ import { ResourceTags } from './resource-tags.js';
 import { RoleService } from './roles.js';
 import { UserService } from './users.js';
 
-export type { IamDeps, Actor, BulkResult } from './common.js';
+export type { IamDeps, Actor, BulkResult, CreateGrant } from './common.js';
 export type { AuthorizationResult, AuthorizeContext, ResourceInput } from './authorizer.js';
 export { Authorizer, groupPolicyIds } from './authorizer.js';
 export { revocationKeys } from './revocation.js';

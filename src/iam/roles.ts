@@ -7,7 +7,8 @@ import { z } from 'zod';
 import { appError, type Violation } from '../errors.js';
 import { isAccountId, parseSrn } from '../srn/index.js';
 import type { Role } from '../store/ports.js';
-import { attachPolicyIds, bulkDeleteEntities, detachPolicyId, defined, missingIds, mustGet, pageOf, parseListQuery, type Actor, type BulkResult, type IamDeps } from './common.js';
+import { IAM_ACTIONS } from '../policy/index.js';
+import { attachPolicyIds, bodyIds, bulkDeleteEntities, detachPolicyId, defined, missingIds, mustGet, pageOf, parseListQuery, type Actor, type BulkResult, type CreateGrant, type IamDeps } from './common.js';
 import { IAM_SERVICE } from './srn.js';
 import { NAME_RULES, assertNoViolations, commonFields, idList, parseInput, versionRule } from './validation.js';
 
@@ -77,6 +78,11 @@ export class RoleService {
       accountId, name: d.name, maxSessionSeconds: d.maxSessionSeconds, trustedPrincipals: trusted, policyIds: [...new Set(d.policyIds ?? [])],
       ...defined({ description: d.description ?? undefined, tags: d.tags }), createdBy: by,
     });
+  }
+
+  /** ENT-7: a new role's policies need attachRolePolicy on each, as the attach route. */
+  async createGrants(_accountId: string, input: unknown): Promise<CreateGrant[]> {
+    return [{ action: IAM_ACTIONS.attachRolePolicy, type: 'policy', ids: bodyIds(input, 'policyIds') }];
   }
 
   get(accountId: string, id: string): Promise<Role> {

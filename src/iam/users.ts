@@ -9,7 +9,8 @@ import { appError, type Violation } from '../errors.js';
 import type { NewPasswordContext } from '../passwords/index.js';
 import type { Store, User } from '../store/ports.js';
 import { listAll } from '../store/shared.js';
-import { attachPolicyIds, bulkDeleteEntities, detachPolicyId, defined, loginUrlOf, missingIds, mustGet, parseListQuery, pageOf, withRevocation, type Actor, type BulkResult, type IamDeps } from './common.js';
+import { IAM_ACTIONS } from '../policy/index.js';
+import { attachPolicyIds, bodyIds, bulkDeleteEntities, detachPolicyId, defined, loginUrlOf, missingIds, mustGet, parseListQuery, pageOf, withRevocation, type Actor, type BulkResult, type CreateGrant, type IamDeps } from './common.js';
 import { revocationKeys } from './revocation.js';
 import { NAME_RULES, assertNoViolations, commonFields, idList, parseInput, toViolations, versionRule } from './validation.js';
 
@@ -133,6 +134,24 @@ export class UserService {
     }
     const login = { accountId, username: user.name, password: password.generated ? password.value : null, loginUrl: loginUrlOf(this.deps.publicUrl, account) };
     return { user: this.view(user), login };
+  }
+
+  /**
+   * ENT-7: what a new user is given needs the permission to give it: attachUserPolicy on each policy and
+   * addUserToGroup on each group, including those copied from `copyFromUserId` (plus getUser on that user,
+   * whose permissions are read). Otherwise `iam:createUser` alone mints an administrator.
+   */
+  async createGrants(accountId: string, input: unknown): Promise<CreateGrant[]> {
+    const raw = typeof input === 'object' && input !== null ? (input as Record<string, unknown>) : {};
+    const sourceId = typeof raw.copyFromUserId === 'string' && raw.copyFromUserId.length > 0 ? raw.copyFromUserId : null;
+    const source = sourceId === null ? null : await this.deps.store.users.get(accountId, sourceId);
+    const copiedGroups = source === null ? [] : (await listAll(this.deps.store.groups, accountId, { memberId: source.id })).map((g) => g.id);
+    const union = (a: string[], b: readonly string[]) => [...new Set([...a, ...b])];
+    return [
+      { action: IAM_ACTIONS.getUser, type: 'user', ids: sourceId === null ? [] : [sourceId] },
+      { action: IAM_ACTIONS.attachUserPolicy, type: 'policy', ids: union(bodyIds(raw, 'policyIds'), source?.policyIds ?? []) },
+      { action: IAM_ACTIONS.addUserToGroup, type: 'group', ids: union(bodyIds(raw, 'groupIds'), copiedGroups) },
+    ];
   }
 
   private async record(accountId: string, name: string, password: string, fields: Partial<User> & Pick<User, 'kind'>, by: Actor) {

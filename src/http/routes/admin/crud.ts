@@ -1,7 +1,7 @@
 import type Router from '@koa/router';
 import type { Context, Middleware } from 'koa';
 import { IAM_ACTIONS, type IamActionName } from '../../../policy/index.js';
-import { bulkAuditDetails, iamSrn, type AdminAudit, type Authorizer, type BulkResult, type ResourceTags } from '../../../iam/index.js';
+import { bulkAuditDetails, iamSrn, type AdminAudit, type Authorizer, type BulkResult, type CreateGrant, type ResourceTags } from '../../../iam/index.js';
 import type { IamResourceType } from '../../../iam/srn.js';
 import { idList, parseInput } from '../../../iam/validation.js';
 import { defined } from '../../../iam/common.js';
@@ -17,6 +17,8 @@ export interface CrudService {
   update(accountId: string, id: string, input: unknown, by: string): Promise<unknown>;
   delete(accountId: string, id: string, by: string): Promise<void>;
   bulkDelete(accountId: string, ids: readonly string[], by: string): Promise<BulkResult>;
+  /** ENT-7: the attach/add permissions a create body's relation fields need (users, groups, roles). */
+  createGrants?(accountId: string, input: unknown): Promise<CreateGrant[]>;
 }
 
 export interface AdminContext {
@@ -30,6 +32,23 @@ export interface AdminContext {
 /** `requireAction` as every admin route uses it: entity tags sent to the evaluator (POL-6), calls audited (ENT-7). */
 export function adminAction(admin: AdminContext, action: string, resources: ResourceFn, many = false): Middleware {
   return requireAction(admin.authorizer, action, resources, { resourceTags: admin.resourceTags, audit: admin.audit, ...(many ? { many } : {}) });
+}
+
+/**
+ * ENT-7: after `iam:create<Kind>`, every relation the body grants is authorised like its own route
+ * (attachGroupPolicy on each policy, addUserToGroup on each user …), before the handler writes anything.
+ * A refusal throws ACCESS_DENIED inside the create's `requireAction`, which audits it as the create's failure.
+ */
+function requireCreateGrants(admin: AdminContext, service: CrudService): Middleware {
+  return async function authorizeCreateGrants(ctx, next) {
+    const accountId = param(ctx, 'accountId');
+    const grants = service.createGrants === undefined ? [] : await service.createGrants(accountId, body(ctx));
+    for (const g of grants.filter((x) => x.ids.length > 0)) {
+      const srns = g.ids.map((id) => iamSrn(accountId, g.type, id, admin.offering));
+      await requireAction(admin.authorizer, g.action, () => srns, { resourceTags: admin.resourceTags })(ctx, async () => {});
+    }
+    await next();
+  };
 }
 
 /** The id of what a create answered (`{ user, login }` for users, the entity for the others). */
@@ -64,7 +83,7 @@ export function registerCrud(router: Router, admin: AdminContext, kind: Kind, pa
   router.get(base, adminAction(admin, action(kind === 'Policy' ? 'listPolicies' : `list${kind}s`), all), async function list(ctx) {
     ctx.body = await service.list(param(ctx, 'accountId'), ctx.query);
   });
-  router.post(base, adminAction(admin, action(`create${kind}`), all), async function create(ctx) {
+  router.post(base, adminAction(admin, action(`create${kind}`), all), requireCreateGrants(admin, service), async function create(ctx) {
     const created = await service.create(param(ctx, 'accountId'), body(ctx), actor(ctx));
     noteAudit(ctx, defined({ created: createdId(created) }));
     respond(ctx, 201, created);
