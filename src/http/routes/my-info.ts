@@ -73,7 +73,10 @@ export function registerMyInfoRoutes(router: Router, deps: MyInfoRouteDeps): voi
     ipUpdate: async (m: Me, b: z.infer<typeof bodies.ipControl>) => deps.security.updateIpControl(m.user, b, b.password, m.actor),
     targets: async (m: Me) => deps.switcher.candidates(m.user, { mfa: m.principal.mfa }),
     switchTo: async (ctx: Context, m: Me, b: z.infer<typeof bodies.switch>) => {
-      if (!m.principal.sessionId) throw appError('CONSOLE_SESSION_REQUIRED');
+      // The console cookie only: a bearer token (it travels to other services) must not become a fresh
+      // console session of a linked identity, as POST /v1/token/session refuses bearer callers (TOK-4).
+      const cookieSession = consoleSessionOf(ctx);
+      if (!m.principal.sessionId || cookieSession === null || cookieSession.id !== m.principal.sessionId || ctx.state.bearer === true) throw appError('CONSOLE_SESSION_REQUIRED');
       const current = { sessionId: m.principal.sessionId, mfa: m.principal.mfa, userAgent: ctx.get('user-agent') || undefined };
       const to = { accountId: b.accountId ?? m.account.id, userId: b.userId };
       const r = await deps.switcher.switchTo(m.user, to, current, { code: b.code, recoveryCode: b.recoveryCode }, m.actor);
