@@ -181,6 +181,24 @@ async function main(): Promise<void> {
   });
 }
 
+/** bench/profile.ts: a CPU profile of the served process from READY (setup excluded) until SIGTERM. */
+async function profileUntilSigterm(file: string): Promise<void> {
+  const { Session } = await import('node:inspector/promises');
+  const session = new Session();
+  session.connect();
+  await session.post('Profiler.enable');
+  await session.post('Profiler.setSamplingInterval', { interval: 200 });
+  await session.post('Profiler.start');
+  process.once('SIGTERM', () => {
+    void session.post('Profiler.stop').then(({ profile }) => {
+      writeFileSync(file, JSON.stringify(profile));
+      process.exit(0);
+    });
+  });
+}
+
 const mode = process.argv[2];
-if (mode === '--serve') await SERVERS[process.argv[3] ?? '']?.();
-else if (mode === 'authorize') await main();
+if (mode === '--serve') {
+  await SERVERS[process.argv[3] ?? '']?.();
+  if (process.env.BENCH_CPU_PROFILE) await profileUntilSigterm(process.env.BENCH_CPU_PROFILE);
+} else if (mode === 'authorize') await main();
