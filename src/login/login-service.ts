@@ -7,7 +7,7 @@ import type { Account, Store, User } from '../store/ports.js';
 import { LoginAudit } from './audit.js';
 import { ConsoleSessions, type SessionLifetimes } from './console-sessions.js';
 import { LockoutService, nameSubject, userSubject, type LockoutConfig } from './lockout.js';
-import { changeReason, checkReplacement, rehashIfWeak, storeReplacement } from './password-change.js';
+import { changeReason, checkReplacement, endOtherSessions, rehashIfWeak, storeReplacement } from './password-change.js';
 import { PendingLogins, type PendingLogin, type PendingStage } from './pending.js';
 import { safeRedirect } from './redirect.js';
 import { LoginThrottle, type ThrottleConfig } from './throttle.js';
@@ -120,7 +120,9 @@ export class LoginService {
     }
     const claimed = await this.claimStep(token, 'password_change');
     const updated = await storeReplacement({ passwords: this.deps.passwords, users: this.deps.store.users, clock: this.deps.clock }, claimed.user, newPassword);
-    await this.audit.record({ accountId: account.id, action: 'login.password_change', actor: user.id, target: user.id, origin, result: 'success', details: { reason: pending.reason } });
+    // The change evicts whoever held the old password (flagged or expired because it may be known), as in My Info.
+    const ended = await endOtherSessions(this.deps.sessions, updated);
+    await this.audit.record({ accountId: account.id, action: 'login.password_change', actor: user.id, target: user.id, origin, result: 'success', details: { reason: pending.reason, otherSessionsEnded: ended } });
     return this.finish(updated, { mfa: pending.mfa, redirect: pending.redirect, origin });
   }
 

@@ -1,5 +1,6 @@
 import type { Clock } from '../clock.js';
 import { appendHistory, type PasswordService } from '../passwords/index.js';
+import type { SessionStore } from '../sessions/ports.js';
 import type { Account, NamedRepository, User } from '../store/ports.js';
 
 /**
@@ -39,6 +40,17 @@ export async function storeReplacement(
     passwordChangedAt: deps.clock.now(),
     mustChangePassword: false,
   }));
+}
+
+/**
+ * After a password change (My Info or the forced step at login), whoever knew the old password is signed
+ * out: every session of the user except `keep` ends — console sessions (their tokens check the session,
+ * TOK-4) and open pending login steps alike. Returns how many ended.
+ */
+export async function endOtherSessions(sessions: Pick<SessionStore, 'listForUser' | 'end'>, user: Pick<User, 'accountId' | 'id'>, keep?: string): Promise<number> {
+  const others = (await sessions.listForUser(user.accountId, user.id)).filter((s) => s.id !== keep);
+  await Promise.all(others.map((s) => sessions.end(s.id)));
+  return others.length;
 }
 
 /** PWD-8 / flag: why this user must change the password before getting a session, or null. */

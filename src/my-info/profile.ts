@@ -1,6 +1,6 @@
 import type { Clock } from '../clock.js';
 import { appError, validationFailed, type Violation } from '../errors.js';
-import { checkReplacement, storeReplacement } from '../login/password-change.js';
+import { checkReplacement, endOtherSessions, storeReplacement } from '../login/password-change.js';
 import type { Actor, SecurityAudit } from '../mfa/audit.js';
 import type { PasswordService } from '../passwords/index.js';
 import type { SessionStore } from '../sessions/ports.js';
@@ -100,9 +100,8 @@ export class ProfileService {
       throw err;
     }
     await storeReplacement({ passwords: this.deps.passwords, users: this.deps.users, clock: this.deps.clock }, user, input.newPassword);
-    const others = (await this.deps.sessions.listForUser(user.accountId, user.id)).filter((s) => s.id !== actor.sessionId);
-    await Promise.all(others.map((s) => this.deps.sessions.end(s.id)));
-    await this.deps.audit.record({ accountId: user.accountId, actor: actor.userId, action: 'password.change', target: user.id, sourceIp: actor.sourceIp, result: 'success', details: { otherSessionsEnded: others.length } });
+    const ended = await endOtherSessions(this.deps.sessions, user, actor.sessionId);
+    await this.deps.audit.record({ accountId: user.accountId, actor: actor.userId, action: 'password.change', target: user.id, sourceIp: actor.sourceIp, result: 'success', details: { otherSessionsEnded: ended } });
   }
 }
 
