@@ -23,8 +23,7 @@ export class Reconfirmation {
     if (!actor.sessionId) throw appError('CONSOLE_SESSION_REQUIRED');
     const ok = user.passwordHash !== null && password.length > 0 && password.length <= 256 && (await this.deps.passwords.verify(user.passwordHash, password));
     if (ok) return;
-    const key = `reconfirm:${actor.accountId}:${sessionHandle(actor.sessionId)}`;
-    const { value } = await this.deps.sessions.increment(key, this.deps.sessionTtlMs);
+    const { value } = await this.deps.sessions.increment(reconfirmKey(actor.accountId, actor.sessionId), this.deps.sessionTtlMs);
     const base = { accountId: actor.accountId, actor: actor.userId, target: user.id, sourceIp: actor.sourceIp, result: 'failure' as const };
     await this.deps.audit.record({ ...base, action: 'reconfirm', reasonCode: 'RECONFIRM_FAILED', details: { attempt: value } });
     if (value < this.deps.threshold) throw appError('RECONFIRM_FAILED', { remainingAttempts: this.deps.threshold - value });
@@ -33,4 +32,17 @@ export class Reconfirmation {
     await this.deps.audit.record({ ...base, action: 'reconfirm.lockout', result: 'success', reasonCode: 'RECONFIRM_THRESHOLD', details: { failures: value } });
     throw appError('RECONFIRM_LOCKOUT');
   }
+
+  /**
+   * LOGIN-8: a switch continues the same login in a new session, so it keeps the wrong entries counted so
+   * far; otherwise switching away and back (no password needed) would reset the count and give unlimited
+   * guesses at the password.
+   */
+  async carryOver(from: { accountId: string; sessionId: string }, to: { accountId: string; sessionId: string }): Promise<void> {
+    const failures = await this.deps.sessions.getCounter(reconfirmKey(from.accountId, from.sessionId));
+    for (let i = 0; i < failures; i++) await this.deps.sessions.increment(reconfirmKey(to.accountId, to.sessionId), this.deps.sessionTtlMs);
+  }
 }
+
+/** The handle, never the session id, which is the cookie secret. */
+const reconfirmKey = (accountId: string, sessionId: string): string => `reconfirm:${accountId}:${sessionHandle(sessionId)}`;

@@ -33,6 +33,6 @@ export function createSecurityServices(d: { config: Config; store: Store; sessio
     reconfirm,
     profile: new ProfileService({ users: store.users, passwords, sessions, clock, audit, reconfirm }),
     security: new SecuritySettings({ mfa, reconfirm, consoleAccess }),
-    switcher: new AccountSwitch({ users: store.users, accounts: store.accounts, consoleSessions: d.consoleSessions, sessions, consoleAccess, mfa, passwords, audit, clock }),
+    switcher: new AccountSwitch({ users: store.users, accounts: store.accounts, consoleSessions: d.consoleSessions, sessions, consoleAccess, mfa, passwords, audit, clock, reconfirm }),
   };
 }

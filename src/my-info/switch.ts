@@ -9,6 +9,7 @@ import type { PasswordService } from '../passwords/index.js';
 import type { SessionStore } from '../sessions/ports.js';
 import type { Account, ContactKind, NamedRepository, User, UserRepository } from '../store/ports.js';
 import { sameContact } from './profile.js';
+import type { Reconfirmation } from './reconfirm.js';
 
 /** An identity the caller may switch to (LOGIN-8), in any account, and the verified contact they share. */
 export interface SwitchTarget {
@@ -57,6 +58,8 @@ export interface SwitchDeps {
   passwords: PasswordService;
   audit: SecurityAudit;
   clock: Clock;
+  /** PWD-11: the re-confirmation failures of the old session follow into the new one. */
+  reconfirm: Pick<Reconfirmation, 'carryOver'>;
 }
 
 /** The caller's console session as the switch sees it. */
@@ -136,6 +139,7 @@ export class AccountSwitch {
     if (!(await this.deps.consoleSessions.end(current.sessionId))) throw appError('UNAUTHENTICATED');
     await this.deps.sessions.markRevoked([`session:${current.sessionId}`], this.deps.clock.now());
     const session = await this.deps.consoleSessions.start(target, { mfa, origin: { sourceIp: actor.sourceIp, userAgent: current.userAgent } });
+    await this.deps.reconfirm.carryOver({ accountId: me.accountId, sessionId: current.sessionId }, { accountId: target.accountId, sessionId: session.id });
     await record('success', undefined, { sharedContact: shared, fromKind: me.kind, toKind: target.kind, mfa });
     return { sessionId: session.id, csrfToken: String(session.data.csrf), user: target, account };
   }
