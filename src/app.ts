@@ -8,6 +8,7 @@ import { testPrincipalAuthenticator } from './http/middleware/test-principal.js'
 import { registerHealthRoutes } from './http/routes/health.js';
 import { registerAdminRoutes } from './http/routes/admin/index.js';
 import { createIamServices, DEFAULT_OFFERING, type IamServices } from './iam/index.js';
+import { withPolicyEpochs } from './iam/policy-epochs.js';
 import { registerAuthorizeRoutes } from './http/routes/authorize.js';
 import { bearerAuthenticator, registerTokenRoutes } from './http/routes/tokens.js';
 import { registerWellKnownRoutes } from './http/routes/well-known.js';
@@ -66,10 +67,11 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
   const ids = overrides.ids ?? randomIds;
   const logger = overrides.logger ?? createLogger(config.log.level);
   const metrics = createMetrics({ defaultMetrics: config.env !== 'test' });
-  const store = overrides.store ?? createStore(config, { clock, ids });
   const sessions =
     overrides.sessions ??
     createSessionStore(config, { clock, ids, onError: (err) => logger.warn({ err: err.message }, 'session store connection error') });
+  // Every capability writes through this: IAM writes replace the account's epoch (authorizer cache).
+  const store = withPolicyEpochs(overrides.store ?? createStore(config, { clock, ids }), sessions);
   await store.init();
   const passwords = new PasswordService(config.passwords, clock);
   const iam = createIamServices({

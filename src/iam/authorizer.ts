@@ -5,6 +5,11 @@
  * when the request names a project; a role session gets its role's policies, ROLE-5), compiles them
  * through a bounded PolicyCache keyed by policy id + `policyVersion` (never per request) and evaluates
  * with the pure evaluator. No Koa, no mongoose.
+ *
+ * Gathering reads the store several times per request (user, groups, each policy). When the caller read
+ * the principal's IAM epoch in this request's session check (`context.policyEpoch`, policy-epochs.ts),
+ * the gathered set is kept in a bounded local cache keyed by (account, principal, project, epoch): any
+ * IAM write that can change it replaces the epoch, so the next request on any instance misses.
  */
 import type { Principal } from '../auth/principal.js';
 import { toClaims } from '../auth/principal.js';
@@ -13,6 +18,7 @@ import { PolicyCache, evaluate, type CompiledPolicy, type ContextValue, type Dec
 import { parseSrn } from '../srn/index.js';
 import type { Group, Policy, Store } from '../store/ports.js';
 import { listAll } from '../store/shared.js';
+import { Lru } from '../tokens/lru.js';
 import { specialiseBuiltin } from './builtin-policies.js';
 import { IAM_SERVICE } from './srn.js';
 
@@ -27,6 +33,12 @@ export interface AuthorizeContext {
   projectId?: string;
   /** Request context keys for conditions (`scp:SourceIp`, `scp:RequestedRegion` …). */
   values?: Readonly<Record<string, ContextValue>>;
+  /**
+   * The principal's IAM epoch (`policyEpochKeyOf`) as read in this request's session/revocation check,
+   * `''` when never bumped. Only with it may the policy set come from the cache; never pass a value that
+   * was not read for this very request.
+   */
+  policyEpoch?: string;
 }
 
 export type ResourceInput = string | RequestResource;
@@ -50,13 +62,26 @@ export interface AuthorizerDeps {
   clock: Clock;
   /** Compiled policies held across requests (default: a cache of 1,000 entries). */
   cache?: PolicyCache;
+  /** Gathered policy sets under an epoch (default 10,000 entries, each kept at most 60 s). */
+  policySets?: { size?: number; maxAgeMs?: number };
 }
+
+type Gathered = CompiledPolicy[] | string;
 
 export class Authorizer {
   readonly cache: PolicyCache;
+  private readonly sets: Lru<string, { value: Gathered; untilMs: number }>;
+  /**
+   * A safety net, not the invalidation: epochs do that. It bounds what a lost epoch bump (the session
+   * store failing between an IAM write and its second bump) or an epoch key lost with a flushed Redis
+   * could leave stale.
+   */
+  private readonly maxAgeMs: number;
 
   constructor(private readonly deps: AuthorizerDeps) {
     this.cache = deps.cache ?? new PolicyCache(1000);
+    this.sets = new Lru(deps.policySets?.size ?? 10_000);
+    this.maxAgeMs = deps.policySets?.maxAgeMs ?? 60_000;
   }
 
   async authorize(principal: Principal, action: string, resources: ResourceInput | readonly ResourceInput[], context: AuthorizeContext = {}): Promise<AuthorizationResult> {
@@ -67,13 +92,24 @@ export class Authorizer {
     const targetAccount = context.accountId ?? principal.accountId;
     if (srns.includes('*') && targetAccount !== principal.accountId) return refuse('CROSS_ACCOUNT');
 
-    const gathered = await this.identityPolicies(principal, context.projectId ?? projectOf(srns));
+    const gathered = await this.gather(principal, context.projectId ?? projectOf(srns), context.policyEpoch);
     if (typeof gathered === 'string') return refuse(gathered);
     const evaluation = evaluate(
       { principal: toClaims(principal), action, resources: list, now: this.deps.clock.now(), ...(context.values === undefined ? {} : { context: context.values }) },
       { identity: gathered },
     );
     return { allowed: evaluation.allowed, decision: evaluation.decision, action, resources: srns, deciding: evaluation.deciding, reason: null, evaluation };
+  }
+
+  private async gather(principal: Principal, projectId: string | undefined, epoch: string | undefined): Promise<Gathered> {
+    if (epoch === undefined) return this.identityPolicies(principal, projectId);
+    const key = [epoch, principal.accountId, principal.type, principal.userId, principal.role ?? '', projectId ?? ''].join('\u0000');
+    const now = this.deps.clock.now();
+    const hit = this.sets.get(key);
+    if (hit !== undefined && now < hit.untilMs) return hit.value;
+    const value = await this.identityPolicies(principal, projectId);
+    this.sets.set(key, { value, untilMs: now + this.maxAgeMs });
+    return value;
   }
 
   /** The compiled identity policies of a principal, or the reason it has none it may use. */

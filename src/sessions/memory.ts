@@ -44,6 +44,7 @@ export class MemorySessionStore implements SessionStore {
   private readonly windows = new Map<string, Expiring<number[]>>();
   private readonly once = new Map<string, Expiring<true>>();
   private readonly revoked = new Map<string, Expiring<number>>();
+  private readonly epochs = new Map<string, Expiring<string>>();
   private readonly listeners = new Set<RevocationListener>();
   private writes = 0;
 
@@ -182,8 +183,20 @@ export class MemorySessionStore implements SessionStore {
     return out;
   }
 
-  async inspect(sessionId: string, subjectKeys: readonly string[]): Promise<SessionInspection> {
-    return { live: this.liveSession(sessionId) !== null, revoked: await this.revokedAfter(subjectKeys) };
+  async inspect(sessionId: string, subjectKeys: readonly string[], epochKeys: readonly string[] = []): Promise<SessionInspection> {
+    const epochs = new Map<string, string>();
+    for (const key of epochKeys) {
+      const epoch = this.live(this.epochs, key);
+      if (epoch) epochs.set(key, epoch.value);
+    }
+    return { live: this.liveSession(sessionId) !== null, revoked: await this.revokedAfter(subjectKeys), epochs };
+  }
+
+  async bumpEpochs(epochKeys: readonly string[]): Promise<void> {
+    if (epochKeys.length === 0) return;
+    this.wrote();
+    const expiresAtMs = this.clock.now() + this.revocationTtlMs;
+    for (const key of epochKeys) this.epochs.set(key, { value: this.ids.token(12), expiresAtMs });
   }
 
   async onRevoked(listener: RevocationListener): Promise<() => void> {
@@ -233,7 +246,7 @@ export class MemorySessionStore implements SessionStore {
   private wrote(): void {
     if (++this.writes % SWEEP_EVERY !== 0) return;
     const now = this.clock.now();
-    for (const map of [this.counters, this.windows, this.once, this.revoked] as Map<string, Expiring<unknown>>[]) {
+    for (const map of [this.counters, this.windows, this.once, this.revoked, this.epochs] as Map<string, Expiring<unknown>>[]) {
       for (const [key, entry] of map) if (now >= entry.expiresAtMs) map.delete(key);
     }
     for (const [id, stored] of this.sessions) if (now >= stored.session.idleExpiresAtMs) this.sessions.delete(id);

@@ -73,6 +73,8 @@ export interface SessionInspection {
   live: boolean;
   /** Revoked-at ms of the keys that have a marker. */
   revoked: Map<string, number>;
+  /** Current value of each requested epoch key that has one (absent: never bumped, or expired). */
+  epochs: Map<string, string>;
 }
 
 /** Receives `subject key → revoked-at ms` for markers set by any instance sharing the store. */
@@ -148,10 +150,19 @@ export interface SessionStore {
 
   /**
    * One credential check in one round trip (TOK-4): whether the session is live, and the markers of
-   * `subjectKeys`, as `get` + `revokedAfter` would answer. Unlike `get` it does not touch the idle timer:
+   * `subjectKeys`, as `get` + `revokedAfter` would answer, plus the current values of `epochKeys`. Unlike `get` it does not touch the idle timer:
    * using an access token is not console activity, and a read-only check keeps the hot path write-free.
    */
-  inspect(sessionId: string, subjectKeys: readonly string[]): Promise<SessionInspection>;
+  inspect(sessionId: string, subjectKeys: readonly string[], epochKeys?: readonly string[]): Promise<SessionInspection>;
+
+  // ── epochs (IAM policy-set versions, docs/decisions.md Tokens) ────────
+
+  /**
+   * Gives each key a fresh, never-repeating value (not a counter: a counter lost with its key could count
+   * back up to a value some cache still holds). Readers that cached something under the old value see
+   * the new one in their next `inspect` and drop it. Values live as long as revocation markers.
+   */
+  bumpEpochs(epochKeys: readonly string[]): Promise<void>;
 
   /**
    * Subscribes to markers set by any instance (for local verified-token caches). Delivery is best effort:

@@ -22,13 +22,28 @@ export interface RedisSessionStoreOptions {
   onError?: (err: Error) => void;
 }
 
-/** KEYS[1] the session, KEYS[2..] markers → {exists, {marker values}}. */
-const SESSION_INSPECT = `local values = {}
-for i = 2, #KEYS do values[i - 1] = redis.call('GET', KEYS[i]) end
-return {redis.call('EXISTS', KEYS[1]), values}`;
+/**
+ * KEYS[1] the session, KEYS[2..ARGV[1]+1] markers, the rest epochs → {exists, {marker values}, {epoch
+ * values}}. Missing values come back as nil, so positions are kept.
+ */
+const SESSION_INSPECT = `local markers = tonumber(ARGV[1] or (#KEYS - 1))
+local values, epochs = {}, {}
+for i = 2, markers + 1 do values[i - 1] = redis.call('GET', KEYS[i]) end
+for i = markers + 2, #KEYS do epochs[i - markers - 1] = redis.call('GET', KEYS[i]) end
+return {redis.call('EXISTS', KEYS[1]), values, epochs}`;
+
+/** Redis replies of a GET batch: null where the key is absent. */
+function present<V>(keys: readonly string[], values: readonly (string | null | undefined)[] | undefined, parse: (v: string) => V): Map<string, V> {
+  const out = new Map<string, V>();
+  keys.forEach((k, i) => {
+    const v = values?.[i];
+    if (v != null) out.set(k, parse(v));
+  });
+  return out;
+}
 
 interface InspectCommand {
-  sessionInspect(numKeys: number, ...keys: string[]): Promise<unknown>;
+  sessionInspect(numKeys: number, ...keysThenArgs: (string | number)[]): Promise<unknown>;
 }
 
 type Fields = [string | null, string | null, string | null, string | null, string | null, string | null];
@@ -155,30 +170,29 @@ export class RedisSessionStore implements SessionStore {
   }
 
   async revokedAfter(subjectKeys: readonly string[]): Promise<Map<string, number>> {
-    const out = new Map<string, number>();
-    if (subjectKeys.length === 0) return out;
+    if (subjectKeys.length === 0) return new Map();
     // One MGET: a token check costs at most one Redis round trip (DESIGN §5, /v1/authorize).
     const values = await this.run(() => this.client.mget(...subjectKeys.map((k) => this.key('r', k))));
-    subjectKeys.forEach((k, i) => {
-      const v = values[i];
-      if (v != null) out.set(k, Number(v));
-    });
-    return out;
+    return present(subjectKeys, values, Number);
   }
 
-  async inspect(sessionId: string, subjectKeys: readonly string[]): Promise<SessionInspection> {
+  async inspect(sessionId: string, subjectKeys: readonly string[], epochKeys: readonly string[] = []): Promise<SessionInspection> {
     // One command, not a pipeline: a two-command pipeline cost ~3.5x the CPU of one MGET under load
     // (bench/authorize.ts). EXISTS suffices for liveness: the key's PEXPIRE already is min(idle, absolute).
-    const keys = [this.key('s', sessionId), ...subjectKeys.map((k) => this.key('r', k))];
-    const [live, values] = (await this.run(() =>
-      (this.client as unknown as InspectCommand).sessionInspect(keys.length, ...keys),
-    )) as [number, (string | null)[]];
-    const revoked = new Map<string, number>();
-    subjectKeys.forEach((k, i) => {
-      const v = values[i];
-      if (v != null) revoked.set(k, Number(v));
+    const keys = [this.key('s', sessionId), ...subjectKeys.map((k) => this.key('r', k)), ...epochKeys.map((k) => this.key('e', k))];
+    const [live, values, epochs] = (await this.run(() =>
+      (this.client as unknown as InspectCommand).sessionInspect(keys.length, ...keys, subjectKeys.length),
+    )) as [number, (string | null)[], (string | null)[] | undefined];
+    return { live: live === 1, revoked: present(subjectKeys, values, Number), epochs: present(epochKeys, epochs, String) };
+  }
+
+  async bumpEpochs(epochKeys: readonly string[]): Promise<void> {
+    if (epochKeys.length === 0) return;
+    await this.run(() => {
+      const p = this.client.pipeline();
+      for (const k of epochKeys) p.set(this.key('e', k), this.ids.token(12), 'PX', this.revocationTtlMs);
+      return execAll(p);
     });
-    return { live: live === 1, revoked };
   }
 
   async onRevoked(listener: RevocationListener): Promise<() => void> {
@@ -219,7 +233,7 @@ export class RedisSessionStore implements SessionStore {
 
   // ── internals ─────────────────────────────────────────────────────────
 
-  private key(kind: 's' | 'u' | 'c' | 'w' | 'o' | 'r', key: string): string {
+  private key(kind: 's' | 'u' | 'c' | 'w' | 'o' | 'r' | 'e', key: string): string {
     return `${this.prefix}:${kind}:${key}`;
   }
 

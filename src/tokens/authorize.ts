@@ -35,16 +35,24 @@ export interface AuthorizeAnswer {
   reasons: { code: string; message?: string }[];
 }
 
+/** The authenticated caller, with its IAM epoch when its credential's check read one (a bearer token). */
+export interface Caller {
+  principal: Principal;
+  policyEpoch?: string | undefined;
+}
+
 export async function authorizeRequest(
   deps: { tokens: TokenService; authorizer: Pick<Authorizer, 'authorize'> },
   body: unknown,
-  caller: Principal | null,
+  caller: Caller | null,
 ): Promise<AuthorizeAnswer | null> {
   const b = parseBody(authorizeBody, body);
-  const principal = b.token === undefined ? caller : await deps.tokens.authenticate(b.token);
-  if (principal === null) return null;
+  const judged = b.token === undefined ? caller : await deps.tokens.authenticateWithEpoch(b.token);
+  if (judged === null) return null;
+  const { principal, policyEpoch } = judged;
   const resources = resourcesOf(b) as RequestResource[];
   const r = await deps.authorizer.authorize(principal, b.action, resources, {
+    ...(policyEpoch === undefined ? {} : { policyEpoch }),
     ...(b.context === undefined ? {} : { values: b.context }),
     ...(b.accountId === undefined ? {} : { accountId: b.accountId }),
     ...(b.projectId === undefined ? {} : { projectId: b.projectId }),

@@ -79,6 +79,15 @@ export class TokenService {
     return (await this.check(token)).principal;
   }
 
+  /**
+   * `authenticate`, plus the principal's IAM epoch read in the same round trip (`''` when never bumped;
+   * undefined when none applies), for `AuthorizeContext.policyEpoch`.
+   */
+  async authenticateWithEpoch(token: string): Promise<{ principal: Principal; policyEpoch: string | undefined }> {
+    const { principal, policyEpoch } = await this.check(token);
+    return { principal, policyEpoch };
+  }
+
   async introspect(token: string): Promise<Introspection> {
     try {
       const { claims } = await this.check(token);
@@ -90,13 +99,13 @@ export class TokenService {
     }
   }
 
-  private async check(token: string): Promise<{ principal: Principal; claims: AccessTokenClaims }> {
-    const { principal, claims, sessionId } = await this.deps.verifier.verify(token);
+  private async check(token: string): Promise<{ principal: Principal; claims: AccessTokenClaims; policyEpoch: string | undefined }> {
+    const { principal, claims, sessionId, epochKey } = await this.deps.verifier.verify(token);
     const keys = [revocationKeys.user(principal.userId), ...principal.groups.map(revocationKeys.group), sessionRevocationKey(sessionId)];
-    const { live, revoked } = await this.deps.sessions.inspect(sessionId, keys);
+    const { live, revoked, epochs } = await this.deps.sessions.inspect(sessionId, keys, epochKey === null ? [] : [epochKey]);
     if (!live) throw new AppError('TOKEN_SESSION_ENDED');
     for (const at of revoked.values()) if (at > principal.issuedAtMs) throw new AppError('TOKEN_REVOKED');
-    return { principal, claims };
+    return { principal, claims, policyEpoch: epochKey === null ? undefined : (epochs.get(epochKey) ?? '') };
   }
 
   /** The session, touched (token issue is activity), unless ended or revoked since it began. */

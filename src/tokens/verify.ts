@@ -3,6 +3,7 @@ import { decodeProtectedHeader, errors, jwtVerify, type ProtectedHeaderParameter
 import type { Principal } from '../auth/principal.js';
 import type { Clock } from '../clock.js';
 import { AppError, type ErrorCode } from '../errors.js';
+import { policyEpochKeyOf } from '../iam/policy-epochs.js';
 import { accessTokenClaimsSchema, principalFromClaims, type AccessTokenClaims } from './claims.js';
 import type { KeyRing } from './key-ring.js';
 import type { SigningAlgorithm } from './key-store.js';
@@ -36,6 +37,8 @@ export interface VerifiedToken {
   principal: Principal;
   /** The raw session id (decrypted `sid`). */
   sessionId: string;
+  /** The IAM epoch key of the principal's policies (`policyEpochKeyOf`), read with the session check. */
+  epochKey: string | null;
 }
 
 interface CacheEntry {
@@ -105,7 +108,7 @@ export class TokenVerifier {
     const sessionId = this.secrets.sessionIdOf(parsed.data.sid);
     const principal = sessionId === null ? null : principalFromClaims(parsed.data, sessionId);
     if (sessionId === null || principal === null) throw refuse('TOKEN_CLAIMS_INVALID');
-    return { claims: parsed.data, principal, sessionId };
+    return { claims: parsed.data, principal, sessionId, epochKey: policyEpochKeyOf(principal) };
   }
 }
 

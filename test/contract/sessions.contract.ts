@@ -181,6 +181,38 @@ export function describeSessionStoreContract(adapterName: string, makeEmptyStore
     });
   });
 
+  describe(title('epochs (IAM policy-set versions, TOK-4)'), () => {
+    it(title('a bump gives a new value every time; absent keys are left out; inspect reads them with the markers'), async () => {
+      const s = await store.create({ principal: alice, ...long });
+      expect((await store.inspect(s.id, ['user:alice'], ['iam:acc1'])).epochs).toEqual(new Map());
+      await store.bumpEpochs(['iam:acc1']);
+      const first = (await store.inspect(s.id, [], ['iam:acc1', 'iam:acc2'])).epochs;
+      expect([...first.keys()]).toEqual(['iam:acc1']);
+      await store.bumpEpochs(['iam:acc1', 'iam:acc2']);
+      await store.markRevoked(['user:alice'], 1_000);
+      const second = await store.inspect(s.id, ['user:alice', 'group:none'], ['iam:acc1', 'iam:acc2', 'iam:acc3']);
+      expect(second.live).toBe(true);
+      expect(second.revoked).toEqual(new Map([['user:alice', 1_000]]));
+      expect([...second.epochs.keys()]).toEqual(['iam:acc1', 'iam:acc2']);
+      expect(second.epochs.get('iam:acc1')).not.toBe(first.get('iam:acc1'));
+      expect(second.epochs.get('iam:acc2')).not.toBe(second.epochs.get('iam:acc1'));
+      // Without epoch keys the answer is what it always was (callers that predate epochs).
+      expect(await store.inspect(s.id, ['user:alice'])).toEqual({ live: true, revoked: new Map([['user:alice', 1_000]]), epochs: new Map() });
+      expect((await store.inspect('no-such-session', [], ['iam:acc1'])).live).toBe(false);
+    });
+
+    it(title('20 parallel bumps of one key leave 20 distinct values seen by no one twice'), async () => {
+      const s = await store.create({ principal: alice, ...long });
+      const seen = await Promise.all(Array.from({ length: 20 }, async () => {
+        await store.bumpEpochs(['iam:acc1']);
+        return (await store.inspect(s.id, [], ['iam:acc1'])).epochs.get('iam:acc1');
+      }));
+      expect(seen.every((v) => typeof v === 'string' && v.length > 0)).toBe(true);
+      await store.bumpEpochs(['iam:acc1']);
+      expect(seen).not.toContain((await store.inspect(s.id, [], ['iam:acc1'])).epochs.get('iam:acc1'));
+    });
+  });
+
   describe(title('concurrency'), () => {
     it(title('50 parallel increments count exactly 50'), async () => {
       const results = await Promise.all(Array.from({ length: 50 }, () => store.increment('par', 60_000)));

@@ -9,7 +9,9 @@ import { requirePrincipal } from '../middleware/authenticate.js';
 /** POL-9 over HTTP: `/v1/authorize` for services and the administrators' policy simulator. */
 export function registerAuthorizeRoutes(router: Router, deps: SimulatorDeps & { tokens: TokenService }): void {
   router.post('/v1/authorize', async function authorize(ctx) {
-    const answer = await authorizeRequest(deps, ctx.request.body, (ctx.state.principal as Principal | undefined) ?? null);
+    const principal = ctx.state.principal as Principal | undefined;
+    const caller = principal === undefined ? null : { principal, policyEpoch: ctx.state.policyEpoch as string | undefined };
+    const answer = await authorizeRequest(deps, ctx.request.body, caller);
     if (answer === null) throw new AppError('UNAUTHENTICATED');
     ctx.body = answer;
   });

@@ -20,8 +20,10 @@ export function bearerAuthenticator(tokens: TokenService): Authenticator {
     if (!header || !/^bearer /i.test(header)) return null;
     const match = BEARER.exec(header.replace(/^bearer /i, 'Bearer '));
     if (!match?.[1]) throw new AppError('TOKEN_MALFORMED');
-    const principal = await tokens.authenticate(match[1]);
+    const { principal, policyEpoch } = await tokens.authenticateWithEpoch(match[1]);
     ctx.state.bearer = true;
+    // Read in this request's session check: the authorizer may use its cached policy set under it.
+    ctx.state.policyEpoch = policyEpoch;
     return principal;
   };
 }

@@ -40,12 +40,12 @@ function inspectContract(name: string, make: () => SessionStore): void {
   it(`[${name}] inspect: liveness and markers in one answer, without touching the idle timer`, async () => {
     const s = await store.create({ principal: { accountId: 'a', userId: uniqueName('u'), type: 'user' }, absoluteTtlMs: 60_000, idleTtlMs: 30_000 });
     const k = uniqueName('user:');
-    expect(await store.inspect(s.id, [k])).toEqual({ live: true, revoked: new Map() });
+    expect(await store.inspect(s.id, [k])).toEqual({ live: true, revoked: new Map(), epochs: new Map() });
     await store.markRevoked([k], 1234);
-    expect(await store.inspect(s.id, [k, uniqueName('group:')])).toEqual({ live: true, revoked: new Map([[k, 1234]]) });
+    expect(await store.inspect(s.id, [k, uniqueName('group:')])).toEqual({ live: true, revoked: new Map([[k, 1234]]), epochs: new Map() });
     expect((await store.listForUser('a', s.principal.userId))[0]?.lastSeenAtMs).toBe(s.lastSeenAtMs);
     await store.end(s.id);
-    expect(await store.inspect(s.id, [])).toEqual({ live: false, revoked: new Map() });
+    expect(await store.inspect(s.id, [])).toEqual({ live: false, revoked: new Map(), epochs: new Map() });
   });
 }
 
