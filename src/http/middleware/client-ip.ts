@@ -38,8 +38,16 @@ export function resolveClientIp(peer: string | undefined, forwardedFor: string |
 
 export function clientIp(trustedProxies: readonly string[]): Middleware {
   const nets = parseTrusted(trustedProxies);
+  // Without trusted proxies the answer depends on the socket alone: parse it once per keep-alive connection.
+  const bySocket = new WeakMap<object, string>();
   return async function withClientIp(ctx, next) {
-    ctx.state.clientIp = resolveClientIp(ctx.req.socket.remoteAddress, ctx.get('x-forwarded-for') || undefined, nets);
+    const socket = ctx.req.socket;
+    if (nets.length > 0) ctx.state.clientIp = resolveClientIp(socket.remoteAddress, ctx.get('x-forwarded-for') || undefined, nets);
+    else {
+      let ip = bySocket.get(socket);
+      if (ip === undefined) bySocket.set(socket, (ip = resolveClientIp(socket.remoteAddress, undefined, nets)));
+      ctx.state.clientIp = ip;
+    }
     await next();
   };
 }

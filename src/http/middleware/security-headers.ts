@@ -5,17 +5,21 @@ import type { Middleware } from 'koa';
  * a login URL's query, pages run only their own scripts and submit forms only to themselves.
  */
 export function securityHeaders(opts: { hsts: boolean }): Middleware {
-  return async function setSecurityHeaders(ctx, next) {
-    ctx.set('X-Content-Type-Options', 'nosniff');
-    ctx.set('X-Frame-Options', 'DENY');
-    ctx.set('Referrer-Policy', 'no-referrer');
-    ctx.set('Cross-Origin-Opener-Policy', 'same-origin');
-    ctx.set('Cache-Control', 'no-store');
-    ctx.set(
+  // Built once: setting them is then one loop of plain setHeader calls per response.
+  const headers: [string, string][] = [
+    ['X-Content-Type-Options', 'nosniff'],
+    ['X-Frame-Options', 'DENY'],
+    ['Referrer-Policy', 'no-referrer'],
+    ['Cross-Origin-Opener-Policy', 'same-origin'],
+    ['Cache-Control', 'no-store'],
+    [
       'Content-Security-Policy',
       "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
-    );
-    if (opts.hsts) ctx.set('Strict-Transport-Security', 'max-age=31536000; includeSubDomains');
+    ],
+    ...(opts.hsts ? [['Strict-Transport-Security', 'max-age=31536000; includeSubDomains'] as [string, string]] : []),
+  ];
+  return async function setSecurityHeaders(ctx, next) {
+    for (const [name, value] of headers) ctx.res.setHeader(name, value);
     await next();
   };
 }
