@@ -67,11 +67,14 @@ export class TokenService {
     const sessionId = handle === null ? null : secrets.sessionIdOf(handle.sid);
     if (handle === null || sessionId === null) throw new AppError('REFRESH_TOKEN_INVALID');
     if (clock.now() >= handle.issuedAtMs + settings.refreshTtlSeconds * 1000) throw new AppError('REFRESH_TOKEN_EXPIRED');
-    if (!(await sessions.setIfAbsent(handleUseKey(handle), settings.refreshTtlSeconds * 1000))) {
+    // The replay marker and the session read leave together (one auto-pipelined write, one round trip).
+    // Reading (touching) a session that a reuse is about to end is harmless.
+    const [firstUse, session] = await Promise.all([sessions.setIfAbsent(handleUseKey(handle), settings.refreshTtlSeconds * 1000), sessions.get(sessionId)]);
+    if (!firstUse) {
       await sessions.end(sessionId);
       throw new AppError('REFRESH_TOKEN_REUSED');
     }
-    return this.issue(await this.liveSession(sessionId), { ...handle, generation: handle.generation + 1 });
+    return this.issue(await this.notRevoked(session), { ...handle, generation: handle.generation + 1 });
   }
 
   /** The caller a bearer token speaks for, or a refusal with a stable code (TOK-3, TOK-4). */
@@ -110,8 +113,11 @@ export class TokenService {
 
   /** The session, touched (token issue is activity), unless ended or revoked since it began. */
   private async liveSession(sessionId: string): Promise<Session> {
+    return this.notRevoked(await this.deps.sessions.get(sessionId));
+  }
+
+  private async notRevoked(session: Session | null): Promise<Session> {
     const { sessions } = this.deps;
-    const session = await sessions.get(sessionId);
     if (!session) throw new AppError('TOKEN_SESSION_ENDED');
     const { principal: p } = session;
     const revoked = await sessions.revokedAfter([revocationKeys.user(p.userId), sessionRevocationKey(session.id)]);
