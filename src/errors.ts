@@ -46,7 +46,7 @@ export const ERROR_CODES = {
   PASSWORD_REUSED: { status: 400, message: 'The password was used recently.' },
 
   // ── iam (src/iam) ─────────────────────────────────────────────────────
-  ROOT_USER_PROTECTED: { status: 409, message: 'The root user cannot be deleted, disabled or made a group member.' },
+  ROOT_USER_PROTECTED: { status: 409, message: 'The root user cannot be deleted, disabled, made a group member or edited by another user.' },
   POLICY_READ_ONLY: { status: 409, message: 'Built-in (default) policies cannot be changed or deleted.' },
   PROVIDER_LOCKED: { status: 409, message: 'The credential provider is locked by the identity centre and cannot be modified.' },
 

@@ -175,11 +175,15 @@ export class UserService {
     return pageOf(await this.deps.store.users.list(accountId, parseListQuery(query, this.deps.limits)), (u) => this.view(u));
   }
 
-  /** Compare-and-swap on `version`; disabling publishes `user:<id>` (ENT-5); root stays active (ENT-8). */
+  /**
+   * Compare-and-swap on `version`; disabling publishes `user:<id>` (ENT-5). The root user (ENT-8) stays
+   * active and only edits itself: an IAM administrator is a lesser principal than root and must not be able
+   * to flag root's password for change or rewrite its contacts.
+   */
   async update(accountId: string, id: string, input: unknown, by: Actor): Promise<UserView> {
     const { version, name: _immutable, description, ...rest } = parseInput(this.updateSchema, input);
     const current = await mustGet(this.deps.store.users, 'user', accountId, id);
-    if (rest.state === 'disabled' && current.kind === 'root') throw appError('ROOT_USER_PROTECTED', { id });
+    if (current.kind === 'root' && (rest.state === 'disabled' || by !== current.id)) throw appError('ROOT_USER_PROTECTED', { id });
     const patch = { ...defined(rest), ...(description === undefined ? {} : { description }) };
     const keys = rest.state === 'disabled' && current.state !== 'disabled' ? [revocationKeys.user(id)] : [];
     return this.view(await withRevocation(this.deps, keys, () => this.deps.store.users.update(accountId, id, version, patch, by)));

@@ -97,6 +97,17 @@ export function describeEntityCases(h: () => Harness): void {
       expect((await call(a.root, 'PATCH', `${a.base}/users/${a.root.userId}`, { version: 1, state: 'disabled' })).body.error.code).toBe('ROOT_USER_PROTECTED');
     });
 
+    it('only the root user edits the root user; an IAM administrator cannot (ENT-8)', async () => {
+      const { a, call } = h();
+      const admin = await makeUser(h(), a, 'root-editor', { policyIds: [a.builtin.IAMAdministrator] });
+      const before = (await call(a.root, 'GET', `${a.base}/users/${a.root.userId}`)).body;
+      const res = await call(admin, 'PATCH', `${a.base}/users/${a.root.userId}`, { version: before.version, mustChangePassword: true });
+      expect([res.status, res.body.error.code]).toEqual([409, 'ROOT_USER_PROTECTED']);
+      expect((await call(a.root, 'GET', `${a.base}/users/${a.root.userId}`)).body).toMatchObject({ version: before.version, mustChangePassword: false });
+      const own = await call(a.root, 'PATCH', `${a.base}/users/${a.root.userId}`, { version: before.version, timezone: 'Asia/Seoul' });
+      expect([own.status, own.body.timezone]).toEqual([200, 'Asia/Seoul']);
+    });
+
     it('bulk delete of mixed existing, missing and root ids (TEN-7)', async () => {
       const { a, call } = h();
       const x = await makeUser(h(), a, 'bulk-x');
