@@ -195,7 +195,10 @@ export function registerMyInfoRoutes(router: Router, deps: MyInfoRouteDeps): voi
 export function consoleAccessGate(consoleAccess: ConsoleAccess): Middleware {
   return async function consoleAccessGate(ctx, next) {
     const p = ctx.state.principal as Principal | undefined;
-    if (p && p.auth === 'console') {
+    // The allowlist governs the console session: the login and every request made with the console cookie,
+    // minting access tokens included. A bearer token is an API credential that services present from their
+    // own addresses (e.g. to /v1/authorize); API address rules are KEY-3 and `scp:SourceIp` conditions.
+    if (p && p.auth === 'console' && ctx.state.bearer !== true) {
       try {
         await consoleAccess.checkRequest(p, String(ctx.state.clientIp ?? ''));
       } catch (err) {

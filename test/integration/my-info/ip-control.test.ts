@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Account, AuditEvent } from '../../../src/store/ports.js';
-import { apiLogin, createAccount, createUser, errorCode, PASSWORD, sessionOf, startGateway, type TestGateway } from '../mfa/helpers.js';
+import { apiLogin, createAccount, createUser, errorCode, PASSWORD, sessionOf, setCookies, startGateway, type TestGateway } from '../mfa/helpers.js';
 
 const put = (t: TestGateway, path: string, body: unknown, headers: Record<string, string>) =>
   fetch(`${t.base}${path}`, { method: 'PUT', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body), redirect: 'manual' });
@@ -52,6 +52,28 @@ describe('console access IP control (LOGIN-5, PWD-11, LOGIN-7)', () => {
     expect(page.status).toBe(403);
     expect(await page.text()).toContain('console access IP control rule');
     expect((await audit('console_ip_control.deny')).length).toBeGreaterThanOrEqual(2);
+  });
+
+  it('governs the console session, token minting included, not bearer API calls made from elsewhere (LOGIN-5)', async () => {
+    const login = await apiLogin(t, { account: account.id, username: 'jack', password: PASSWORD }, from('198.51.100.20'));
+    const [name, c] = [...setCookies(login)][0] ?? [];
+    const s = { cookie: `${name}=${c?.value}`, csrf: ((await login.json()) as { csrfToken: string }).csrfToken };
+    const mint = (ip: string) => fetch(`${t.base}/v1/token/session`, { method: 'POST', headers: { cookie: s.cookie, 'x-csrf-token': s.csrf, ...from(ip) } });
+    expect((await mint('192.0.2.1')).status).toBe(403);
+    const ok = await mint('198.51.100.21');
+    expect(ok.status).toBe(200);
+    const token = ((await ok.json()) as { access_token: string }).access_token;
+    // A service validates jack's token from its own address, which is not on jack's console list.
+    const jack = await t.gw.store.users.getByName(account.id, 'jack');
+    const res = await fetch(`${t.base}/v1/authorize`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}`, ...from('10.9.8.7') },
+      body: JSON.stringify({ action: 'iam:getUser', resource: `srn:e::${account.id}:::scp-iam:user/${jack?.id}` }),
+    });
+    expect(res.status).toBe(200);
+    expect(await res.json()).toHaveProperty('decision');
+    // The same address with the console cookie is still refused.
+    expect((await fetch(`${t.base}/v1/me/profile`, { headers: { cookie: s.cookie, ...from('10.9.8.7') } })).status).toBe(403);
   });
 
   it('login from outside the list is refused after the password; from inside it succeeds', async () => {
