@@ -69,7 +69,7 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
   const metrics = createMetrics({ defaultMetrics: config.env !== 'test' });
   const sessions =
     overrides.sessions ??
-    createSessionStore(config, { clock, ids, onError: (err) => logger.warn({ err: err.message }, 'session store connection error') });
+    createSessionStore(config, { clock, ids, revocationTtlMs: revocationTtlMs(config), onError: (err) => logger.warn({ err: err.message }, 'session store connection error') });
   // Every capability writes through this: IAM writes replace the account's epoch (authorizer cache).
   const store = withPolicyEpochs(overrides.store ?? createStore(config, { clock, ids }), sessions);
   await store.init();
@@ -118,6 +118,17 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
       await Promise.allSettled([store.close(), sessions.close(), tokens.signingKeys.close()]);
     },
   };
+}
+
+/**
+ * Revocation markers (ENT-5, TOK-4) must outlive everything issued before them: the longest console session,
+ * refresh handle, access token (+ skew) and role session (ROLE-1: 43,200 s). A marker that expired earlier
+ * would bring a disabled user's unseen session back to life.
+ */
+export function revocationTtlMs(config: Config): number {
+  const s = config.sessions, t = config.tokens;
+  const longest = Math.max(s.absoluteTtlSeconds, t.refreshTtlSeconds, t.accessTtlSeconds + t.clockSkewSeconds, 43_200);
+  return (longest + 3600) * 1000;
 }
 
 async function drain(server: Server, graceMs: number): Promise<void> {

@@ -53,3 +53,13 @@ describe('config (OPS-1)', () => {
     expect(() => loadConfig({ NODE_ENV: 'production', IAMGW_COOKIES_SECURE: 'false' })).toThrow(/cookies\.secure \(from IAMGW_COOKIES_SECURE\): must be true in production[\s\S]*tokens\.keyEncryptionKey: required/);
   });
 });
+
+describe('revocation marker lifetime (ENT-5, TOK-4)', () => {
+  it('outlives the longest session, refresh handle and role session', async () => {
+    const { revocationTtlMs } = await import('../../src/app.js');
+    const base = loadConfig({ NODE_ENV: 'test' });
+    expect(revocationTtlMs(base)).toBe((43_200 + 3600) * 1000);
+    const long = loadConfig({ NODE_ENV: 'test', IAMGW_SESSIONS_ABSOLUTE_TTL_SECONDS: String(7 * 86_400) });
+    expect(revocationTtlMs(long)).toBeGreaterThan(7 * 86_400 * 1000);
+  });
+});
