@@ -118,7 +118,9 @@ export class TokenService {
 
   private async notRevoked(session: Session | null): Promise<Session> {
     const { sessions } = this.deps;
-    if (!session) throw new AppError('TOKEN_SESSION_ENDED');
+    // Only a console session mints or refreshes tokens: a pending-login record (password passed, MFA not
+    // yet) lives in the same store and must never become a credential, even if its id leaked.
+    if (!session || session.data.kind !== 'console') throw new AppError('TOKEN_SESSION_ENDED');
     const { principal: p } = session;
     const revoked = await sessions.revokedAfter([revocationKeys.user(p.userId), sessionRevocationKey(session.id)]);
     // Group markers revoke the tokens that carry the group, not the session: the next token is built from

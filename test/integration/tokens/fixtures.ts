@@ -56,7 +56,7 @@ export async function seedPrincipal(gw: Gateway): Promise<Omit<Seeded, 'gw' | 'c
 export function newSession(gw: Gateway, user: User): Promise<Session> {
   return gw.sessions.create({
     principal: { accountId: user.accountId, userId: user.id, type: 'user', srn: iamSrn(user.accountId, 'user', user.id) },
-    data: { mfa: false, amr: 'pwd' },
+    data: { kind: 'console', mfa: false, amr: 'pwd' },
     absoluteTtlMs: gw.config.sessions.absoluteTtlSeconds * 1000,
     idleTtlMs: gw.config.sessions.idleTtlSeconds * 1000,
   });

@@ -39,6 +39,16 @@ describe('issue (TOK-2)', () => {
     await s.gw.sessions.end(s.session.id);
     await expect(svc().issueForSession(s.session.id)).rejects.toMatchObject({ code: 'TOKEN_SESSION_ENDED' });
   });
+
+  it('a pending-login record (password passed, MFA not yet) never mints a token, even by its id', async () => {
+    const pending = await s.gw.sessions.create({
+      principal: s.session.principal,
+      data: { kind: 'pending', stage: 'mfa', mfa: false },
+      absoluteTtlMs: 300_000,
+      idleTtlMs: 300_000,
+    });
+    await expect(svc().issueForSession(pending.id)).rejects.toMatchObject({ code: 'TOKEN_SESSION_ENDED' });
+  });
 });
 
 describe('refresh (TOK-4)', () => {
