@@ -1,5 +1,5 @@
-import { createPrivateKey, generateKeyPairSync, type KeyObject } from 'node:crypto';
-import { calculateJwkThumbprint, importJWK, type JWK } from 'jose';
+import { createPrivateKey, createPublicKey, generateKeyPairSync, type JsonWebKey, type KeyObject } from 'node:crypto';
+import { calculateJwkThumbprint, type JWK } from 'jose';
 import type { Clock } from '../clock.js';
 import type { SigningAlgorithm, SigningKeyStore, StoredSigningKey } from './key-store.js';
 import type { TokenSecrets } from './secrets.js';
@@ -34,12 +34,13 @@ export interface SigningKey {
 
 export interface VerificationKey {
   alg: SigningAlgorithm;
-  key: CryptoKey | Uint8Array;
+  /** A node:crypto public key, imported once per key (verify.ts checks signatures with `crypto.verify`). */
+  key: KeyObject;
 }
 
 export class KeyRing {
   private published: StoredSigningKey[] = [];
-  private readonly verification = new Map<string, Promise<VerificationKey>>();
+  private readonly verification = new Map<string, VerificationKey>();
   private readonly signing = new Map<string, SigningKey>();
   private nextReloadAtMs = -Infinity;
   private lastUnknownKidReloadMs = -Infinity;
@@ -103,7 +104,7 @@ export class KeyRing {
     for (const kid of this.verification.keys()) if (!live.has(kid)) this.verification.delete(kid);
     for (const [id, key] of this.signing) if (key.activeUntilMs <= now) this.signing.delete(id);
     for (const k of this.published) {
-      if (!this.verification.has(k.kid)) this.verification.set(k.kid, importJWK(k.publicJwk, k.alg).then((key) => ({ alg: k.alg, key })));
+      if (!this.verification.has(k.kid)) this.verification.set(k.kid, { alg: k.alg, key: createPublicKey({ key: k.publicJwk as JsonWebKey, format: 'jwk' }) });
     }
     this.nextReloadAtMs = Math.min((slot + 1) * rotationMs, now + (this.deps.reloadMs ?? 60_000));
   }

@@ -4,7 +4,7 @@ import type { SigningKey } from './key-ring.js';
 /**
  * Compact JWS by hand with the synchronous `crypto.sign`: jose's SignJWT goes through WebCrypto (a
  * threadpool job per signature), which cost ~3× the CPU of the token issue path it sat on
- * (bench/tokens.ts). Only the signing side is hand-made: verification stays with jose.
+ * (bench/tokens.ts). Verification is hand-made the same way (jws.ts).
  */
 const b64 = (value: unknown): string => Buffer.from(JSON.stringify(value)).toString('base64url');
 

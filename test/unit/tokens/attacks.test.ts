@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { createSecretKey, generateKeyPairSync } from 'node:crypto';
+import { createSecretKey, generateKeyPairSync, sign } from 'node:crypto';
 import { SignJWT, decodeJwt, decodeProtectedHeader, type JWTPayload } from 'jose';
 import { accessToken, seededGateway, type Seeded } from '../../integration/tokens/fixtures.js';
 
@@ -100,6 +100,78 @@ describe('token verification refuses every attack with its code (TOK-3)', () => 
 
   it('garbage → TOKEN_MALFORMED', async () => {
     for (const junk of ['abc', 'a.b.c', `${b64({ alg: 'ES256' })}.e30`]) await refused(junk).toMatchObject({ code: 'TOKEN_MALFORMED' });
+  });
+
+  describe('strict compact JWS (hand-rolled verify)', () => {
+    const parts = () => good.split('.') as [string, string, string];
+    /** Header/payload as given (any JSON), signed by the real key with the exact bytes shown. */
+    async function signRaw(header: unknown, payload: unknown): Promise<string> {
+      const key = await s.gw.tokens.keys.signingKey();
+      const input = `${b64(header)}.${b64(payload)}`;
+      return `${input}.${sign('sha256', Buffer.from(input), { key: key.privateKey, dsaEncoding: 'ieee-p1363' }).toString('base64url')}`;
+    }
+
+    it('four segments, or five (JWE shape) → TOKEN_MALFORMED', async () => {
+      await refused(`${good}.${parts()[2]}`).toMatchObject({ code: 'TOKEN_MALFORMED' });
+      await refused(`${good}..`).toMatchObject({ code: 'TOKEN_MALFORMED' });
+    });
+
+    it('padded, standard-alphabet or out-of-alphabet base64 in any segment → TOKEN_MALFORMED', async () => {
+      const [h, p, sig] = parts();
+      // A 64-byte signature is 86 chars of base64url, so standard base64 pads it with "==".
+      await refused(`${h}.${p}.${sig}==`).toMatchObject({ code: 'TOKEN_MALFORMED' });
+      await refused(`${h}=.${p}.${sig}`).toMatchObject({ code: 'TOKEN_MALFORMED' });
+      await refused(`${h}.${p}.${Buffer.from(sig, 'base64url').toString('base64')}`).toMatchObject({ code: 'TOKEN_MALFORMED' });
+      await refused(`${h}.${p}.${sig.slice(0, -1)}*`).toMatchObject({ code: 'TOKEN_MALFORMED' });
+      await refused(`${h}.${p.slice(0, -1)}+.${sig}`).toMatchObject({ code: 'TOKEN_MALFORMED' });
+    });
+
+    it('the same signature bytes spelled another way (spare bits set) → TOKEN_SIGNATURE_INVALID', async () => {
+      const [h, p, sig] = parts();
+      // The last of 86 chars carries 4 spare bits; flipping one keeps the bytes but must not verify.
+      const last = sig.slice(-1);
+      const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+      const sibling = alphabet[alphabet.indexOf(last) ^ 1] ?? 'A';
+      expect(Buffer.from(`${sig.slice(0, -1)}${sibling}`, 'base64url').equals(Buffer.from(sig, 'base64url'))).toBe(true);
+      await refused(`${h}.${p}.${sig.slice(0, -1)}${sibling}`).toMatchObject({ code: 'TOKEN_SIGNATURE_INVALID' });
+      await expect(s.gw.tokens.service.authenticate(good)).resolves.toBeDefined();
+    });
+
+    it('a header or payload that is JSON but not an object → TOKEN_MALFORMED, even when validly signed', async () => {
+      const header = { alg: 'ES256', kid, typ: 'at+jwt' };
+      for (const notObject of [[header], 'ES256', null, 42]) await refused(await signRaw(notObject, claims)).toMatchObject({ code: 'TOKEN_MALFORMED' });
+      for (const notObject of [[claims], 'claims', null, 7]) await refused(await signRaw(header, notObject)).toMatchObject({ code: 'TOKEN_MALFORMED' });
+      await expect(s.gw.tokens.service.authenticate(await signRaw(header, claims))).resolves.toMatchObject({ userId: s.user.id });
+    });
+
+    it('a crit header (even a well-formed one) → TOKEN_MALFORMED; jku/jwk/x5u pointing elsewhere are ignored', async () => {
+      await refused(await signRaw({ alg: 'ES256', kid, typ: 'at+jwt', crit: ['exp'], exp: 1 }, claims)).toMatchObject({ code: 'TOKEN_MALFORMED' });
+      await refused(await signRaw({ alg: 'ES256', kid, typ: 'at+jwt', crit: [] }, claims)).toMatchObject({ code: 'TOKEN_MALFORMED' });
+      const attacker = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+      const jwk = attacker.publicKey.export({ format: 'jwk' });
+      const forged = await new SignJWT(claims).setProtectedHeader({ alg: 'ES256', kid, typ: 'at+jwt', jwk: jwk as never, jku: 'https://evil.example/jwks', x5u: 'https://evil.example/x5' }).sign(attacker.privateKey);
+      await refused(forged).toMatchObject({ code: 'TOKEN_SIGNATURE_INVALID' });
+    });
+
+    it('a 65-byte signature (valid r‖s plus one byte), a DER ECDSA signature, an empty one → TOKEN_SIGNATURE_INVALID', async () => {
+      const [h, p, sig] = parts();
+      const raw = Buffer.from(sig, 'base64url');
+      await refused(`${h}.${p}.${Buffer.concat([raw, Buffer.from([0])]).toString('base64url')}`).toMatchObject({ code: 'TOKEN_SIGNATURE_INVALID' });
+      const key = await s.gw.tokens.keys.signingKey();
+      const der = sign('sha256', Buffer.from(`${h}.${p}`), { key: key.privateKey, dsaEncoding: 'der' });
+      await refused(`${h}.${p}.${der.toString('base64url')}`).toMatchObject({ code: 'TOKEN_SIGNATURE_INVALID' });
+      await refused(`${h}.${p}.`).toMatchObject({ code: 'TOKEN_SIGNATURE_INVALID' });
+    });
+
+    it('typ compares as a media type (RFC 7515 §4.1.9), no typ → TOKEN_CLAIMS_INVALID; missing exp or iss → their codes', async () => {
+      await expect(s.gw.tokens.service.authenticate(await resign({}, { typ: 'application/AT+JWT' }))).resolves.toBeDefined();
+      await refused(await signRaw({ alg: 'ES256', kid }, claims)).toMatchObject({ code: 'TOKEN_CLAIMS_INVALID' });
+      const { exp: _exp, ...noExp } = claims;
+      await refused(await signRaw({ alg: 'ES256', kid, typ: 'at+jwt' }, noExp)).toMatchObject({ code: 'TOKEN_CLAIMS_INVALID' });
+      const { iss: _iss, ...noIss } = claims;
+      await refused(await signRaw({ alg: 'ES256', kid, typ: 'at+jwt' }, noIss)).toMatchObject({ code: 'TOKEN_ISSUER_MISMATCH' });
+      await refused(await resign({ exp: String(claims.exp) as never })).toMatchObject({ code: 'TOKEN_CLAIMS_INVALID' });
+    });
   });
 
   it('over HTTP each refusal is a 401 carrying the code, never a fall-through to weaker methods', async () => {

@@ -1,0 +1,78 @@
+import { verify as cryptoVerify, type KeyObject } from 'node:crypto';
+import { AppError } from '../errors.js';
+import type { SigningAlgorithm } from './key-store.js';
+
+/**
+ * Strict compact-JWS parsing and signature check on the synchronous `crypto.verify` (TOK-3). jose's verify
+ * goes through WebCrypto, about 2× the CPU of the raw operation (bench/tokens.ts), and it was the largest
+ * item of an uncached `/v1/authorize`. Only what the gateway signs is accepted: three base64url segments
+ * (canonical, unpadded), a JSON-object header naming exactly the configured algorithm, a 64-byte signature
+ * (ES256 r‖s per RFC 7518 §3.4 — DER is refused — or Ed25519). No `crit` extension is understood, so a
+ * header carrying one is refused (RFC 7515 §4.1.11); `jku`/`jwk`/`x5u`/`x5c` are never read: the key comes
+ * only from our key ring, by `kid`.
+ */
+export interface CompactJws {
+  header: Record<string, unknown>;
+  /** The payload bytes, decoded later: only after the signature holds (as jose did). */
+  payload: Buffer;
+  signingInput: Buffer;
+  signature: Buffer;
+  /** False when the signature's spelling has non-zero spare bits: it then never verifies. */
+  signatureCanonical: boolean;
+}
+
+const refuse = (code: 'TOKEN_MALFORMED' | 'TOKEN_SIGNATURE_INVALID'): AppError => new AppError(code);
+const BASE64URL = /^[A-Za-z0-9_-]*$/;
+const SIGNATURE_BYTES = 64; // ES256 r‖s (2 × 32) and Ed25519 alike
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+/** Base64url only: the alphabet, no padding, a possible length. */
+function decode(text: string): Buffer {
+  if (!BASE64URL.test(text) || text.length % 4 === 1) throw refuse('TOKEN_MALFORMED');
+  return Buffer.from(text, 'base64url');
+}
+
+/** Header and payload must also be canonical (no non-zero spare bits): one token, one spelling. */
+function canonical(text: string): Buffer {
+  const bytes = decode(text);
+  if (text === '' || bytes.toString('base64url') !== text) throw refuse('TOKEN_MALFORMED');
+  return bytes;
+}
+
+/** A JSON object (not an array, null or a primitive) from strict UTF-8, or null. */
+export function jsonObject(bytes: Buffer): Record<string, unknown> | null {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(utf8.decode(bytes));
+  } catch {
+    return null;
+  }
+  return typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed) ? (parsed as Record<string, unknown>) : null;
+}
+
+export function parseCompact(token: string): CompactJws {
+  const parts = token.split('.');
+  if (parts.length !== 3) throw refuse('TOKEN_MALFORMED'); // a JWE (5), a detached or nested JWS
+  const [h = '', p = '', s = ''] = parts;
+  const headerBytes = canonical(h);
+  const payload = canonical(p);
+  // An empty signature is syntactically fine (`alg: none` tokens have one): the alg check refuses those.
+  // A mis-spelled one (spare bits set, e.g. a character appended) is a bad signature, judged after alg/kid.
+  const signature = decode(s);
+  const header = jsonObject(headerBytes);
+  if (header === null) throw refuse('TOKEN_MALFORMED');
+  if (header.crit !== undefined) throw refuse('TOKEN_MALFORMED');
+  return { header, payload, signingInput: Buffer.from(`${h}.${p}`, 'ascii'), signature, signatureCanonical: signature.toString('base64url') === s };
+}
+
+/** True only for a valid signature of exactly the expected shape; never throws on attacker input. */
+export function signatureValid(jws: CompactJws, alg: SigningAlgorithm, key: KeyObject): boolean {
+  if (jws.signature.length !== SIGNATURE_BYTES || !jws.signatureCanonical) return false;
+  try {
+    return alg === 'ES256'
+      ? cryptoVerify('sha256', jws.signingInput, { key, dsaEncoding: 'ieee-p1363' }, jws.signature)
+      : cryptoVerify(null, jws.signingInput, key, jws.signature);
+  } catch {
+    return false; // e.g. a key of another type: a refusal, not a 500
+  }
+}
