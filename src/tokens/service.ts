@@ -1,6 +1,7 @@
 import type { Principal } from '../auth/principal.js';
 import type { Clock, Ids } from '../clock.js';
 import { AppError, isAppError } from '../errors.js';
+import { policyEpochKeyOf } from '../iam/policy-epochs.js';
 import { revocationKeys } from '../iam/revocation.js';
 import type { Session, SessionStore } from '../sessions/ports.js';
 import type { AccessTokenClaims } from './claims.js';
@@ -9,6 +10,7 @@ import { decodeHandle, encodeHandle, handleUseKey, type RefreshHandle } from './
 import type { TokenSecrets } from './secrets.js';
 import { signJwt } from './sign.js';
 import { resolveSubject, type SubjectStore } from './subject.js';
+import { SubjectCache } from './subject-cache.js';
 import { ACCESS_TOKEN_TYPE, type TokenVerifier } from './verify.js';
 
 /**
@@ -50,14 +52,24 @@ export type Introspection = { active: false } | ({ active: true; token_type: 'Be
 /** Marker key revoking everything issued for one session before a time (the raw session id). */
 export const sessionRevocationKey = (sessionId: string): string => `session:${sessionId}`;
 
+/** A session fit to mint from, with its IAM epoch as read in the same round trip as its markers. */
+interface Minting {
+  session: Session;
+  epoch: string | undefined;
+}
+
 export class TokenService {
-  constructor(private readonly deps: TokenServiceDeps) {}
+  private readonly subjects: SubjectCache;
+
+  constructor(private readonly deps: TokenServiceDeps) {
+    this.subjects = new SubjectCache(deps.clock);
+  }
 
   /** A token for a live console/API session; `withRefresh` also starts a refresh chain (API clients). */
   async issueForSession(sessionId: string, options: { withRefresh?: boolean } = {}): Promise<TokenResponse> {
-    const session = await this.liveSession(sessionId);
+    const minting = await this.liveSession(sessionId);
     const chain = options.withRefresh ? this.deps.ids.token(16) : null;
-    return this.issue(session, chain === null ? null : { sid: this.deps.secrets.sidClaim(session.id), chain, generation: 0, issuedAtMs: 0 });
+    return this.issue(minting, chain === null ? null : { sid: this.deps.secrets.sidClaim(minting.session.id), chain, generation: 0, issuedAtMs: 0 });
   }
 
   /** `grant_type=refresh_token`: rotates the handle; a second use of any handle ends the session. */
@@ -112,26 +124,29 @@ export class TokenService {
   }
 
   /** The session, touched (token issue is activity), unless ended or revoked since it began. */
-  private async liveSession(sessionId: string): Promise<Session> {
+  private async liveSession(sessionId: string): Promise<Minting> {
     return this.notRevoked(await this.deps.sessions.get(sessionId));
   }
 
-  private async notRevoked(session: Session | null): Promise<Session> {
+  private async notRevoked(session: Session | null): Promise<Minting> {
     const { sessions } = this.deps;
     // Only a console session mints or refreshes tokens: a pending-login record (password passed, MFA not
     // yet) lives in the same store and must never become a credential, even if its id leaked.
     if (!session || session.data.kind !== 'console') throw new AppError('TOKEN_SESSION_ENDED');
     const { principal: p } = session;
-    const revoked = await sessions.revokedAfter([revocationKeys.user(p.userId), sessionRevocationKey(session.id)]);
+    const role = session.data.role;
+    const epochKey = policyEpochKeyOf({ type: p.type, accountId: p.accountId, ...(typeof role === 'string' ? { role } : {}) });
+    // `inspect` answers the markers as `revokedAfter` would, plus the IAM epoch for the subject cache.
+    const { revoked, epochs } = await sessions.inspect(session.id, [revocationKeys.user(p.userId), sessionRevocationKey(session.id)], epochKey === null ? [] : [epochKey]);
     // Group markers revoke the tokens that carry the group, not the session: the next token is built from
     // the memberships of now, so it simply lacks the group (docs/decisions.md, Tokens).
     for (const at of revoked.values()) if (at > session.createdAtMs) throw new AppError('TOKEN_REVOKED');
-    return session;
+    return { session, epoch: epochKey === null ? undefined : `${epochKey}\u0000${epochs.get(epochKey) ?? ''}` };
   }
 
-  private async issue(session: Session, next: RefreshHandle | null): Promise<TokenResponse> {
+  private async issue({ session, epoch }: Minting, next: RefreshHandle | null): Promise<TokenResponse> {
     const { clock, ids, keys, secrets, settings, store } = this.deps;
-    const [subject, key] = await Promise.all([resolveSubject(store, session), keys.signingKey()]);
+    const [subject, key] = await Promise.all([resolveSubject(store, session, this.subjects.under(epoch)), keys.signingKey()]);
     const now = clock.now();
     const expMs = Math.min(now + settings.accessTtlSeconds * 1000, session.absoluteExpiresAtMs);
     const { userId: _userId, ...claimsOfSubject } = subject;

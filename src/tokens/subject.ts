@@ -8,9 +8,11 @@ import { listAll } from '../store/shared.js';
 import type { TokenSubject } from './claims.js';
 
 /**
- * Who a new token speaks for, read fresh at every issue (refresh included), so a token always carries the
+ * Who a new token speaks for, as of every issue (refresh included), so a token always carries the
  * principal's groups and policy-set version *now*: after a group removal the next token has no such group
- * (ENT-5). A disabled or deleted principal gets no token.
+ * (ENT-5). A disabled or deleted principal gets no token. The store-derived part (user active, role
+ * present, groups, `pver`) may come from a cache keyed by the account's IAM epoch, which every write that
+ * could change it replaces (subject-cache.ts).
  *
  * Session data the login and role capabilities may set for the claims (all optional):
  * `mfa` (boolean), `amr` (comma-separated methods), `auth` (`console` | `authkey` | `tempkey`),
@@ -21,7 +23,17 @@ export type SubjectStore = Pick<Store, 'users' | 'groups' | 'policies' | 'roles'
 const AUTH = ['console', 'authkey', 'tempkey'] as const;
 const text = (v: SessionValue | undefined): string | undefined => (typeof v === 'string' && v !== '' ? v : undefined);
 
-export async function resolveSubject(store: SubjectStore, session: Session): Promise<TokenSubject> {
+/** What the store says about a subject (cacheable under its IAM epoch, subject-cache.ts). */
+export interface SubjectFacts {
+  groups: readonly string[];
+  pver: string;
+}
+
+/** Reads `key`'s facts with `read`, or answers them from a cache; the default always reads. */
+export type FactsMemo = (key: string, read: () => Promise<SubjectFacts>) => Promise<SubjectFacts>;
+const alwaysRead: FactsMemo = (_key, read) => read();
+
+export async function resolveSubject(store: SubjectStore, session: Session, memo: FactsMemo = alwaysRead): Promise<TokenSubject> {
   const { principal: p, data } = session;
   const auth = AUTH.find((a) => a === data.auth) ?? 'console';
   const base = {
@@ -34,30 +46,32 @@ export async function resolveSubject(store: SubjectStore, session: Session): Pro
   };
   if (p.type === 'role-session' || p.type === 'federated') {
     const role = text(data.role);
-    const parsed = role === undefined ? null : parseSrn(role);
-    const found = parsed?.ok ? await store.roles.get(parsed.srn.account, parsed.srn.resourceId) : null;
-    if (!found || !p.srn || !role) throw new AppError('TOKEN_PRINCIPAL_INACTIVE');
+    if (!p.srn || !role) throw new AppError('TOKEN_PRINCIPAL_INACTIVE');
+    const facts = await memo(`role\u0000${role}`, async () => {
+      const parsed = parseSrn(role);
+      const found = parsed.ok ? await store.roles.get(parsed.srn.account, parsed.srn.resourceId) : null;
+      if (!found) throw new AppError('TOKEN_PRINCIPAL_INACTIVE');
+      return { groups: [], pver: await policySetVersion(store, found.accountId, found.policyIds) };
+    });
     const source = text(data.source);
     const sessionName = text(data.sessionName);
     return {
       ...base,
       sub: p.srn,
-      groups: [],
-      pver: await policySetVersion(store, found.accountId, found.policyIds),
+      groups: [...facts.groups],
+      pver: facts.pver,
       role,
       ...(source === undefined ? {} : { source }),
       ...(sessionName === undefined ? {} : { sessionName }),
     };
   }
-  const user = await store.users.get(p.accountId, p.userId);
-  if (!user || user.state !== 'active') throw new AppError('TOKEN_PRINCIPAL_INACTIVE');
-  const { groups, policyIds } = await userPolicyIds(store, user);
-  return {
-    ...base,
-    sub: p.srn ?? iamSrn(p.accountId, 'user', user.id),
-    groups: groups.map((g) => g.id).sort(),
-    pver: await policySetVersion(store, p.accountId, policyIds),
-  };
+  const facts = await memo(`user\u0000${p.accountId}\u0000${p.userId}`, async () => {
+    const user = await store.users.get(p.accountId, p.userId);
+    if (!user || user.state !== 'active') throw new AppError('TOKEN_PRINCIPAL_INACTIVE');
+    const { groups, policyIds } = await userPolicyIds(store, user);
+    return { groups: groups.map((g) => g.id).sort(), pver: await policySetVersion(store, p.accountId, policyIds) };
+  });
+  return { ...base, sub: p.srn ?? iamSrn(p.accountId, 'user', p.userId), groups: [...facts.groups], pver: facts.pver };
 }
 
 /** A short digest of `policyId@policyVersion` of every policy in the set, order-independent. */
