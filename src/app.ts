@@ -77,6 +77,7 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
   const iam = createIamServices({
     store, sessions, passwords, clock, ids, limits: config.limits, publicUrl: config.http.publicUrl,
     defaultReuseRestriction: config.passwords.defaultReuseRestriction, policyDocumentBytes: config.limits.policyDocumentBytes,
+    onDecision: (decision) => metrics.decisions.inc({ decision: DECISION_LABELS[decision] }),
   });
   const tokens = createTokens(config, { clock, ids, sessions, store, warn: (m) => logger.warn(m), ...(overrides.signingKeys ? { signingKeys: overrides.signingKeys } : {}) });
   await tokens.signingKeys.init();
@@ -119,6 +120,9 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
     },
   };
 }
+
+/** OPS-4 label of each evaluator outcome. */
+const DECISION_LABELS = { Allow: 'allow', ExplicitDeny: 'explicit_deny', ImplicitDeny: 'implicit_deny', Error: 'error' } as const;
 
 /**
  * Revocation markers (ENT-5, TOK-4) must outlive everything issued before them: the longest console session,

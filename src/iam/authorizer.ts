@@ -64,6 +64,8 @@ export interface AuthorizerDeps {
   cache?: PolicyCache;
   /** Gathered policy sets under an epoch (default 10,000 entries, each kept at most 60 s). */
   policySets?: { size?: number; maxAgeMs?: number };
+  /** Told every decision, refusals before evaluation included (OPS-4 decision metrics). */
+  onDecision?: (decision: AuthorizationResult['decision']) => void;
 }
 
 type Gathered = CompiledPolicy[] | string;
@@ -85,6 +87,12 @@ export class Authorizer {
   }
 
   async authorize(principal: Principal, action: string, resources: ResourceInput | readonly ResourceInput[], context: AuthorizeContext = {}): Promise<AuthorizationResult> {
+    const result = await this.decide(principal, action, resources, context);
+    this.deps.onDecision?.(result.decision);
+    return result;
+  }
+
+  private async decide(principal: Principal, action: string, resources: ResourceInput | readonly ResourceInput[], context: AuthorizeContext): Promise<AuthorizationResult> {
     const list: readonly ResourceInput[] = Array.isArray(resources) ? resources : [resources as ResourceInput];
     const srns = list.map((r) => (typeof r === 'string' ? r : r.srn));
     const refuse = (reason: string): AuthorizationResult => ({ allowed: false, decision: 'ImplicitDeny', action, resources: srns, deciding: [], reason, evaluation: null });

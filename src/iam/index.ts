@@ -9,7 +9,7 @@ import type { PolicyCache } from '../policy/index.js';
 import { AccountService } from './accounts.js';
 import { AdminAudit } from './admin-audit.js';
 import { AuditEventService } from './audit-events.js';
-import { Authorizer } from './authorizer.js';
+import { Authorizer, type AuthorizerDeps } from './authorizer.js';
 import type { IamDeps } from './common.js';
 import { GroupService } from './groups.js';
 import { PolicyService, type PolicyLimits } from './policies.js';
@@ -46,7 +46,7 @@ export interface IamServices {
   auditEvents: AuditEventService;
 }
 
-export function createIamServices(deps: IamDeps & PolicyLimits & { policyCache?: PolicyCache }): IamServices {
+export function createIamServices(deps: IamDeps & PolicyLimits & { policyCache?: PolicyCache; onDecision?: AuthorizerDeps['onDecision'] }): IamServices {
   const users = new UserService(deps);
   const groups = new GroupService(deps);
   return {
@@ -57,7 +57,12 @@ export function createIamServices(deps: IamDeps & PolicyLimits & { policyCache?:
     roles: new RoleService(deps),
     providers: new ProviderService(deps),
     projects: new ProjectService(deps, groups),
-    authorizer: new Authorizer({ store: deps.store, clock: deps.clock, ...(deps.policyCache === undefined ? {} : { cache: deps.policyCache }) }),
+    authorizer: new Authorizer({
+      store: deps.store,
+      clock: deps.clock,
+      ...(deps.policyCache === undefined ? {} : { cache: deps.policyCache }),
+      ...(deps.onDecision === undefined ? {} : { onDecision: deps.onDecision }),
+    }),
     resourceTags: new ResourceTags(deps.store),
     adminAudit: new AdminAudit(deps.store.audit),
     auditEvents: new AuditEventService({ audit: deps.store.audit, limits: deps.limits }),

@@ -58,6 +58,19 @@ describe('tokens over HTTP (TOK-1..4, POL-9)', () => {
     expect(invalid.status).toBe(400);
   });
 
+  it('counts evaluator decisions by outcome in /metrics (OPS-4)', async () => {
+    const count = async (decision: string): Promise<number> => {
+      const text = await (await fetch(`${t.base}/metrics`)).text();
+      return Number(new RegExp(`iamgw_policy_decisions_total\\{decision="${decision}"\\} (\\d+)`).exec(text)?.[1] ?? 0);
+    };
+    const resource = `srn:e::${seeded.account.id}:::scp-iam:user/${bob.id}`;
+    const [allow0, deny0] = [await count('allow'), await count('implicit_deny')];
+    await post('/v1/authorize', { token, action: 'iam:getUser', resource });
+    await post('/v1/authorize', { token, action: 'iam:deleteUser', resource });
+    await post('/v1/authorize', { token, action: 'iam:deleteUser', resource });
+    expect([await count('allow'), await count('implicit_deny')]).toEqual([allow0 + 1, deny0 + 2]);
+  });
+
   it('/v1/introspect (RFC 7662) needs an authenticated caller and answers active or only active:false', async () => {
     expect((await post('/v1/introspect', { token })).status).toBe(401);
     const active = await post('/v1/introspect', { token }, bearer(token));
