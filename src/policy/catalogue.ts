@@ -40,7 +40,8 @@ const RELATION_ACTIONS = [
   ['listAuditEvents', []],
 ] as const;
 
-type CrudKind = (typeof CRUD_KINDS)[number][0];
+export type IamCrudKind = (typeof CRUD_KINDS)[number][0];
+type CrudKind = IamCrudKind;
 type CrudPlural = (typeof CRUD_KINDS)[number][2];
 export type IamActionName =
   | `create${CrudKind}` | `get${CrudKind}` | `list${CrudPlural}` | `update${CrudKind}` | `delete${CrudKind}`
@@ -119,3 +120,13 @@ export const OBJECT_STORE_SERVICE: ServiceDefinition = {
 export const DEFAULT_REGISTRY: ResourceRegistry = {
   services: [SCP_IAM_SERVICE, VIRTUAL_SERVERS_SERVICE, OBJECT_STORE_SERVICE],
 };
+
+/** The five CRUD actions of each entity kind, e.g. `IAM_CRUD_ACTIONS.Policy.list === 'iam:listPolicies'`. */
+export const IAM_CRUD_ACTIONS = Object.freeze(
+  Object.fromEntries(
+    CRUD_KINDS.map(([kind, , plural]) => [
+      kind,
+      { create: `iam:create${kind}`, get: `iam:get${kind}`, list: `iam:list${plural}`, update: `iam:update${kind}`, delete: `iam:delete${kind}` },
+    ]),
+  ),
+) as { readonly [K in IamCrudKind]: Readonly<Record<'create' | 'get' | 'list' | 'update' | 'delete', string>> };

@@ -1,6 +1,6 @@
 import type Router from '@koa/router';
 import type { Context, Middleware } from 'koa';
-import { IAM_ACTIONS, type IamActionName } from '../../../policy/index.js';
+import { IAM_CRUD_ACTIONS, type IamCrudKind } from '../../../policy/index.js';
 import { bulkAuditDetails, iamSrn, type AdminAudit, type Authorizer, type BulkResult, type CreateGrant, type ResourceTags } from '../../../iam/index.js';
 import type { IamResourceType } from '../../../iam/srn.js';
 import { idList, parseInput } from '../../../iam/validation.js';
@@ -58,7 +58,7 @@ function createdId(value: unknown): string | undefined {
   return typeof id === 'string' ? id : undefined;
 }
 
-type Kind = 'User' | 'Group' | 'Policy' | 'Role' | 'CredentialProvider' | 'Project';
+type Kind = Extract<IamCrudKind, 'User' | 'Group' | 'Policy' | 'Role' | 'CredentialProvider' | 'Project'>;
 
 export const ACCOUNT_BASE = '/v1/accounts/:accountId';
 
@@ -67,7 +67,6 @@ export function srnOf(admin: AdminContext, type: IamResourceType, name = 'id') {
   return (ctx: Context): string => iamSrn(param(ctx, 'accountId'), type, param(ctx, name), admin.offering);
 }
 
-const action = (name: IamActionName): string => IAM_ACTIONS[name];
 const bulkSchema = z.strictObject({ ids: idList.min(1, { error: 'REQUIRED' }) });
 
 /**
@@ -80,10 +79,11 @@ export function registerCrud(router: Router, admin: AdminContext, kind: Kind, pa
   const base = `${ACCOUNT_BASE}/${path}`;
   const one = srnOf(admin, type);
   const all = () => '*';
-  router.get(base, adminAction(admin, action(kind === 'Policy' ? 'listPolicies' : `list${kind}s`), all), async function list(ctx) {
+  const verbs = IAM_CRUD_ACTIONS[kind];
+  router.get(base, adminAction(admin, verbs.list, all), async function list(ctx) {
     ctx.body = await service.list(param(ctx, 'accountId'), ctx.query);
   });
-  router.post(base, adminAction(admin, action(`create${kind}`), all), requireCreateGrants(admin, service), async function create(ctx) {
+  router.post(base, adminAction(admin, verbs.create, all), requireCreateGrants(admin, service), async function create(ctx) {
     const created = await service.create(param(ctx, 'accountId'), body(ctx), actor(ctx));
     noteAudit(ctx, defined({ created: createdId(created) }));
     respond(ctx, 201, created);
@@ -94,22 +94,22 @@ export function registerCrud(router: Router, admin: AdminContext, kind: Kind, pa
       ctx.state.bulkIds = parseInput(bulkSchema, ctx.request.body).ids;
       await next();
     },
-    adminAction(admin, action(`delete${kind}`), (ctx) => (ctx.state.bulkIds as string[]).map((id) => iamSrn(param(ctx, 'accountId'), type, id, admin.offering)), true),
+    adminAction(admin, verbs.delete, (ctx) => (ctx.state.bulkIds as string[]).map((id) => iamSrn(param(ctx, 'accountId'), type, id, admin.offering)), true),
     async function bulkDelete(ctx) {
       const result = await service.bulkDelete(param(ctx, 'accountId'), ctx.state.bulkIds as string[], actor(ctx));
       noteAudit(ctx, { details: bulkAuditDetails(result) });
       ctx.body = result;
     },
   );
-  router.get(`${base}/:id`, adminAction(admin, action(`get${kind}`), one), async function get(ctx) {
+  router.get(`${base}/:id`, adminAction(admin, verbs.get, one), async function get(ctx) {
     ctx.body = await service.get(param(ctx, 'accountId'), param(ctx, 'id'));
   });
-  router.patch(`${base}/:id`, adminAction(admin, action(`update${kind}`), one), async function update(ctx) {
+  router.patch(`${base}/:id`, adminAction(admin, verbs.update, one), async function update(ctx) {
     const input = body(ctx);
     ctx.body = await service.update(param(ctx, 'accountId'), param(ctx, 'id'), input, actor(ctx));
     noteAudit(ctx, { details: { fields: changedFields(input) } });
   });
-  router.delete(`${base}/:id`, adminAction(admin, action(`delete${kind}`), one), async function remove(ctx) {
+  router.delete(`${base}/:id`, adminAction(admin, verbs.delete, one), async function remove(ctx) {
     await service.delete(param(ctx, 'accountId'), param(ctx, 'id'), actor(ctx));
     respond(ctx, 204);
   });
