@@ -1,21 +1,12 @@
-import { afterAll, expect, it } from '@jest/globals';
-import mongoose from 'mongoose';
+import { expect, it } from '@jest/globals';
 import { ManualClock, randomIds } from '../../src/clock.js';
 import { createMongoStore } from '../../src/store/mongo/mongo-store.js';
-import { describeWithServer, servers, uniqueName } from '../support/servers.js';
+import { describeWithServer, mongoTestDatabase } from '../support/servers.js';
 import { describeStoreContract } from './store.contract.js';
 
 /** The same contract against a MongoDB-wire server (FerretDB v1.24 here), in a database of its own. */
 describeWithServer('mongo', 'entity store: mongo adapter', () => {
-  const url = new URL(servers.mongoUri);
-  url.pathname = `/${uniqueName('iamgw_store').slice(0, 60)}`;
-  const uri = url.toString();
-
-  afterAll(async () => {
-    const conn = await mongoose.createConnection(uri, { serverSelectionTimeoutMS: 2000 }).asPromise();
-    await conn.dropDatabase();
-    await conn.close();
-  });
+  const uri = mongoTestDatabase('iamgw_store');
 
   describeStoreContract('mongo', async (deps, options) => {
     const store = createMongoStore(deps, { ...options, uri });

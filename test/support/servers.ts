@@ -1,4 +1,5 @@
-import { describe, it } from '@jest/globals';
+import { afterAll, describe, it } from '@jest/globals';
+import mongoose from 'mongoose';
 
 /**
  * Suites that need a real server (DESIGN §4). `npm test` (scripts/test.sh) and .ci/run start FerretDB and
@@ -28,4 +29,20 @@ export function describeWithServer(kind: 'mongo' | 'redis', name: string, body: 
 /** A unique name per test run, so parallel suites and reruns never see each other's data. */
 export function uniqueName(prefix: string): string {
   return `${prefix}_${process.pid}_${Date.now().toString(36)}_${Math.random().toString(36).slice(2, 8)}`;
+}
+
+/**
+ * A database of the calling suite's own on the MongoDB-wire server, dropped when the suite ends. Call it
+ * inside a `describeWithServer('mongo', …)` body.
+ */
+export function mongoTestDatabase(prefix: string): string {
+  const url = new URL(servers.mongoUri);
+  url.pathname = `/${uniqueName(prefix).slice(0, 60)}`;
+  const uri = url.toString();
+  afterAll(async () => {
+    const conn = await mongoose.createConnection(uri, { serverSelectionTimeoutMS: 2000 }).asPromise();
+    await conn.dropDatabase();
+    await conn.close();
+  });
+  return uri;
 }
