@@ -2,15 +2,15 @@ import type { Server } from 'node:http';
 import type Koa from 'koa';
 import { randomIds, systemClock, type Clock, type Ids } from './clock.js';
 import type { Config } from './config/schema.js';
-import { createHttpApp, type RouteModule } from './http/app.js';
+import { createHttpApp, type HttpApp, type RouteModule } from './http/app.js';
 import type { Authenticator } from './http/middleware/authenticate.js';
-import { testPrincipalAuthenticator } from './http/middleware/test-principal.js';
+import { TEST_PRINCIPAL_HEADER, testPrincipalAuthenticator } from './http/middleware/test-principal.js';
 import { registerHealthRoutes } from './http/routes/health.js';
 import { registerAdminRoutes } from './http/routes/admin/index.js';
 import { createIamServices, DEFAULT_OFFERING, type IamServices } from './iam/index.js';
 import { withPolicyEpochs } from './iam/policy-epochs.js';
-import { registerAuthorizeRoutes } from './http/routes/authorize.js';
-import { bearerAuthenticator, registerTokenRoutes } from './http/routes/tokens.js';
+import { authorizeApi, registerSimulatorRoutes } from './http/routes/authorize.js';
+import { bearerAuthenticator, bearerCaller, registerTokenRoutes, tokenApi } from './http/routes/tokens.js';
 import { registerWellKnownRoutes } from './http/routes/well-known.js';
 import { isLoginPath, registerLoginRoutes } from './http/routes/login.js';
 import { registerMeRoutes } from './http/routes/me.js';
@@ -55,6 +55,7 @@ export interface Gateway {
   iam: IamServices;
   tokens: Tokens;
   login: LoginService;
+  /** The Koa app (every route, every caller); `listen` also serves the service API on its fast lane. */
   http: Koa;
   /** Starts listening on config.http (port 0 = any free port); resolves with the bound server. */
   listen(): Promise<Server>;
@@ -96,20 +97,26 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
     (router) => registerAdminRoutes(router, iam, DEFAULT_OFFERING),
     (router) => registerWellKnownRoutes(router, tokens),
     (router) => registerTokenRoutes(router, tokens.service),
-    (router) => registerAuthorizeRoutes(router, { tokens: tokens.service, authorizer, store, clock }),
+    (router) => registerSimulatorRoutes(router, { authorizer, store, clock }),
     (router) => registerLoginRoutes(router, { login, store, ids, cookies, authorizer }),
     (router) => registerMeRoutes(router, { sessions: login.consoleSessions, store, cookies }),
     (router) => registerMfaRoutes(router, { login, mfa: security.mfa, store, cookies }),
     (router) => registerMyInfoRoutes(router, { ...security, store, consoleSessions: login.consoleSessions, cookies }),
   ];
-  const http = createHttpApp({ config, logger, metrics, ids, authenticators }, modules);
+  const httpApp: HttpApp = createHttpApp({ config, logger, metrics, ids, authenticators }, modules, {
+    routes: [authorizeApi({ tokens: tokens.service, authorizer, store, clock }), ...tokenApi(tokens.service)],
+    bearer: bearerCaller(tokens.service),
+    // The lane knows only bearer tokens: a request carrying the test-only credential goes through Koa.
+    eligible: config.env === 'test' ? (req) => req.headers[TEST_PRINCIPAL_HEADER] === undefined : () => true,
+  });
 
+  const http = httpApp.koa;
   let server: Server | undefined;
   return {
     config, clock, ids, logger, metrics, store, sessions, passwords, iam, tokens, login, http,
     listen: () =>
       new Promise((resolve, reject) => {
-        const s = http.listen(config.http.port, config.http.host);
+        const s = httpApp.createServer().listen(config.http.port, config.http.host);
         s.once('listening', () => resolve(s));
         s.once('error', reject);
         server = s;

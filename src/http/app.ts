@@ -1,15 +1,18 @@
-import { bodyParser } from '@koa/bodyparser';
+import { createServer, type IncomingMessage, type Server } from 'node:http';
 import Router from '@koa/router';
 import Koa from 'koa';
 import type { Ids } from '../clock.js';
 import type { Config } from '../config/schema.js';
 import type { Logger } from '../observability/logger.js';
 import type { Metrics } from '../observability/metrics.js';
+import type { Caller } from '../tokens/authorize.js';
+import { readBody, takesBody } from './body.js';
+import { createFastLane, registerApiRoutes, type ApiRoute } from './fast-lane.js';
 import { authenticate, type Authenticator } from './middleware/authenticate.js';
-import { clientIp } from './middleware/client-ip.js';
+import { clientIp, clientIpResolver } from './middleware/client-ip.js';
 import { errorHandler } from './middleware/error-handler.js';
-import { requestContext } from './middleware/request-context.js';
-import { securityHeaders } from './middleware/security-headers.js';
+import { requestContext, requestObserver } from './middleware/request-context.js';
+import { securityHeaderList, securityHeaders } from './middleware/security-headers.js';
 
 /** A capability's HTTP face: registers its routes on the shared router (logto route modules, dex Mount). */
 export type RouteModule = (router: Router) => void;
@@ -23,30 +26,70 @@ export interface HttpDeps {
   authenticators: readonly Authenticator[];
 }
 
+/** The service API (fast-lane.ts): its routes, and how the lane authenticates and picks requests. */
+export interface ApiDeps {
+  routes: readonly ApiRoute[];
+  bearer: (authorization: string | undefined) => Promise<Caller | null>;
+  eligible: (req: IncomingMessage) => boolean;
+}
+
+export interface HttpApp {
+  /** The Koa app: every route, every caller. */
+  koa: Koa;
+  /** An http server answering API clients on the fast lane and everything else through Koa. */
+  createServer(): Server;
+}
+
 /**
- * The Koa app: cross-cutting middleware in a fixed order, then the routes of every capability. It holds no
- * logic of its own (DESIGN §1: http/ only translates).
+ * The Koa app: cross-cutting middleware in a fixed order, then the routes of every capability; plus the
+ * fast lane for the service API. It holds no logic of its own (DESIGN §1: http/ only translates).
  */
-export function createHttpApp(deps: HttpDeps, modules: RouteModule[]): Koa {
-  const app = new Koa();
-  app.silent = true; // errors are logged by errorHandler, once, with the request id
+export function createHttpApp(deps: HttpDeps, modules: RouteModule[], api: ApiDeps): HttpApp {
+  const koa = new Koa();
+  koa.silent = true; // errors are logged by errorHandler, once, with the request id
   const router = new Router();
+  registerApiRoutes(router, api.routes);
   for (const register of modules) register(router);
 
-  app.use(requestContext(deps));
-  app.use(clientIp(deps.config.http.trustedProxies));
-  app.use(securityHeaders({ hsts: deps.config.cookies.secure }));
-  app.use(errorHandler(deps.logger));
-  app.use(
-    bodyParser({
-      enableTypes: ['json', 'form'],
-      jsonLimit: deps.config.http.bodyLimitBytes,
-      formLimit: deps.config.http.bodyLimitBytes,
-      jsonStrict: true,
-    }),
+  const { bodyLimitBytes, trustedProxies } = deps.config.http;
+  const hsts = { hsts: deps.config.cookies.secure };
+  koa.use(requestContext(deps));
+  koa.use(clientIp(trustedProxies));
+  koa.use(securityHeaders(hsts));
+  koa.use(errorHandler(deps.logger));
+  koa.use(async function parseBody(ctx, next) {
+    if (takesBody(ctx.method)) ctx.request.body = await readBody(ctx.req, bodyLimitBytes);
+    await next();
+  });
+  koa.use(authenticate(deps.authenticators));
+  koa.use(router.routes());
+  koa.use(router.allowedMethods());
+
+  const resolveIp = clientIpResolver(trustedProxies);
+  const header = (req: IncomingMessage, name: string): string | undefined => {
+    const v = req.headers[name];
+    return typeof v === 'string' ? v : undefined;
+  };
+  const lane = createFastLane(
+    {
+      logger: deps.logger,
+      observe: requestObserver(deps),
+      ids: deps.ids,
+      bodyLimitBytes,
+      securityHeaders: securityHeaderList(hsts),
+      clientIp: (req) => resolveIp(req.socket, header(req, 'x-forwarded-for')),
+      bearer: api.bearer,
+      eligible: api.eligible,
+    },
+    api.routes,
   );
-  app.use(authenticate(deps.authenticators));
-  app.use(router.routes());
-  app.use(router.allowedMethods());
-  return app;
+  return {
+    koa,
+    createServer: () => {
+      const viaKoa = koa.callback();
+      return createServer((req, res) => {
+        if (!lane(req, res)) void viaKoa(req, res);
+      });
+    },
+  };
 }

@@ -3,9 +3,11 @@ import { AppError } from '../errors.js';
 import type { SigningAlgorithm } from './key-store.js';
 
 /**
- * Strict compact-JWS parsing and signature check on the synchronous `crypto.verify` (TOK-3). jose's verify
- * goes through WebCrypto, about 2× the CPU of the raw operation (bench/tokens.ts), and it was the largest
- * item of an uncached `/v1/authorize`. Only what the gateway signs is accepted: three base64url segments
+ * Strict compact-JWS parsing and signature check on `crypto.verify` (TOK-3). jose's verify goes through
+ * WebCrypto, about 2× the CPU of the raw operation (bench/tokens.ts), and it was the largest item of an
+ * uncached `/v1/authorize`. The check runs on libuv's threadpool (the callback form of `crypto.verify`):
+ * the event loop keeps parsing and answering other requests meanwhile, and on 2 cores the curve maths of
+ * concurrent requests runs beside it instead of in line. Only what the gateway signs is accepted: three base64url segments
  * (canonical, unpadded), a JSON-object header naming exactly the configured algorithm, a 64-byte signature
  * (ES256 r‖s per RFC 7518 §3.4 — DER is refused — or Ed25519). No `crit` extension is understood, so a
  * header carrying one is refused (RFC 7515 §4.1.11); `jku`/`jwk`/`x5u`/`x5c` are never read: the key comes
@@ -65,14 +67,17 @@ export function parseCompact(token: string): CompactJws {
   return { header, payload, signingInput: Buffer.from(`${h}.${p}`, 'ascii'), signature, signatureCanonical: signature.toString('base64url') === s };
 }
 
-/** True only for a valid signature of exactly the expected shape; never throws on attacker input. */
-export function signatureValid(jws: CompactJws, alg: SigningAlgorithm, key: KeyObject): boolean {
-  if (jws.signature.length !== SIGNATURE_BYTES || !jws.signatureCanonical) return false;
-  try {
-    return alg === 'ES256'
-      ? cryptoVerify('sha256', jws.signingInput, { key, dsaEncoding: 'ieee-p1363' }, jws.signature)
-      : cryptoVerify(null, jws.signingInput, key, jws.signature);
-  } catch {
-    return false; // e.g. a key of another type: a refusal, not a 500
-  }
+/** True only for a valid signature of exactly the expected shape; never rejects on attacker input. */
+export function signatureValid(jws: CompactJws, alg: SigningAlgorithm, key: KeyObject): Promise<boolean> {
+  if (jws.signature.length !== SIGNATURE_BYTES || !jws.signatureCanonical) return Promise.resolve(false);
+  return new Promise((resolve) => {
+    // An error (e.g. a key of another type) is a refusal, not a 500.
+    const done = (err: Error | null, valid: boolean): void => resolve(err === null && valid === true);
+    try {
+      if (alg === 'ES256') cryptoVerify('sha256', jws.signingInput, { key, dsaEncoding: 'ieee-p1363' }, jws.signature, done);
+      else cryptoVerify(null, jws.signingInput, key, jws.signature, done);
+    } catch {
+      resolve(false); // argument errors are thrown synchronously even in the callback form
+    }
+  });
 }

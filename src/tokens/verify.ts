@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import type { Principal } from '../auth/principal.js';
 import type { Clock } from '../clock.js';
 import { AppError, type ErrorCode } from '../errors.js';
@@ -14,7 +14,7 @@ import type { TokenSecrets } from './secrets.js';
  * Signature and claim checks of access tokens (TOK-3), each refusal with its own code. The header is
  * judged before any key is touched: only the configured algorithm is accepted (so `none`, HMAC with a
  * public key as secret and RS256 never reach a verifier), and the kid must name a published key whose
- * algorithm is that same one. Then the signature (jws.ts, `crypto.verify`), then `typ`, iss, aud, exp and
+ * algorithm is that same one. Then the signature (jws.ts, `crypto.verify` on the threadpool), then `typ`, iss, aud, exp and
  * nbf with the configured skew against the injected clock — the checks and codes jose's `jwtVerify` had.
  *
  * Verified tokens are kept in a bounded LRU keyed by the token's SHA-256 until `exp`, so a token seen
@@ -64,7 +64,7 @@ export class TokenVerifier {
   }
 
   async verify(token: string): Promise<VerifiedToken> {
-    const cacheKey = createHash('sha256').update(token).digest('base64url');
+    const cacheKey = hash('sha256', token, 'base64url');
     const hit = this.cache.get(cacheKey);
     if (hit) {
       if (this.clock.now() < hit.untilMs) return hit.token;
@@ -83,7 +83,7 @@ export class TokenVerifier {
     const key = await this.keys.verificationKey(header.kid);
     if (!key) throw refuse('TOKEN_UNKNOWN_KID');
     if (key.alg !== header.alg) throw refuse('TOKEN_ALG_NOT_ALLOWED');
-    if (!signatureValid(jws, key.alg, key.key)) throw refuse('TOKEN_SIGNATURE_INVALID');
+    if (!(await signatureValid(jws, key.alg, key.key))) throw refuse('TOKEN_SIGNATURE_INVALID');
 
     const payload = jsonObject(jws.payload);
     if (payload === null) throw refuse('TOKEN_MALFORMED');

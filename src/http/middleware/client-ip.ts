@@ -1,4 +1,5 @@
 import ipaddr from 'ipaddr.js';
+import type { Socket } from 'node:net';
 import type { Middleware } from 'koa';
 
 /**
@@ -36,18 +37,25 @@ export function resolveClientIp(peer: string | undefined, forwardedFor: string |
   return socketIp;
 }
 
-export function clientIp(trustedProxies: readonly string[]): Middleware {
+/**
+ * The client address of a request from its socket and X-Forwarded-For. Without trusted proxies the answer
+ * depends on the socket alone, so it is parsed once per keep-alive connection.
+ */
+export function clientIpResolver(trustedProxies: readonly string[]): (socket: Socket, forwardedFor: string | undefined) => string {
   const nets = parseTrusted(trustedProxies);
-  // Without trusted proxies the answer depends on the socket alone: parse it once per keep-alive connection.
-  const bySocket = new WeakMap<object, string>();
+  const bySocket = new WeakMap<Socket, string>();
+  return (socket, forwardedFor) => {
+    if (nets.length > 0) return resolveClientIp(socket.remoteAddress, forwardedFor || undefined, nets);
+    let ip = bySocket.get(socket);
+    if (ip === undefined) bySocket.set(socket, (ip = resolveClientIp(socket.remoteAddress, undefined, nets)));
+    return ip;
+  };
+}
+
+export function clientIp(trustedProxies: readonly string[]): Middleware {
+  const resolve = clientIpResolver(trustedProxies);
   return async function withClientIp(ctx, next) {
-    const socket = ctx.req.socket;
-    if (nets.length > 0) ctx.state.clientIp = resolveClientIp(socket.remoteAddress, ctx.get('x-forwarded-for') || undefined, nets);
-    else {
-      let ip = bySocket.get(socket);
-      if (ip === undefined) bySocket.set(socket, (ip = resolveClientIp(socket.remoteAddress, undefined, nets)));
-      ctx.state.clientIp = ip;
-    }
+    ctx.state.clientIp = resolve(ctx.req.socket, ctx.get('x-forwarded-for') || undefined);
     await next();
   };
 }

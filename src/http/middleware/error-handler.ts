@@ -40,6 +40,25 @@ export function toAppError(err: unknown): AppError {
   return new AppError('INTERNAL', { cause: err });
 }
 
+/** The `{ error }` body of a refusal: code, message (generic for 5xx), details when exposable, request id. */
+export function errorPayload(appErr: AppError, requestId: string | undefined): { error: Record<string, unknown> } {
+  return {
+    error: {
+      code: appErr.code,
+      message: appErr.expose ? appErr.message : ERROR_CODES.INTERNAL.message,
+      ...(appErr.expose && appErr.details !== undefined ? { details: appErr.details } : {}),
+      ...(requestId ? { requestId } : {}),
+    },
+  };
+}
+
+/** Logs a server-side failure with its cause (never sent); returns Retry-After seconds for a 429, if any. */
+export function noteFailure(logger: Logger, appErr: AppError, requestId: string | undefined): number | undefined {
+  if (appErr.status >= 500) logger.error({ requestId, code: appErr.code, err: appErr.cause ?? appErr }, 'request failed');
+  if (appErr.code !== 'RATE_LIMITED') return undefined;
+  return (appErr.details as { retryAfterSeconds?: number } | undefined)?.retryAfterSeconds;
+}
+
 export function errorHandler(logger: Logger): Middleware {
   return async function handleErrors(ctx, next) {
     try {
@@ -52,23 +71,11 @@ export function errorHandler(logger: Logger): Middleware {
     } catch (err) {
       const appErr = toAppError(err);
       const requestId = ctx.state.requestId as string | undefined;
-      if (appErr.status >= 500) {
-        logger.error({ requestId, code: appErr.code, err: appErr.cause ?? appErr }, 'request failed');
-      }
-      if (appErr.code === 'RATE_LIMITED') {
-        const retry = (appErr.details as { retryAfterSeconds?: number } | undefined)?.retryAfterSeconds;
-        if (retry !== undefined) ctx.set('Retry-After', String(retry));
-      }
+      const retry = noteFailure(logger, appErr, requestId);
+      if (retry !== undefined) ctx.set('Retry-After', String(retry));
       ctx.status = appErr.status;
       ctx.set('Cache-Control', 'no-store');
-      ctx.body = {
-        error: {
-          code: appErr.code,
-          message: appErr.expose ? appErr.message : ERROR_CODES.INTERNAL.message,
-          ...(appErr.expose && appErr.details !== undefined ? { details: appErr.details } : {}),
-          ...(requestId ? { requestId } : {}),
-        },
-      };
+      ctx.body = errorPayload(appErr, requestId);
     }
   };
 }

@@ -3,48 +3,75 @@ import type { Context } from 'koa';
 import { z } from 'zod';
 import type { Principal } from '../../auth/principal.js';
 import { AppError } from '../../errors.js';
+import type { Caller } from '../../tokens/authorize.js';
 import { parseBody } from '../../tokens/input.js';
 import type { TokenService } from '../../tokens/index.js';
+import type { ApiRoute } from '../fast-lane.js';
 import { requirePrincipal, type Authenticator } from '../middleware/authenticate.js';
 
 /**
- * Token endpoints (TOK-2, TOK-4) and the bearer Authenticator. Token responses are never cached
+ * Token endpoints (TOK-2, TOK-4) and the bearer credential. Token responses are never cached
  * (RFC 6749 §5.1).
  */
 const BEARER = /^Bearer ([A-Za-z0-9_.~+/-]+=*)$/;
+const BEARER_SCHEME = /^bearer /i;
 
-/** `Authorization: Bearer <jwt>` → Principal; a bad token is refused with its code, never ignored. */
-export function bearerAuthenticator(tokens: TokenService): Authenticator {
-  return async function bearerToken(ctx: Context): Promise<Principal | null> {
-    const header = ctx.get('authorization');
-    if (!header || !/^bearer /i.test(header)) return null;
-    const match = BEARER.exec(header.replace(/^bearer /i, 'Bearer '));
+/**
+ * `Authorization: Bearer <jwt>` → the caller with the IAM epoch read in its session check (the authorizer
+ * may use its cached policy set under it); null without a bearer header; a bad token is refused with its
+ * code, never ignored, so a broken token never falls through to a weaker method.
+ */
+export function bearerCaller(tokens: TokenService): (authorization: string | undefined) => Promise<Caller | null> {
+  return async function bearer(authorization) {
+    if (!authorization || !BEARER_SCHEME.test(authorization)) return null;
+    const match = BEARER.exec(authorization.replace(BEARER_SCHEME, 'Bearer '));
     if (!match?.[1]) throw new AppError('TOKEN_MALFORMED');
-    const { principal, policyEpoch } = await tokens.authenticateWithEpoch(match[1]);
+    return tokens.authenticateWithEpoch(match[1]);
+  };
+}
+
+/** The bearer credential as a Koa Authenticator (`ctx.state.bearer` marks API callers, e.g. for LOGIN-5). */
+export function bearerAuthenticator(tokens: TokenService): Authenticator {
+  const bearer = bearerCaller(tokens);
+  return async function bearerToken(ctx: Context): Promise<Principal | null> {
+    const caller = await bearer(ctx.get('authorization') || undefined);
+    if (caller === null) return null;
     ctx.state.bearer = true;
-    // Read in this request's session check: the authorizer may use its cached policy set under it.
-    ctx.state.policyEpoch = policyEpoch;
-    return principal;
+    ctx.state.policyEpoch = caller.policyEpoch;
+    return caller.principal;
   };
 }
 
 const tokenBody = z.object({ grant_type: z.string().min(1), refresh_token: z.string().min(1).max(1024).optional() });
 const introspectBody = z.object({ token: z.string().min(1).max(8192), token_type_hint: z.string().optional() });
+const NO_STORE = [['Cache-Control', 'no-store'], ['Pragma', 'no-cache']] as const;
 
-function noStore(ctx: Context): void {
-  ctx.set('Cache-Control', 'no-store');
-  ctx.set('Pragma', 'no-cache');
+/** `POST /v1/token` (refresh) and `POST /v1/introspect`: service API routes (fast-lane.ts). */
+export function tokenApi(tokens: TokenService): ApiRoute[] {
+  return [
+    {
+      path: '/v1/token',
+      headers: NO_STORE,
+      async handle({ body }) {
+        const b = parseBody(tokenBody, body);
+        if (b.grant_type !== 'refresh_token') throw new AppError('UNSUPPORTED_GRANT_TYPE');
+        if (b.refresh_token === undefined) throw new AppError('REFRESH_TOKEN_INVALID');
+        return tokens.refresh(b.refresh_token);
+      },
+    },
+    {
+      /** RFC 7662: any authenticated caller (a service holding its own credential) may introspect. */
+      path: '/v1/introspect',
+      headers: NO_STORE,
+      async handle({ body, caller }) {
+        if (caller === null) throw new AppError('UNAUTHENTICATED');
+        return tokens.introspect(parseBody(introspectBody, body).token);
+      },
+    },
+  ];
 }
 
 export function registerTokenRoutes(router: Router, tokens: TokenService): void {
-  router.post('/v1/token', async function tokenEndpoint(ctx) {
-    const body = parseBody(tokenBody, ctx.request.body);
-    if (body.grant_type !== 'refresh_token') throw new AppError('UNSUPPORTED_GRANT_TYPE');
-    if (body.refresh_token === undefined) throw new AppError('REFRESH_TOKEN_INVALID');
-    noStore(ctx);
-    ctx.body = await tokens.refresh(body.refresh_token);
-  });
-
   /**
    * A logged-in console session (cookie) obtains an access token for the console's API calls. Bearer
    * callers are refused: a token must not mint its own successors past the refresh rules.
@@ -52,15 +79,7 @@ export function registerTokenRoutes(router: Router, tokens: TokenService): void 
   router.post('/v1/token/session', async function sessionToken(ctx) {
     const principal = requirePrincipal(ctx);
     if (ctx.state.bearer === true || principal.sessionId === undefined) throw new AppError('UNAUTHENTICATED');
-    noStore(ctx);
+    for (const [name, value] of NO_STORE) ctx.set(name, value);
     ctx.body = await tokens.issueForSession(principal.sessionId);
-  });
-
-  /** RFC 7662: any authenticated caller (a service holding its own credential) may introspect. */
-  router.post('/v1/introspect', async function introspect(ctx) {
-    requirePrincipal(ctx);
-    const body = parseBody(introspectBody, ctx.request.body);
-    noStore(ctx);
-    ctx.body = await tokens.introspect(body.token);
   });
 }

@@ -1,0 +1,109 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type Router from '@koa/router';
+import type { Context } from 'koa';
+import type { Ids } from '../clock.js';
+import type { Logger } from '../observability/logger.js';
+import type { Caller } from '../tokens/authorize.js';
+import { readBody } from './body.js';
+import { errorPayload, noteFailure, toAppError } from './middleware/error-handler.js';
+import { requestIdOf, type RequestRecord } from './middleware/request-context.js';
+
+/**
+ * The service API's hot routes (`/v1/authorize`, `/v1/introspect`, `/v1/token`), served twice from one
+ * definition: as ordinary Koa routes, and on a lane straight on node's `http` that answers API clients
+ * without Koa (DESIGN §5: `/v1/authorize` must stay within 0.8× of a bare Koa hello route, which the full
+ * chain — context objects, a router scanning every console and admin route, four middlewares — cannot).
+ *
+ * The lane takes a request only when the two paths would treat it identically: POST to an exact API path,
+ * no Cookie header (so no console session, CSRF or LOGIN-5 IP gate is involved: those apply to cookie
+ * callers only), no other credential than a bearer token (`eligible`), and no query string. Everything else
+ * — browsers, wrong methods, unknown paths — goes to Koa. It keeps the chain's order and guarantees: request
+ * id, security headers, body rules (body.ts), then the bearer token, then the handler; the same error
+ * shape, access log and metrics.
+ */
+export interface ApiCall {
+  body: unknown;
+  /** The authenticated caller (bearer token on the lane; any authenticator on Koa), or null. */
+  caller: Caller | null;
+}
+
+export interface ApiRoute {
+  path: string;
+  handle(call: ApiCall): Promise<unknown>;
+  /** Extra response headers (e.g. RFC 6749 §5.1's Pragma for token responses). */
+  headers?: readonly (readonly [string, string])[];
+}
+
+/** The caller the Koa chain's authenticators found. */
+export function callerOf(ctx: Context): Caller | null {
+  const principal = ctx.state.principal as Caller['principal'] | undefined;
+  return principal === undefined ? null : { principal, policyEpoch: ctx.state.policyEpoch as string | undefined };
+}
+
+export function registerApiRoutes(router: Router, routes: readonly ApiRoute[]): void {
+  for (const route of routes) {
+    router.post(route.path, async function apiRoute(ctx) {
+      for (const [name, value] of route.headers ?? []) ctx.set(name, value);
+      ctx.body = await route.handle({ body: ctx.request.body, caller: callerOf(ctx) });
+    });
+  }
+}
+
+export interface LaneDeps {
+  logger: Logger;
+  observe: (r: RequestRecord) => void;
+  ids: Ids;
+  bodyLimitBytes: number;
+  securityHeaders: readonly (readonly [string, string])[];
+  clientIp: (req: IncomingMessage) => string;
+  /** `Authorization` header → caller (null without one; throws for a bad one, like the Koa authenticator). */
+  bearer: (authorization: string | undefined) => Promise<Caller | null>;
+  /** Further conditions for the lane (e.g. no test-only credential header). */
+  eligible: (req: IncomingMessage) => boolean;
+}
+
+export type Lane = (req: IncomingMessage, res: ServerResponse) => boolean;
+
+export function createFastLane(deps: LaneDeps, routes: readonly ApiRoute[]): Lane {
+  const byPath = new Map(routes.map((r) => [r.path, r]));
+  return function fastLane(req, res) {
+    if (req.method !== 'POST') return false;
+    const route = byPath.get(req.url ?? '');
+    if (route === undefined || req.headers.cookie !== undefined || !deps.eligible(req)) return false;
+    serve(deps, route, req, res).catch((err: unknown) => {
+      // Only a failure to write the answer lands here (handler errors become error bodies): drop the socket.
+      deps.logger.error({ err }, 'fast lane: response failed');
+      res.destroy();
+    });
+    return true;
+  };
+}
+
+async function serve(deps: LaneDeps, route: ApiRoute, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const started = process.hrtime.bigint();
+  const header = req.headers['x-request-id'];
+  const requestId = requestIdOf(typeof header === 'string' && header !== '' ? header : undefined, deps.ids);
+  res.setHeader('X-Request-Id', requestId);
+  for (const [name, value] of deps.securityHeaders) res.setHeader(name, value);
+  let status = 200;
+  let payload: unknown;
+  try {
+    const body = await readBody(req, deps.bodyLimitBytes);
+    const caller = await deps.bearer(req.headers.authorization);
+    payload = await route.handle({ body, caller });
+    for (const [name, value] of route.headers ?? []) res.setHeader(name, value);
+  } catch (err) {
+    const appErr = toAppError(err);
+    const retry = noteFailure(deps.logger, appErr, requestId);
+    if (retry !== undefined) res.setHeader('Retry-After', String(retry));
+    status = appErr.status;
+    payload = errorPayload(appErr, requestId);
+  }
+  const json = JSON.stringify(payload);
+  res.statusCode = status;
+  res.setHeader('Content-Type', 'application/json; charset=utf-8');
+  res.setHeader('Content-Length', Buffer.byteLength(json));
+  res.end(json);
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  deps.observe({ requestId, method: 'POST', route: route.path, path: route.path, status, seconds, ip: deps.clientIp(req) });
+}
