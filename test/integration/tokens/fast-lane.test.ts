@@ -42,7 +42,7 @@ describe('fast lane ≡ Koa chain for the service API (DESIGN §5, TOK-4, POL-9)
   afterAll(() => app.close());
 
   type Way = 'lane' | 'koa';
-  const send = async (way: Way, path: string, init: { body?: string | Uint8Array; headers?: Record<string, string> }) => {
+  const send = async (way: Way, path: string, init: { body?: string | Uint8Array<ArrayBuffer>; headers?: Record<string, string> }) => {
     const headers = { 'content-type': 'application/json', ...init.headers, ...(way === 'koa' ? { cookie: 'unrelated=1' } : {}) };
     const before = seenByKoa.length;
     const res = await fetch(`${app.url}${path}`, { method: 'POST', headers, ...(init.body === undefined ? {} : { body: init.body }) });
@@ -51,7 +51,7 @@ describe('fast lane ≡ Koa chain for the service API (DESIGN §5, TOK-4, POL-9)
     if (body.error) delete body.error.requestId; // differs per request by design
     return { status: res.status, body, headers: res.headers, viaKoa: seenByKoa.length > before };
   };
-  const both = async (path: string, init: { body?: string | Uint8Array; headers?: Record<string, string> }) => {
+  const both = async (path: string, init: { body?: string | Uint8Array<ArrayBuffer>; headers?: Record<string, string> }) => {
     const lane = await send('lane', path, init);
     const koa = await send('koa', path, init);
     expect(lane.viaKoa).toBe(false);
@@ -94,7 +94,7 @@ describe('fast lane ≡ Koa chain for the service API (DESIGN §5, TOK-4, POL-9)
   });
 
   it('refuses a compressed body with 415 and an oversized one with 413, both ways', async () => {
-    const gz = await both('/v1/authorize', { body: gzipSync(JSON.stringify({ action: 'iam:getUser', resource })), headers: { ...bearer(), 'content-encoding': 'gzip' } });
+    const gz = await both('/v1/authorize', { body: Uint8Array.from(gzipSync(JSON.stringify({ action: "iam:getUser", resource }))), headers: { ...bearer(), 'content-encoding': 'gzip' } });
     expect([gz.status, gz.body.error?.code]).toEqual([415, 'UNSUPPORTED_MEDIA_TYPE']);
     const big = await both('/v1/authorize', { body: JSON.stringify({ action: 'x'.repeat(app.gw.config.http.bodyLimitBytes) }), headers: bearer() });
     expect([big.status, big.body.error?.code]).toEqual([413, 'PAYLOAD_TOO_LARGE']);
