@@ -49,6 +49,11 @@ export const configSchema = z
         absoluteTtlSeconds: seconds,
         /** Idle timeout: a session unused this long ends (LOGIN-6). */
         idleTtlSeconds: seconds,
+        /**
+         * Redis only: how long a session/revocation check may be answered from the instance's memory
+         * (invalidated at once through pub/sub; this bounds what publishes nothing, like TTL expiry). 0: off.
+         */
+        inspectCacheMs: z.number().int().min(0).max(5000),
       })
       .strict(),
     cookies: z

@@ -34,6 +34,8 @@ export function createSessionStore(config: Pick<Config, 'sessions'>, deps: Sessi
         url: config.sessions.redisUrl,
         keyPrefix: config.sessions.keyPrefix,
         ids: deps.ids,
+        inspectCacheMs: config.sessions.inspectCacheMs,
+        clock: deps.clock,
         ...optional,
         ...(deps.onError === undefined ? {} : { onError: deps.onError }),
       });

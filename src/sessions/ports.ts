@@ -152,6 +152,9 @@ export interface SessionStore {
    * One credential check in one round trip (TOK-4): whether the session is live, and the markers of
    * `subjectKeys`, as `get` + `revokedAfter` would answer, plus the current values of `epochKeys`. Unlike `get` it does not touch the idle timer:
    * using an access token is not console activity, and a read-only check keeps the hot path write-free.
+   * An adapter may answer from a local cache that every explicit change (end, endAllForUser, markRevoked,
+   * bumpEpochs, from any instance) invalidates at once; an expiry by TTL may then show up to that cache's
+   * bound late (Redis: `inspectCacheMs`, docs/decisions.md "Inspect cache").
    */
   inspect(sessionId: string, subjectKeys: readonly string[], epochKeys?: readonly string[]): Promise<SessionInspection>;
 

@@ -1,8 +1,8 @@
 import { Redis } from 'ioredis';
 import type { ChainableCommander } from 'ioredis';
 import { AppError, isAppError } from '../errors.js';
-import { scripts } from './redis-scripts.js';
-import type { ScriptName } from './redis-scripts.js';
+import { multiKeyScripts, scripts } from './redis-scripts.js';
+import type { MultiKeyScriptName, ScriptName } from './redis-scripts.js';
 
 /**
  * The Redis connection of the session store, failing closed and fast (OPS-6): no offline queue and no
@@ -38,6 +38,8 @@ export class FailClosedRedis {
     this.client.on('ready', () => (this.everReady = true));
     this.client.on('error', options.onError);
     for (const [name, lua] of Object.entries(scripts)) this.client.defineCommand(name, { numberOfKeys: 1, lua });
+    // No numberOfKeys: these take the key count as their first argument (see scriptN).
+    for (const [name, lua] of Object.entries(multiKeyScripts)) this.client.defineCommand(name, { lua });
   }
 
   /** Runs one round trip; any failure leaves as STORE_UNAVAILABLE (the cause stays for server logs). */
@@ -74,6 +76,12 @@ export type ScriptArg = string | number;
 export function script(target: Redis | ChainableCommander, name: ScriptName, key: string, ...args: ScriptArg[]): Promise<unknown> {
   const fn = (target as unknown as Record<ScriptName, (...a: ScriptArg[]) => Promise<unknown>>)[name];
   return fn.call(target, key, ...args);
+}
+
+/** Calls a multi-key script: KEYS are `keys`, ARGV are `args`. */
+export function scriptN(target: Redis, name: MultiKeyScriptName, keys: readonly string[], ...args: ScriptArg[]): Promise<unknown> {
+  const fn = (target as unknown as Record<MultiKeyScriptName, (...a: ScriptArg[]) => Promise<unknown>>)[name];
+  return fn.call(target, keys.length, ...keys, ...args);
 }
 
 /** The replies of a pipeline; a failed command fails the whole call. */

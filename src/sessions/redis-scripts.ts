@@ -1,9 +1,10 @@
 /**
  * Lua scripts of the Redis SessionStore. Each one is a read-modify-write that must be atomic across
- * every gateway instance, so it runs inside Redis. Each touches exactly one key (KEYS[1]), which keeps
- * them valid under Redis Cluster too. Time comes from the Redis server (TIME), never from the calling
- * instance, so instances with skewed clocks agree on every expiry; Redis 7 replicates script effects,
- * so reading TIME before writing is allowed.
+ * every gateway instance, so it runs inside Redis. Those in `scripts` touch exactly one key (KEYS[1]),
+ * which keeps them valid under Redis Cluster too; `multiKeyScripts` (below) are the few that cannot.
+ * Time comes from the Redis server (TIME), never from the calling instance, so instances with skewed
+ * clocks agree on every expiry; Redis 7 replicates script effects, so reading TIME before writing is
+ * allowed.
  */
 
 const NOW_MS = `local t = redis.call('TIME')
@@ -89,15 +90,47 @@ if count < tonumber(ARGV[2]) then
 end
 local oldest = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')
 return {0, count, math.max(1, tonumber(oldest[2]) + window - now)}`,
-
-  /** ARGV: revoked-at ms, TTL ms. Keeps the larger timestamp; every mark restarts the TTL. */
-  revocationMark: `local cur = tonumber(redis.call('GET', KEYS[1]) or '0')
-if tonumber(ARGV[1]) > cur then
-  redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
-else
-  redis.call('PEXPIRE', KEYS[1], ARGV[2])
-end
-return 1`,
 } as const;
 
 export type ScriptName = keyof typeof scripts;
+
+/**
+ * Scripts over a variable number of keys, called with the key count first (`scriptN`). Each one is a
+ * read (or a write and its notification) that must happen as one unit, so they cannot be one-key.
+ */
+export const multiKeyScripts = {
+  /**
+   * One credential check (TOK-4). KEYS[1] the session, KEYS[2..ARGV[1]+1] markers, the rest epochs →
+   * {exists, {marker values}, {epoch values}}. Missing values come back as nil, so positions are kept.
+   */
+  sessionInspect: `local markers = tonumber(ARGV[1] or (#KEYS - 1))
+local values, epochs = {}, {}
+for i = 2, markers + 1 do values[i - 1] = redis.call('GET', KEYS[i]) end
+for i = markers + 2, #KEYS do epochs[i - markers - 1] = redis.call('GET', KEYS[i]) end
+return {redis.call('EXISTS', KEYS[1]), values, epochs}`,
+
+  /**
+   * Revocation markers and their notification in one unit (ENT-5, TOK-4): no crash can land between the
+   * write and the PUBLISH that invalidates every instance's inspect cache. KEYS: marker keys. ARGV:
+   * revoked-at ms, TTL ms, channel, then the caller's subject key of each marker. Keeps the larger
+   * timestamp; every mark restarts the TTL. Publishes `[[subjectKey, storedMs], …]`, the stored maxima
+   * (a listener must never learn an older time than Redis holds), spliced as the stored digits so no
+   * number is rounded on the way.
+   */
+  revocationMarkAll: `local at = tonumber(ARGV[1])
+local parts = {}
+for i, key in ipairs(KEYS) do
+  local cur = redis.call('GET', key)
+  if at > tonumber(cur or '0') then
+    redis.call('SET', key, ARGV[1], 'PX', ARGV[2])
+    cur = ARGV[1]
+  else
+    redis.call('PEXPIRE', key, ARGV[2])
+  end
+  parts[i] = '[' .. cjson.encode(ARGV[i + 3]) .. ',' .. (cur or ARGV[1]) .. ']'
+end
+redis.call('PUBLISH', ARGV[3], '[' .. table.concat(parts, ',') .. ']')
+return 1`,
+} as const;
+
+export type MultiKeyScriptName = keyof typeof multiKeyScripts;

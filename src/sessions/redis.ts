@@ -1,14 +1,17 @@
-import type { Redis } from 'ioredis';
-import type { Ids } from '../clock.js';
-import { DEFAULT_REVOCATION_TTL_MS, SESSION_ID_BYTES, assertPositiveInt, idleDeadline, notify, userIndexKey } from './common.js';
+import type { ChainableCommander, Redis } from 'ioredis';
+import { systemClock } from '../clock.js';
+import type { Clock, Ids } from '../clock.js';
+import { DEFAULT_REVOCATION_TTL_MS, SESSION_ID_BYTES, assertPositiveInt, idleDeadline, userIndexKey } from './common.js';
 import type { CreateSessionInput, HitResult, IncrementResult, RevocationListener, Session, SessionInspection, SessionPatch, SessionStore } from './ports.js';
-import { FailClosedRedis, execAll, script } from './redis-connection.js';
+import { FailClosedRedis, execAll, script, scriptN } from './redis-connection.js';
+import { RedisEvents } from './redis-events.js';
 import { SESSION_FIELDS } from './redis-scripts.js';
 
 /**
  * Redis SessionStore, shared by every gateway instance (OPS-5). Every key lives under `keyPrefix`;
  * every read-modify-write is a one-key Lua script (redis-scripts.ts); TTLs are Redis's own (PEXPIRE on
  * server time), so no instance's clock decides an expiry. Failing closed: redis-connection.ts (OPS-6).
+ * Pub/sub (revocations, inspect cache invalidations): redis-events.ts.
  */
 export interface RedisSessionStoreOptions {
   url: string;
@@ -20,17 +23,15 @@ export interface RedisSessionStoreOptions {
   commandTimeoutMs?: number;
   /** Connection errors (reported once per failure, never with data); default: ignored. */
   onError?: (err: Error) => void;
+  /**
+   * How long an `inspect` answer may be served from the local cache (inspect-cache.ts); 0 or absent: no
+   * cache. Explicit ends, revocations and epoch bumps invalidate it at once through pub/sub; this bound
+   * covers what publishes nothing (a session or marker expiring by TTL) and a silently dead subscriber.
+   */
+  inspectCacheMs?: number;
+  /** Ages cache entries, nothing else (expiries are Redis's own); default: the system clock. */
+  clock?: Clock;
 }
-
-/**
- * KEYS[1] the session, KEYS[2..ARGV[1]+1] markers, the rest epochs → {exists, {marker values}, {epoch
- * values}}. Missing values come back as nil, so positions are kept.
- */
-const SESSION_INSPECT = `local markers = tonumber(ARGV[1] or (#KEYS - 1))
-local values, epochs = {}, {}
-for i = 2, markers + 1 do values[i - 1] = redis.call('GET', KEYS[i]) end
-for i = markers + 2, #KEYS do epochs[i - markers - 1] = redis.call('GET', KEYS[i]) end
-return {redis.call('EXISTS', KEYS[1]), values, epochs}`;
 
 /** Redis replies of a GET batch: null where the key is absent. */
 function present<V>(keys: readonly string[], values: readonly (string | null | undefined)[] | undefined, parse: (v: string) => V): Map<string, V> {
@@ -42,10 +43,6 @@ function present<V>(keys: readonly string[], values: readonly (string | null | u
   return out;
 }
 
-interface InspectCommand {
-  sessionInspect(numKeys: number, ...keysThenArgs: (string | number)[]): Promise<unknown>;
-}
-
 type Fields = [string | null, string | null, string | null, string | null, string | null, string | null];
 
 export class RedisSessionStore implements SessionStore {
@@ -54,20 +51,30 @@ export class RedisSessionStore implements SessionStore {
   private readonly prefix: string;
   private readonly ids: Ids;
   private readonly revocationTtlMs: number;
-  private readonly onError: (err: Error) => void;
-  private readonly listeners = new Set<RevocationListener>();
-  private subscriber: Redis | null = null;
-  private subscribed: Promise<unknown> | null = null;
+  private readonly events: RedisEvents;
 
   constructor(options: RedisSessionStoreOptions) {
+    const inspectCacheMs = options.inspectCacheMs ?? 0;
+    if (inspectCacheMs !== 0) assertPositiveInt('inspectCacheMs', inspectCacheMs); // before any connection opens
     this.prefix = options.keyPrefix;
     this.ids = options.ids;
     this.revocationTtlMs = options.revocationTtlMs ?? DEFAULT_REVOCATION_TTL_MS;
-    this.onError = options.onError ?? (() => {});
-    this.redis = new FailClosedRedis(options.url, { timeoutMs: options.commandTimeoutMs ?? 1000, onError: this.onError });
+    const onError = options.onError ?? (() => {});
+    const timeoutMs = options.commandTimeoutMs ?? 1000;
+    this.redis = new FailClosedRedis(options.url, { timeoutMs, onError });
     this.client = this.redis.client;
-    // Variable key count (the session plus each marker), so not among the one-key scripts of redis-scripts.ts.
-    this.client.defineCommand('sessionInspect', { lua: SESSION_INSPECT });
+    this.events = new RedisEvents(this.client, {
+      keyPrefix: this.prefix,
+      timeoutMs,
+      onError,
+      inspectCacheMs,
+      clock: options.clock ?? systemClock,
+    });
+  }
+
+  /** True while `inspect` answers from the local cache (see RedisSessionStoreOptions.inspectCacheMs). */
+  get inspectCacheActive(): boolean {
+    return this.events.inspectCacheActive;
   }
 
   // ── sessions ──────────────────────────────────────────────────────────
@@ -98,7 +105,8 @@ export class RedisSessionStore implements SessionStore {
   }
 
   async end(id: string): Promise<boolean> {
-    return (await this.run(() => this.client.del(this.key('s', id)))) > 0;
+    const [deleted] = await this.endSessions([id], () => {});
+    return deleted === 1;
   }
 
   async listForUser(accountId: string, userId: string): Promise<Session[]> {
@@ -110,12 +118,8 @@ export class RedisSessionStore implements SessionStore {
     const { indexKey, live } = await this.readIndex(accountId, userId);
     if (live.length === 0) return 0;
     // ZREM what was read rather than DEL the index: a session created meanwhile keeps its entry.
-    const replies = await this.run(() => {
-      const p = this.client.pipeline();
-      for (const s of live) p.del(this.key('s', s.id));
-      p.zrem(indexKey, ...live.map((s) => s.id));
-      return execAll(p);
-    });
+    const ids = live.map((s) => s.id);
+    const replies = await this.endSessions(ids, (m) => m.zrem(indexKey, ...ids));
     return live.filter((_, i) => replies[i] === 1).length;
   }
 
@@ -156,17 +160,10 @@ export class RedisSessionStore implements SessionStore {
 
   async markRevoked(subjectKeys: readonly string[], atMs: number): Promise<void> {
     if (subjectKeys.length === 0) return;
-    const replies = await this.run(() => {
-      const p = this.client.pipeline();
-      for (const k of subjectKeys) script(p, 'revocationMark', this.key('r', k), atMs, this.revocationTtlMs);
-      p.mget(...subjectKeys.map((k) => this.key('r', k)));
-      return execAll(p);
-    });
-    // Publish the stored maxima (not atMs): a listener must never learn an older time than Redis holds.
-    // A failed publish rejects the call; marking again is harmless (the maximum is kept).
-    const maxima = replies[subjectKeys.length] as (string | null)[];
-    const payload = subjectKeys.map((k, i) => [k, Number(maxima[i] ?? atMs)]);
-    await this.run(() => this.client.publish(this.channel(), JSON.stringify(payload)));
+    // Marks and publishes the stored maxima in one script, so no crash separates the two. Every inspect
+    // cache drops everything on it (own one included, here), as markers are not indexed by key.
+    const keys = subjectKeys.map((k) => this.key('r', k));
+    await this.invalidating(null, () => scriptN(this.client, 'revocationMarkAll', keys, atMs, this.revocationTtlMs, this.events.revokedChannel, ...subjectKeys));
   }
 
   async revokedAfter(subjectKeys: readonly string[]): Promise<Map<string, number>> {
@@ -177,46 +174,24 @@ export class RedisSessionStore implements SessionStore {
   }
 
   async inspect(sessionId: string, subjectKeys: readonly string[], epochKeys: readonly string[] = []): Promise<SessionInspection> {
-    // One command, not a pipeline: a two-command pipeline cost ~3.5x the CPU of one MGET under load
-    // (bench/authorize.ts). EXISTS suffices for liveness: the key's PEXPIRE already is min(idle, absolute).
-    const keys = [this.key('s', sessionId), ...subjectKeys.map((k) => this.key('r', k)), ...epochKeys.map((k) => this.key('e', k))];
-    const [live, values, epochs] = (await this.run(() =>
-      (this.client as unknown as InspectCommand).sessionInspect(keys.length, ...keys, subjectKeys.length),
-    )) as [number, (string | null)[], (string | null)[] | undefined];
-    return { live: live === 1, revoked: present(subjectKeys, values, Number), epochs: present(epochKeys, epochs, String) };
+    const fetch = (): Promise<SessionInspection> => this.fetchInspection(sessionId, subjectKeys, epochKeys);
+    return this.events.inspect(sessionId, subjectKeys, epochKeys, this.client.status === 'ready', fetch);
   }
 
   async bumpEpochs(epochKeys: readonly string[]): Promise<void> {
     if (epochKeys.length === 0) return;
-    await this.run(() => {
-      const p = this.client.pipeline();
-      for (const k of epochKeys) p.set(this.key('e', k), this.ids.token(12), 'PX', this.revocationTtlMs);
-      return execAll(p);
+    // MULTI: the new values and their invalidation message are applied together or not at all.
+    await this.invalidating(null, () => {
+      const m = this.client.multi();
+      for (const k of epochKeys) m.set(this.key('e', k), this.ids.token(12), 'PX', this.revocationTtlMs);
+      m.publish(this.events.inspectChannel, this.events.epochsMessage(epochKeys));
+      return execAll(m);
     });
   }
 
   async onRevoked(listener: RevocationListener): Promise<() => void> {
-    if (!this.subscriber) {
-      // Subscribed connections cannot run other commands, hence a second one; it resubscribes by itself.
-      // It queues SUBSCRIBE until connected; maxRetriesPerRequest 0 still fails it if Redis is down.
-      const sub = this.client.duplicate({ enableOfflineQueue: true });
-      this.subscriber = sub;
-      sub.on('error', (err: Error) => this.onError(err));
-      sub.on('message', (_channel: string, message: string) => this.dispatch(message));
-      this.subscribed = sub.subscribe(this.channel()).catch((err: unknown) => {
-        // Start over on the next call instead of caching a failed subscription forever.
-        this.subscriber = null;
-        this.subscribed = null;
-        sub.disconnect();
-        throw err;
-      });
-    }
-    // Every caller waits for the one SUBSCRIBE, so no listener believes it is subscribed too early.
-    await this.run(() => this.subscribed ?? Promise.resolve());
-    this.listeners.add(listener);
-    return () => {
-      this.listeners.delete(listener);
-    };
+    await this.run(() => this.events.whenSubscribed());
+    return this.events.addRevocationListener(listener);
   }
 
   // ── lifecycle ─────────────────────────────────────────────────────────
@@ -226,8 +201,7 @@ export class RedisSessionStore implements SessionStore {
   }
 
   async close(): Promise<void> {
-    this.listeners.clear();
-    this.subscriber?.disconnect();
+    this.events.close();
     this.client.disconnect();
   }
 
@@ -237,8 +211,39 @@ export class RedisSessionStore implements SessionStore {
     return `${this.prefix}:${kind}:${key}`;
   }
 
-  private channel(): string {
-    return `${this.prefix}:revoked`;
+  /** One command, not a pipeline: a two-command pipeline cost ~3.5x the CPU of one MGET under load. */
+  private async fetchInspection(sessionId: string, subjectKeys: readonly string[], epochKeys: readonly string[]): Promise<SessionInspection> {
+    // EXISTS suffices for liveness: the key's PEXPIRE already is min(idle, absolute).
+    const keys = [this.key('s', sessionId), ...subjectKeys.map((k) => this.key('r', k)), ...epochKeys.map((k) => this.key('e', k))];
+    const [live, values, epochs] = (await this.run(() => scriptN(this.client, 'sessionInspect', keys, subjectKeys.length))) as [
+      number,
+      (string | null)[],
+      (string | null)[] | undefined,
+    ];
+    return { live: live === 1, revoked: present(subjectKeys, values, Number), epochs: present(epochKeys, epochs, String) };
+  }
+
+  /**
+   * Ends sessions and announces it in one MULTI (with `more` commands after the DELs); the replies of
+   * the DELs come first.
+   */
+  private endSessions(ids: readonly string[], more: (m: ChainableCommander) => unknown): Promise<unknown[]> {
+    return this.invalidating(ids, () => {
+      const m = this.client.multi();
+      for (const id of ids) m.del(this.key('s', id));
+      more(m);
+      m.publish(this.events.inspectChannel, this.events.endedMessage(ids));
+      return execAll(m);
+    });
+  }
+
+  /** A write that changes inspect answers of `sessionIds` (null: of anyone); see RedisEvents.wrote. */
+  private async invalidating<T>(sessionIds: readonly string[] | null, op: () => Promise<T>): Promise<T> {
+    try {
+      return await this.run(op);
+    } finally {
+      this.events.wrote(sessionIds);
+    }
   }
 
   private async touch(id: string, patchJson: string): Promise<Session | null> {
@@ -265,16 +270,6 @@ export class RedisSessionStore implements SessionStore {
     });
     if (dead.length > 0) await this.run(() => this.client.zrem(indexKey, ...dead));
     return { indexKey, live };
-  }
-
-  private dispatch(message: string): void {
-    let revoked: Map<string, number>;
-    try {
-      revoked = new Map(JSON.parse(message) as [string, number][]);
-    } catch {
-      return; // not ours: someone else published on the channel
-    }
-    for (const listener of this.listeners) notify(listener, revoked);
   }
 
   private run<T>(op: () => Promise<T>): Promise<T> {

@@ -1,11 +1,13 @@
 import { afterAll, describe, expect, it } from '@jest/globals';
-import { createServer, connect } from 'node:net';
-import type { AddressInfo, Server, Socket } from 'node:net';
+import { createServer } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Redis } from 'ioredis';
 import { randomIds } from '../../src/clock.js';
 import { RedisSessionStore, createSessionStore } from '../../src/sessions/index.js';
+import { deleteKeysUnder, scanKeys } from '../support/redis-keys.js';
 import { describeWithServer, servers, uniqueName } from '../support/servers.js';
+import { startProxy } from '../support/tcp-proxy.js';
 import { describeSessionStoreContract } from './sessions.contract.js';
 
 /**
@@ -16,32 +18,32 @@ import { describeSessionStoreContract } from './sessions.contract.js';
 const runPrefix = uniqueName('iamgw_test_sessions');
 let stores = 0;
 
-function makeStore(url = servers.redisUrl, keyPrefix = `${runPrefix}:${++stores}`): RedisSessionStore {
-  return new RedisSessionStore({ url, keyPrefix, ids: randomIds });
+function makeStore(url = servers.redisUrl, keyPrefix = `${runPrefix}:${++stores}`, inspectCacheMs = 0): RedisSessionStore {
+  return new RedisSessionStore({ url, keyPrefix, ids: randomIds, inspectCacheMs });
 }
 
 const unavailable = { code: 'STORE_UNAVAILABLE', status: 503, details: { store: 'redis' } };
 
 describeWithServer('redis', 'SessionStore contract: redis', () => {
-  afterAll(async () => {
-    const admin = new Redis(servers.redisUrl);
-    let cursor = '0';
-    do {
-      const [next, keys] = await admin.scan(cursor, 'MATCH', `${runPrefix}:*`, 'COUNT', 1000);
-      if (keys.length > 0) await admin.del(...keys);
-      cursor = next;
-    } while (cursor !== '0');
-    admin.disconnect();
-  });
+  afterAll(() => deleteKeysUnder(runPrefix));
 
   describeSessionStoreContract('redis', async () => ({ store: makeStore(), pass: async (ms) => void (await sleep(ms)) }));
+  // Again with the local inspect cache on (TOK-4): the store's own writes must show in its next inspect.
+  describeSessionStoreContract('redis+inspect-cache', async () => ({
+    store: makeStore(servers.redisUrl, `${runPrefix}:${++stores}`, 1_000),
+    pass: async (ms) => void (await sleep(ms)),
+  }));
 
   describe('[redis] only', () => {
     it('[redis] createSessionStore picks the redis adapter for sessions.kind "redis"', async () => {
-      const sessions = { kind: 'redis', redisUrl: servers.redisUrl, keyPrefix: `${runPrefix}:factory`, absoluteTtlSeconds: 60, idleTtlSeconds: 30 } as const;
+      const sessions = { kind: 'redis', redisUrl: servers.redisUrl, keyPrefix: `${runPrefix}:factory`, absoluteTtlSeconds: 60, idleTtlSeconds: 30, inspectCacheMs: 1_000 } as const;
       const store = createSessionStore({ sessions }, { clock: { now: () => 0 }, ids: randomIds });
       expect(store).toBeInstanceOf(RedisSessionStore);
       await expect(store.ping()).resolves.toBeUndefined();
+      // sessions.inspectCacheMs reaches the adapter: its first inspect starts the cache's subscription.
+      await store.inspect('no-such-session', []);
+      for (let i = 0; i < 100 && !(store as RedisSessionStore).inspectCacheActive; i++) await sleep(10);
+      expect((store as RedisSessionStore).inspectCacheActive).toBe(true);
       await store.close();
     });
 
@@ -76,14 +78,7 @@ describeWithServer('redis', 'SessionStore contract: redis', () => {
         await store.setIfAbsent('o', 60_000);
         await store.markRevoked(['user:u'], 1);
         await store.bumpEpochs(['iam:acc']);
-        // SCAN walks the whole keyspace in pages: a busy shared Redis needs every page, not the first.
-        const keys: string[] = [];
-        let cursor = '0';
-        do {
-          const [next, page] = await admin.scan(cursor, 'MATCH', `${keyPrefix}:*`, 'COUNT', 1000);
-          keys.push(...page);
-          cursor = next;
-        } while (cursor !== '0');
+        const keys = await scanKeys(admin, `${keyPrefix}:*`);
         expect(keys).toHaveLength(7);
         const ttls = await Promise.all(keys.map((k) => admin.pttl(k)));
         expect(ttls.every((t) => t > 0)).toBe(true);
@@ -129,35 +124,6 @@ async function closedPort(): Promise<number> {
   const { port } = server.address() as AddressInfo;
   await new Promise((resolve) => server.close(resolve));
   return port;
-}
-
-/** A TCP proxy in front of Redis that the test can cut and restore on the same port. */
-async function startProxy(target: URL): Promise<{ port: number; stop(): Promise<void>; start(): Promise<void> }> {
-  let server: Server | null = null;
-  const sockets = new Set<Socket>();
-  let port = 0;
-  const start = async (): Promise<void> => {
-    const s = createServer((client) => {
-      const upstream = connect(Number(target.port || 6379), target.hostname);
-      for (const sock of [client, upstream]) {
-        sockets.add(sock);
-        sock.on('close', () => sockets.delete(sock));
-        sock.on('error', () => sock.destroy());
-      }
-      client.pipe(upstream).pipe(client);
-    });
-    await new Promise<void>((resolve) => s.listen(port, '127.0.0.1', resolve));
-    port = (s.address() as AddressInfo).port;
-    server = s;
-  };
-  const stop = async (): Promise<void> => {
-    const s = server;
-    server = null;
-    for (const sock of sockets) sock.destroy();
-    if (s) await new Promise((resolve) => s.close(resolve));
-  };
-  await start();
-  return { port, stop, start };
 }
 
 /** Retries while the store reports STORE_UNAVAILABLE (the client is reconnecting), up to ~5 s. */
