@@ -63,3 +63,13 @@ describe('revocation marker lifetime (ENT-5, TOK-4)', () => {
     expect(revocationTtlMs(long)).toBeGreaterThan(7 * 86_400 * 1000);
   });
 });
+
+describe('sessions.inspectCacheMs (TOK-4, ENT-5)', () => {
+  it('defaults to 1000 ms, 0 turns the cache off, anything outside whole 0..5000 ms is refused', () => {
+    expect(loadConfig({ NODE_ENV: 'test' }).sessions.inspectCacheMs).toBe(1000);
+    expect(loadConfig({ NODE_ENV: 'test', IAMGW_SESSIONS_INSPECT_CACHE_MS: '0' }).sessions.inspectCacheMs).toBe(0);
+    expect(loadConfig({ NODE_ENV: 'test', IAMGW_SESSIONS_INSPECT_CACHE_MS: '5000' }).sessions.inspectCacheMs).toBe(5000);
+    for (const bad of ['5001', '-1', '1.5', 'soon'])
+      expect(() => loadConfig({ NODE_ENV: 'test', IAMGW_SESSIONS_INSPECT_CACHE_MS: bad })).toThrow(/sessions\.inspectCacheMs \(from IAMGW_SESSIONS_INSPECT_CACHE_MS\)/);
+  });
+});
