@@ -160,7 +160,7 @@ export class TokenService {
       sid: secrets.sidClaim(session.id),
       ...claimsOfSubject,
     };
-    const accessToken = signJwt({ typ: ACCESS_TOKEN_TYPE }, claims, key);
+    const accessToken = await signJwt({ typ: ACCESS_TOKEN_TYPE }, claims, key);
     const response: TokenResponse = { access_token: accessToken, token_type: 'Bearer', expires_in: Math.max(0, claims.exp - Math.floor(now / 1000)) };
     if (next === null) return response;
     const refreshUntil = Math.min(now + settings.refreshTtlSeconds * 1000, session.absoluteExpiresAtMs);
