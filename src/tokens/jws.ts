@@ -14,7 +14,7 @@ import type { SigningAlgorithm } from './key-store.js';
  * only from our key ring, by `kid`.
  */
 export interface CompactJws {
-  header: Record<string, unknown>;
+  header: Readonly<Record<string, unknown>>;
   /** The payload bytes, decoded later: only after the signature holds (as jose did). */
   payload: Buffer;
   signingInput: Buffer;
@@ -52,18 +52,34 @@ export function jsonObject(bytes: Buffer): Record<string, unknown> | null {
   return typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed) ? (parsed as Record<string, unknown>) : null;
 }
 
+/**
+ * Headers seen before, by their exact text: every token of one key has the same header, so its decoding,
+ * canonical check and JSON parse are done once. Only headers that passed those checks are kept (frozen:
+ * callers share them); a bound keeps junk from growing it.
+ */
+const headers = new Map<string, Readonly<Record<string, unknown>>>();
+const HEADERS_KEPT = 64;
+
+function parseHeader(h: string): Readonly<Record<string, unknown>> {
+  const known = headers.get(h);
+  if (known !== undefined) return known;
+  const header = jsonObject(canonical(h));
+  if (header === null) throw refuse('TOKEN_MALFORMED');
+  if (header.crit !== undefined) throw refuse('TOKEN_MALFORMED');
+  if (headers.size >= HEADERS_KEPT) headers.clear();
+  headers.set(h, Object.freeze(header));
+  return header;
+}
+
 export function parseCompact(token: string): CompactJws {
   const parts = token.split('.');
   if (parts.length !== 3) throw refuse('TOKEN_MALFORMED'); // a JWE (5), a detached or nested JWS
   const [h = '', p = '', s = ''] = parts;
-  const headerBytes = canonical(h);
+  const header = parseHeader(h);
   const payload = canonical(p);
   // An empty signature is syntactically fine (`alg: none` tokens have one): the alg check refuses those.
   // A mis-spelled one (spare bits set, e.g. a character appended) is a bad signature, judged after alg/kid.
   const signature = decode(s);
-  const header = jsonObject(headerBytes);
-  if (header === null) throw refuse('TOKEN_MALFORMED');
-  if (header.crit !== undefined) throw refuse('TOKEN_MALFORMED');
   return { header, payload, signingInput: Buffer.from(`${h}.${p}`, 'ascii'), signature, signatureCanonical: signature.toString('base64url') === s };
 }
 

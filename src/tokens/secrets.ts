@@ -1,5 +1,6 @@
 import { createCipheriv, createDecipheriv, createHmac, hkdfSync, randomBytes, timingSafeEqual } from 'node:crypto';
 import { AppError } from '../errors.js';
+import { Lru } from './lru.js';
 
 /**
  * Everything the token capability derives from the key-encryption key (`tokens.keyEncryptionKey`), each
@@ -18,6 +19,7 @@ export class TokenSecrets {
   private readonly sidKey: Buffer;
   private readonly sidIvKey: Buffer;
   private readonly macKey: Buffer;
+  private readonly sessionIds = new Lru<string, string>(10_000);
 
   constructor(kek: Buffer) {
     if (kek.length !== 32) throw new RangeError('the key-encryption key must be 32 bytes');
@@ -63,8 +65,20 @@ export class TokenSecrets {
     return Buffer.concat([iv, ct, cipher.getAuthTag()]).toString('base64url');
   }
 
-  /** The raw session id behind a `sid` claim, or null when it is not one of ours. */
+  /**
+   * The raw session id behind a `sid` claim, or null when it is not one of ours. Answers are remembered
+   * (the claim is a pure function of the id under this key, and every token of a session carries the same
+   * one), which spares an AES-GCM decryption per uncached token verify; refusals are not remembered.
+   */
   sessionIdOf(sid: string): string | null {
+    const known = this.sessionIds.get(sid);
+    if (known !== undefined) return known;
+    const id = this.decryptSid(sid);
+    if (id !== null) this.sessionIds.set(sid, id);
+    return id;
+  }
+
+  private decryptSid(sid: string): string | null {
     const raw = Buffer.from(sid, 'base64url');
     if (raw.length < 12 + 16 + 1) return null;
     try {

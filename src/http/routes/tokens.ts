@@ -13,8 +13,9 @@ import { requirePrincipal, type Authenticator } from '../middleware/authenticate
  * Token endpoints (TOK-2, TOK-4) and the bearer credential. Token responses are never cached
  * (RFC 6749 §5.1).
  */
-const BEARER = /^Bearer ([A-Za-z0-9_.~+/-]+=*)$/;
-const BEARER_SCHEME = /^bearer /i;
+/** RFC 6750 §2.1 b64token. */
+const B64TOKEN = /^[A-Za-z0-9_.~+/-]+=*$/;
+const SCHEME = 'bearer ';
 
 /**
  * `Authorization: Bearer <jwt>` → the caller with the IAM epoch read in its session check (the authorizer
@@ -23,10 +24,11 @@ const BEARER_SCHEME = /^bearer /i;
  */
 export function bearerCaller(tokens: TokenService): (authorization: string | undefined) => Promise<Caller | null> {
   return async function bearer(authorization) {
-    if (!authorization || !BEARER_SCHEME.test(authorization)) return null;
-    const match = BEARER.exec(authorization.replace(BEARER_SCHEME, 'Bearer '));
-    if (!match?.[1]) throw new AppError('TOKEN_MALFORMED');
-    return tokens.authenticateWithEpoch(match[1]);
+    // The scheme is case-insensitive (RFC 7235 §2.1); compared without copying the ~900-character token.
+    if (!authorization || authorization.length < SCHEME.length || authorization.slice(0, SCHEME.length).toLowerCase() !== SCHEME) return null;
+    const token = authorization.slice(SCHEME.length);
+    if (!B64TOKEN.test(token)) throw new AppError('TOKEN_MALFORMED');
+    return tokens.authenticateWithEpoch(token);
   };
 }
 
