@@ -2,8 +2,10 @@
  * `/v1/authorize` over HTTP (DESIGN §5), against references measured in the same run (http-anchors.md §1.2):
  *  (a) all-distinct tokens (every request verifies a signature) vs a Koa route that only verifies a JWT
  *      with jose — goal ≥ 0.8×;
- *  (b) one repeated token (verified-token cache hit; session + revocation still checked in Redis) vs a Koa
- *      hello-world route — goal ≥ 0.8×.
+ *  (b) one repeated token (verified-token cache hit; session + revocation still checked) vs a Koa
+ *      hello-world route — goal ≥ 0.8×. A second reference shows how much of (b) the platform itself
+ *      takes: a bare node:http server that reads the very same POST (headers, JSON body) and answers a
+ *      constant — no framework, no token, no policy. `repeated / post floor` is the gateway's own share.
  * Each server runs fresh in its own process (`--serve <kind>`); autocannon drives it from this process with
  * 50 connections. The gateway uses real Redis (REDIS_URL, default 127.0.0.1:6379) and the memory entity
  * store. This file also holds the harness bench/tokens.ts uses.
@@ -158,7 +160,25 @@ async function serveOidc(): Promise<void> {
   await listenKoa(provider); // the Provider is itself the Koa app (oidc-provider 9)
 }
 
-const SERVERS: Record<string, () => Promise<void>> = { gateway: serveGateway, jose: serveJose, hello: serveHello, oidc: serveOidc };
+/** The floor for request (b): node:http reading the same JSON POST and answering a constant of similar size. */
+async function servePostFloor(): Promise<void> {
+  const { createServer } = await import('node:http');
+  const answer = JSON.stringify({ allowed: true, decision: 'Allow', principal: 'srn:e::' + '0'.repeat(32) + ':::scp-iam:user/' + '0'.repeat(32), action: 'iam:getUser', resources: [], deciding: [], reasons: [] });
+  const server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      JSON.parse(Buffer.concat(chunks).toString('utf8'));
+      res.setHeader('Content-Type', 'application/json; charset=utf-8');
+      res.setHeader('Content-Length', Buffer.byteLength(answer));
+      res.end(answer);
+    });
+  }).listen(0, '127.0.0.1');
+  await new Promise((r) => server.once('listening', r));
+  console.log(`READY ${JSON.stringify({ port: (server.address() as { port: number }).port })}`);
+}
+
+const SERVERS: Record<string, () => Promise<void>> = { gateway: serveGateway, jose: serveJose, hello: serveHello, oidc: serveOidc, floor: servePostFloor };
 
 // ── the bench ─────────────────────────────────────────────────────────────────────────────────────────
 async function main(): Promise<void> {
@@ -174,10 +194,20 @@ async function main(): Promise<void> {
   rows.joseVerifyRoute = await measure('jose', (s) => post(s, cycle(s.data.tokens as string[])));
   rows.authorizeDistinct = await measure('gateway', (s) => post(s, cycle(s.data.tokens as string[])));
   rows.koaHello = await measure('hello', () => ({ requests: [{ method: 'GET', path: '/hello' }] }));
-  rows.authorizeRepeated = await measure('gateway', (s) => post(s, cycle((s.data.tokens as string[]).slice(0, 1))));
+  let repeatedToken = '';
+  let repeatedResource = '';
+  rows.authorizeRepeated = await measure('gateway', (s) => {
+    repeatedToken = (s.data.tokens as string[])[0] ?? '';
+    repeatedResource = String(s.data.resource);
+    return post(s, cycle([repeatedToken]));
+  });
+  // Same bytes as (b): the gateway's resource, its token in the Authorization header.
+  rows.postFloor = await measure('floor', () => post({ port: 0, data: { resource: repeatedResource }, stop: () => {} }, cycle([repeatedToken])));
   report('authorize', rows, {
     'distinct / jose verify route': ratio(rows.authorizeDistinct, rows.joseVerifyRoute),
     'repeated / koa hello': ratio(rows.authorizeRepeated, rows.koaHello),
+    'post floor / koa hello': ratio(rows.postFloor, rows.koaHello),
+    'repeated / post floor': ratio(rows.authorizeRepeated, rows.postFloor),
   });
 }
 

@@ -57,19 +57,21 @@ export class InspectCache {
 
   /**
    * The cached answer when active and fresh; otherwise `fetch()`'s, stored if no invalidation (and no
-   * enable/disable) happened while it was in flight. Callers get copies, so they cannot alter the cache.
+   * enable/disable) happened while it was in flight. Answers are shared, not copied (this is the hot path
+   * of every token check): their maps are ReadonlyMap in the port, so no caller can alter the cache.
    */
   async inspect(sessionId: string, subjectKeys: readonly string[], epochKeys: readonly string[], fetch: () => Promise<SessionInspection>): Promise<SessionInspection> {
     if (!this.enabled) return fetch();
-    // JSON keeps the two lists apart and any key text unambiguous: two different questions never share an answer.
-    const variant = JSON.stringify([subjectKeys, epochKeys]);
+    // NUL cannot occur in a store key (ids, SRN parts), so it keeps the keys and the two lists apart:
+    // two different questions never share an answer.
+    const variant = `${subjectKeys.join('\u0000')}\u0000\u0000${epochKeys.join('\u0000')}`;
     const cached = this.entries.get(sessionId)?.get(variant);
     const now = this.clock.now();
     // A clock that went backwards counts as expired, never as fresher.
-    if (cached && now >= cached.fetchedAtMs && now - cached.fetchedAtMs < this.ttlMs) return copy(cached.answer);
+    if (cached && now >= cached.fetchedAtMs && now - cached.fetchedAtMs < this.ttlMs) return cached.answer;
     const generation = this.generation;
     const answer = await fetch();
-    if (this.enabled && this.generation === generation) this.store(sessionId, variant, { fetchedAtMs: now, answer: copy(answer) });
+    if (this.enabled && this.generation === generation) this.store(sessionId, variant, { fetchedAtMs: now, answer });
     return answer;
   }
 
@@ -110,8 +112,4 @@ export class InspectCache {
     }
     variants.set(variant, entry);
   }
-}
-
-function copy(answer: SessionInspection): SessionInspection {
-  return { live: answer.live, revoked: new Map(answer.revoked), epochs: new Map(answer.epochs) };
 }

@@ -68,13 +68,13 @@ export interface HitResult {
   retryAfterMs: number;
 }
 
-/** Answer of `inspect`: session liveness and revocation markers read together. */
+/** Answer of `inspect`: session liveness and revocation markers read together. Read-only: adapters may share it. */
 export interface SessionInspection {
   live: boolean;
   /** Revoked-at ms of the keys that have a marker. */
-  revoked: Map<string, number>;
+  revoked: ReadonlyMap<string, number>;
   /** Current value of each requested epoch key that has one (absent: never bumped, or expired). */
-  epochs: Map<string, string>;
+  epochs: ReadonlyMap<string, string>;
 }
 
 /** Receives `subject key → revoked-at ms` for markers set by any instance sharing the store. */
