@@ -32,7 +32,7 @@ export function toAppError(err: unknown): AppError {
   const e = (err ?? {}) as HttpLikeError;
   const status = e.status ?? e.statusCode;
   if (typeof status === 'number' && status >= 400 && status < 500 && e.expose !== false) {
-    // co-body throws the JSON.parse SyntaxError itself, with status 400 attached
+    // A JSON.parse SyntaxError that escaped a parser (body.ts maps its own to MALFORMED_JSON already)
     if (err instanceof SyntaxError || e.type === 'entity.parse.failed') return new AppError('MALFORMED_JSON');
     const code = BY_STATUS[status] ?? 'VALIDATION_FAILED';
     return new AppError(code);
