@@ -78,7 +78,7 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
   const iam = createIamServices({
     store, sessions, passwords, clock, ids, limits: config.limits, publicUrl: config.http.publicUrl,
     defaultReuseRestriction: config.passwords.defaultReuseRestriction, policyDocumentBytes: config.limits.policyDocumentBytes,
-    onDecision: (decision) => metrics.decisions.inc({ decision: DECISION_LABELS[decision] }),
+    onDecision: decisionCounter(metrics),
   });
   const tokens = createTokens(config, { clock, ids, sessions, store, warn: (m) => logger.warn(m), ...(overrides.signingKeys ? { signingKeys: overrides.signingKeys } : {}) });
   await tokens.signingKeys.init();
@@ -130,6 +130,12 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
 
 /** OPS-4 label of each evaluator outcome. */
 const DECISION_LABELS = { Allow: 'allow', ExplicitDeny: 'explicit_deny', ImplicitDeny: 'implicit_deny', Error: 'error' } as const;
+
+/** Counts each decision with a handle bound once per outcome (every `/v1/authorize` passes here). */
+function decisionCounter(metrics: Metrics): (decision: keyof typeof DECISION_LABELS) => void {
+  const handles = Object.fromEntries(Object.entries(DECISION_LABELS).map(([kind, decision]) => [kind, metrics.decisions.labels({ decision })]));
+  return (decision) => handles[decision]?.inc();
+}
 
 /**
  * Revocation markers (ENT-5, TOK-4) must outlive everything issued before them: the longest console session,

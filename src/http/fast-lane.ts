@@ -65,12 +65,20 @@ export interface LaneDeps {
 export type Lane = (req: IncomingMessage, res: ServerResponse) => boolean;
 
 export function createFastLane(deps: LaneDeps, routes: readonly ApiRoute[]): Lane {
-  const byPath = new Map(routes.map((r) => [r.path, r]));
+  // Headers as flat [name, value, …] lists, built once: the answer is written with one writeHead, which
+  // sends a raw list as given — so a route's header replaces the shell's of the same name here, not there.
+  const shell = deps.securityHeaders.flat();
+  const withRoute = (r: ApiRoute): string[] => {
+    const own = r.headers ?? [];
+    const replaced = new Set(own.map(([name]) => name.toLowerCase()));
+    return [...deps.securityHeaders.filter(([name]) => !replaced.has(name.toLowerCase())), ...own].flat();
+  };
+  const byPath = new Map(routes.map((r) => [r.path, { route: r, answered: withRoute(r) }]));
   return function fastLane(req, res) {
     if (req.method !== 'POST') return false;
-    const route = byPath.get(req.url ?? '');
-    if (route === undefined || req.headers.cookie !== undefined || !deps.eligible(req)) return false;
-    serve(deps, route, req, res).catch((err: unknown) => {
+    const known = byPath.get(req.url ?? '');
+    if (known === undefined || req.headers.cookie !== undefined || !deps.eligible(req)) return false;
+    serve(deps, known.route, { answered: known.answered, refused: shell }, req, res).catch((err: unknown) => {
       // Only a failure to write the answer lands here (handler errors become error bodies): drop the socket.
       deps.logger.error({ err }, 'fast lane: response failed');
       res.destroy();
@@ -79,30 +87,35 @@ export function createFastLane(deps: LaneDeps, routes: readonly ApiRoute[]): Lan
   };
 }
 
-async function serve(deps: LaneDeps, route: ApiRoute, req: IncomingMessage, res: ServerResponse): Promise<void> {
+/** Response headers besides the request id and content: `answered` for a result, `refused` for an error. */
+interface LaneHeaders {
+  answered: readonly string[];
+  refused: readonly string[];
+}
+
+async function serve(deps: LaneDeps, route: ApiRoute, headers: LaneHeaders, req: IncomingMessage, res: ServerResponse): Promise<void> {
   const started = process.hrtime.bigint();
-  const header = req.headers['x-request-id'];
-  const requestId = requestIdOf(typeof header === 'string' && header !== '' ? header : undefined, deps.ids);
-  res.setHeader('X-Request-Id', requestId);
-  for (const [name, value] of deps.securityHeaders) res.setHeader(name, value);
+  const incoming = req.headers['x-request-id'];
+  const requestId = requestIdOf(typeof incoming === 'string' && incoming !== '' ? incoming : undefined, deps.ids);
+  let head: string[];
   let status = 200;
   let payload: unknown;
   try {
     const body = await readBody(req, deps.bodyLimitBytes);
     const caller = await deps.bearer(req.headers.authorization);
     payload = await route.handle({ body, caller });
-    for (const [name, value] of route.headers ?? []) res.setHeader(name, value);
+    head = ['X-Request-Id', requestId, ...headers.answered];
   } catch (err) {
     const appErr = toAppError(err);
     const retry = noteFailure(deps.logger, appErr, requestId);
-    if (retry !== undefined) res.setHeader('Retry-After', String(retry));
+    head = ['X-Request-Id', requestId, ...headers.refused];
+    if (retry !== undefined) head.push('Retry-After', String(retry));
     status = appErr.status;
     payload = errorPayload(appErr, requestId);
   }
   const json = JSON.stringify(payload);
-  res.statusCode = status;
-  res.setHeader('Content-Type', 'application/json; charset=utf-8');
-  res.setHeader('Content-Length', Buffer.byteLength(json));
+  head.push('Content-Type', 'application/json; charset=utf-8', 'Content-Length', String(Buffer.byteLength(json)));
+  res.writeHead(status, head);
   res.end(json);
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   deps.observe({ requestId, method: 'POST', route: route.path, path: route.path, status, seconds, ip: deps.clientIp(req) });

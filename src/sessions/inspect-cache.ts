@@ -39,6 +39,7 @@ export class InspectCache {
   private readonly maxSessions: number;
   /** sessionId → (key sets → entry): a session's entries can be dropped without scanning the cache. */
   private entries: Lru<string, Map<string, Entry>>;
+  private readonly variants = new WeakMap<readonly string[], { epochKeys: readonly string[]; variant: string }>();
   private generation = 0;
   private enabled = false;
 
@@ -62,9 +63,7 @@ export class InspectCache {
    */
   async inspect(sessionId: string, subjectKeys: readonly string[], epochKeys: readonly string[], fetch: () => Promise<SessionInspection>): Promise<SessionInspection> {
     if (!this.enabled) return fetch();
-    // NUL cannot occur in a store key (ids, SRN parts), so it keeps the keys and the two lists apart:
-    // two different questions never share an answer.
-    const variant = `${subjectKeys.join('\u0000')}\u0000\u0000${epochKeys.join('\u0000')}`;
+    const variant = this.variantOf(subjectKeys, epochKeys);
     const cached = this.entries.get(sessionId)?.get(variant);
     const now = this.clock.now();
     // A clock that went backwards counts as expired, never as fresher.
@@ -73,6 +72,19 @@ export class InspectCache {
     const answer = await fetch();
     if (this.enabled && this.generation === generation) this.store(sessionId, variant, { fetchedAtMs: now, answer });
     return answer;
+  }
+
+  /**
+   * The entry key of one question. NUL cannot occur in a store key (ids, SRN parts), so it keeps the keys
+   * and the two lists apart: two different questions never share an answer. Remembered per (readonly)
+   * key list, since a token check asks with the same lists every time (tokens/service.ts).
+   */
+  private variantOf(subjectKeys: readonly string[], epochKeys: readonly string[]): string {
+    const known = this.variants.get(subjectKeys);
+    if (known !== undefined && known.epochKeys === epochKeys) return known.variant;
+    const variant = `${subjectKeys.join('\u0000')}\u0000\u0000${epochKeys.join('\u0000')}`;
+    this.variants.set(subjectKeys, { epochKeys, variant });
+    return variant;
   }
 
   /** Starts serving from a cache emptied now: whatever happened while disabled may have been missed. */

@@ -11,7 +11,7 @@ import type { TokenSecrets } from './secrets.js';
 import { signJwt } from './sign.js';
 import { resolveSubject, type SubjectStore } from './subject.js';
 import { SubjectCache } from './subject-cache.js';
-import { ACCESS_TOKEN_TYPE, type TokenVerifier } from './verify.js';
+import { ACCESS_TOKEN_TYPE, type TokenVerifier, type VerifiedToken } from './verify.js';
 
 /**
  * Issue, refresh, authenticate and introspect (TOK-2, TOK-4). Every token is bound to a server-side
@@ -60,6 +60,7 @@ interface Minting {
 
 export class TokenService {
   private readonly subjects: SubjectCache;
+  private readonly questions = new WeakMap<VerifiedToken, { markers: readonly string[]; epochKeys: readonly string[] }>();
 
   constructor(private readonly deps: TokenServiceDeps) {
     this.subjects = new SubjectCache(deps.clock);
@@ -115,12 +116,30 @@ export class TokenService {
   }
 
   private async check(token: string): Promise<{ principal: Principal; claims: AccessTokenClaims; policyEpoch: string | undefined }> {
-    const { principal, claims, sessionId, epochKey } = await this.deps.verifier.verify(token);
-    const keys = [revocationKeys.user(principal.userId), ...principal.groups.map(revocationKeys.group), sessionRevocationKey(sessionId)];
-    const { live, revoked, epochs } = await this.deps.sessions.inspect(sessionId, keys, epochKey === null ? [] : [epochKey]);
+    const verified = await this.deps.verifier.verify(token);
+    const { principal, claims, sessionId, epochKey } = verified;
+    const { markers, epochKeys } = this.questionOf(verified);
+    const { live, revoked, epochs } = await this.deps.sessions.inspect(sessionId, markers, epochKeys);
     if (!live) throw new AppError('TOKEN_SESSION_ENDED');
     for (const at of revoked.values()) if (at > principal.issuedAtMs) throw new AppError('TOKEN_REVOKED');
     return { principal, claims, policyEpoch: epochKey === null ? undefined : (epochs.get(epochKey) ?? '') };
+  }
+
+  /**
+   * The revocation markers and epoch keys a token's check asks about: fixed by its claims, so built once per
+   * verified token (the verifier's cache hands back the same object) and passed as the same arrays.
+   */
+  private questionOf(verified: VerifiedToken): { markers: readonly string[]; epochKeys: readonly string[] } {
+    let q = this.questions.get(verified);
+    if (q === undefined) {
+      const { principal, sessionId, epochKey } = verified;
+      q = {
+        markers: [revocationKeys.user(principal.userId), ...principal.groups.map(revocationKeys.group), sessionRevocationKey(sessionId)],
+        epochKeys: epochKey === null ? [] : [epochKey],
+      };
+      this.questions.set(verified, q);
+    }
+    return q;
   }
 
   /** The session, touched (token issue is activity), unless ended or revoked since it began. */

@@ -138,4 +138,16 @@ describe('Lru', () => {
     expect(lru.get('b')).toBeUndefined();
     expect([lru.get('a'), lru.get('c'), lru.size]).toEqual([1, 3, 2]);
   });
+
+  it('moves an entry on a hit once it has aged past the young quarter, so a hot entry is never evicted', () => {
+    const lru = new Lru<string, number>(8); // young quarter: the last 2 placements
+    lru.set('hot', 0);
+    for (let i = 1; i <= 20; i++) {
+      lru.set(`k${i}`, i);
+      expect(lru.get('hot')).toBe(0); // read between every insertion: always survives
+    }
+    expect(lru.size).toBe(8);
+    // An entry not read again goes after `capacity` placements, as with exact LRU.
+    expect([lru.get('k13'), lru.get('k14')]).toEqual([undefined, 14]);
+  });
 });
