@@ -4,7 +4,6 @@ import { randomIds, systemClock, type Clock, type Ids } from './clock.js';
 import type { Config } from './config/schema.js';
 import { createHttpApp, type HttpApp, type RouteModule } from './http/app.js';
 import type { Authenticator } from './http/middleware/authenticate.js';
-import { TEST_PRINCIPAL_HEADER, testPrincipalAuthenticator } from './http/middleware/test-principal.js';
 import { registerHealthRoutes } from './http/routes/health.js';
 import { registerAdminRoutes } from './http/routes/admin/index.js';
 import { createIamServices, DEFAULT_OFFERING, type IamServices } from './iam/index.js';
@@ -84,8 +83,7 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
   await tokens.signingKeys.init();
   const authorizer = iam.authorizer; // one compiled-policy cache for the admin API and /v1/authorize
 
-  // Test-only principal header: wired only when env=test, so it cannot exist in a deployed process.
-  const authenticators: Authenticator[] = [bearerAuthenticator(tokens.service), ...(config.env === 'test' ? [testPrincipalAuthenticator] : [])];
+  const authenticators: Authenticator[] = [bearerAuthenticator(tokens.service)];
   // MFA, console IP control, My Info (issue 6): built before login, whose password step calls consoleAccess.
   const security = createSecurityServices({ config, store, sessions, passwords, clock, consoleSessions: new ConsoleSessions(sessions, store, ids, config.sessions) });
   const login = new LoginService({ store, sessions, passwords, clock, ids, metrics, config, consoleAccess: security.consoleAccess, ...(overrides.secondFactor ? { secondFactor: overrides.secondFactor } : {}) });
@@ -106,8 +104,6 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
   const httpApp: HttpApp = createHttpApp({ config, logger, metrics, ids, authenticators }, modules, {
     routes: [authorizeApi({ tokens: tokens.service, authorizer, store, clock }), ...tokenApi(tokens.service)],
     bearer: bearerCaller(tokens.service),
-    // The lane knows only bearer tokens: a request carrying the test-only credential goes through Koa.
-    eligible: config.env === 'test' ? (req) => req.headers[TEST_PRINCIPAL_HEADER] === undefined : () => true,
   });
 
   const http = httpApp.koa;

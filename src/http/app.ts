@@ -30,7 +30,6 @@ export interface HttpDeps {
 export interface ApiDeps {
   routes: readonly ApiRoute[];
   bearer: (authorization: string | undefined) => Promise<Caller | null>;
-  eligible: (req: IncomingMessage) => boolean;
 }
 
 export interface HttpApp {
@@ -79,7 +78,6 @@ export function createHttpApp(deps: HttpDeps, modules: RouteModule[], api: ApiDe
       securityHeaders: securityHeaderList(hsts),
       clientIp: (req) => resolveIp(req.socket, header(req, 'x-forwarded-for')),
       bearer: api.bearer,
-      eligible: api.eligible,
     },
     api.routes,
   );

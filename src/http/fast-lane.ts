@@ -16,7 +16,7 @@ import { requestIdOf, type RequestRecord } from './middleware/request-context.js
  *
  * The lane takes a request only when the two paths would treat it identically: POST to an exact API path,
  * no Cookie header (so no console session, CSRF or LOGIN-5 IP gate is involved: those apply to cookie
- * callers only), no other credential than a bearer token (`eligible`), and no query string. Everything else
+ * callers only; the bearer token is then the only credential either path knows), and no query string. Everything else
  * — browsers, wrong methods, unknown paths — goes to Koa. It keeps the chain's order and guarantees: request
  * id, security headers, body rules (body.ts), then the bearer token, then the handler; the same error
  * shape, access log and metrics.
@@ -58,8 +58,6 @@ export interface LaneDeps {
   clientIp: (req: IncomingMessage) => string;
   /** `Authorization` header → caller (null without one; throws for a bad one, like the Koa authenticator). */
   bearer: (authorization: string | undefined) => Promise<Caller | null>;
-  /** Further conditions for the lane (e.g. no test-only credential header). */
-  eligible: (req: IncomingMessage) => boolean;
 }
 
 export type Lane = (req: IncomingMessage, res: ServerResponse) => boolean;
@@ -77,7 +75,7 @@ export function createFastLane(deps: LaneDeps, routes: readonly ApiRoute[]): Lan
   return function fastLane(req, res) {
     if (req.method !== 'POST') return false;
     const known = byPath.get(req.url ?? '');
-    if (known === undefined || req.headers.cookie !== undefined || !deps.eligible(req)) return false;
+    if (known === undefined || req.headers.cookie !== undefined) return false;
     serve(deps, known.route, { answered: known.answered, refused: shell }, req, res).catch((err: unknown) => {
       // Only a failure to write the answer lands here (handler errors become error bodies): drop the socket.
       deps.logger.error({ err }, 'fast lane: response failed');

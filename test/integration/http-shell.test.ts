@@ -1,8 +1,7 @@
 import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { buildApp } from '../../src/app.js';
-import { loadConfig, testConfig } from '../../src/config/load.js';
-import { encodeTestPrincipal } from '../../src/http/middleware/test-principal.js';
+import { testConfig } from '../../src/config/load.js';
 import { createLogger } from '../../src/observability/logger.js';
 import { startGateway, type RunningGateway } from '../support/http.js';
 
@@ -126,36 +125,15 @@ describe('logger redaction (OPS-3)', () => {
   });
 });
 
-describe('test-only principal header', () => {
-  it('is ignored outside env=test', async () => {
-    const gw = await buildApp(loadConfig({ NODE_ENV: 'development', IAMGW_HTTP_PORT: '0', IAMGW_STORE_MEMORY_FILE: '', IAMGW_LOG_LEVEL: 'silent' }));
-    const seen: unknown[] = [];
-    gw.http.use(async (ctx, next) => {
-      seen.push(ctx.state.principal);
-      await next();
-    });
-    const server = await gw.listen();
-    const port = (server.address() as { port: number }).port;
-    const header = encodeTestPrincipal({ accountId: 'a'.repeat(32), userId: 'u', srn: 'srn:e::x:::scp-iam:user/u', type: 'root' });
-    await fetch(`http://127.0.0.1:${port}/no-such`, { headers: { 'x-test-principal': header } });
-    await gw.close();
-    expect(seen).toEqual([undefined]);
-  });
-
-  it('is honoured under env=test and a garbled one is 401, not ignored', async () => {
-    const seen: unknown[] = [];
-    const app = await startGateway({}, {}, (gw) =>
-      gw.http.use(async (ctx, next) => {
-        seen.push(ctx.state.principal);
-        await next();
-      }),
-    );
-    const header = encodeTestPrincipal({ accountId: 'a'.repeat(32), userId: 'u1', srn: 'srn:e::x:::scp-iam:user/u1', type: 'user' });
-    await fetch(`${app.url}/no-such`, { headers: { 'x-test-principal': header } });
-    const bad = await fetch(`${app.url}/no-such`, { headers: { 'x-test-principal': 'not-json' } });
+describe('no test-only credential (TOK-4: real authentication only)', () => {
+  it('an X-Test-Principal header claiming root is ignored, in env=test too', async () => {
+    const app = await startGateway();
+    const { account } = await app.gw.iam.accounts.create({ name: 'No backdoor' }, 'test');
+    // The shape the removed test-only authenticator accepted: base64url JSON of a root principal.
+    const claim = Buffer.from(JSON.stringify({ accountId: account.id, userId: account.rootUserId, srn: `srn:e::${account.id}:::scp-iam:user/${account.rootUserId}`, type: 'root' })).toString('base64url');
+    const res = await fetch(`${app.url}/v1/accounts/${account.id}/users`, { headers: { 'x-test-principal': claim } });
     await app.close();
-    expect(seen[0]).toMatchObject({ userId: 'u1', type: 'user', auth: 'console' });
-    expect(bad.status).toBe(401);
+    expect([res.status, ((await res.json()) as { error: { code: string } }).error.code]).toEqual([401, 'UNAUTHENTICATED']);
   });
 });
 

@@ -1,4 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
+import { bearerFor } from '../../support/bearer.js';
 import { makeUser, policyDoc, viewerAndAdmin, type Harness } from './harness.js';
 
 export interface Fixtures {
@@ -150,8 +151,12 @@ export function describeAuthorizationCases(h: () => Harness): void {
       expect((await call(me, 'PATCH', `${a.base}/users/${me.id}`, { version: 1, email: { value: 'root@example.com', verified: true } })).status).toBe(403);
       expect((await call(me, 'GET', `${a.base}/users/${other.id}`)).status).toBe(403);
       expect((await call(me, 'GET', `${a.base}/users`)).status).toBe(403);
+      const earlier = await bearerFor(h().gw, me); // a token the user holds when it is disabled
+      h().clock.advance(1); // the harness clock stands still; a marker revokes tokens issued strictly before it
       await call(a.root, 'PATCH', `${a.base}/users/${me.id}`, { version: 1, state: 'disabled' });
-      expect((await call(me, 'GET', `${a.base}/users/${me.id}`)).status).toBe(403);
+      const refused = await call(null, 'GET', `${a.base}/users/${me.id}`, undefined, { authorization: `Bearer ${earlier}` });
+      expect([refused.status, refused.body.error.code]).toEqual([401, 'TOKEN_REVOKED']);
+      await expect(bearerFor(h().gw, me)).rejects.toMatchObject({ code: 'TOKEN_PRINCIPAL_INACTIVE' }); // and gets no new one
     });
 
     it('POL-6: an Allow of iam:updateUser only when scp:ResourceTag/team = blue matches the target user\'s own tags', async () => {

@@ -3,8 +3,8 @@ import type { Principal } from '../../../src/auth/principal.js';
 import { buildApp, type Gateway } from '../../../src/app.js';
 import { ManualClock, randomIds } from '../../../src/clock.js';
 import { testConfig } from '../../../src/config/load.js';
-import { encodeTestPrincipal } from '../../../src/http/middleware/test-principal.js';
 import { iamSrn } from '../../../src/iam/index.js';
+import { bearerFor } from '../../support/bearer.js';
 import type { Store } from '../../../src/store/ports.js';
 
 /** One running gateway with two accounts (A and B) and helpers to call the admin API as anyone. */
@@ -57,7 +57,8 @@ export async function startHarness(makeStore: StoreFactory): Promise<Harness> {
       const res = await fetch(url + path, {
         method,
         headers: {
-          ...(who ? { 'x-test-principal': encodeTestPrincipal(who) } : {}),
+          // A real token per call (the harness clock may have moved past the last one's expiry).
+          ...(who ? { authorization: `Bearer ${await bearerFor(gw, who)}` } : {}),
           ...(body === undefined ? {} : { 'content-type': 'application/json' }),
           ...headers,
         },

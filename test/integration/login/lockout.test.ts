@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { ManualClock } from '../../../src/clock.js';
-import { encodeTestPrincipal } from '../../../src/http/middleware/test-principal.js';
+import { bearerHeader } from '../../support/bearer.js';
 import { userSrn } from '../../../src/login/index.js';
 import type { Account, User } from '../../../src/store/ports.js';
 import { OTHER_PASSWORD, PASSWORD, apiLogin, browserLogin, createAccount, createUser, gatewayWithAccount, startGateway, type TestGateway } from './helpers.js';
@@ -79,9 +79,9 @@ describe('lockout (LOGIN-3)', () => {
 
   describe('administrator unlock: POST /v1/accounts/{accountId}/users/{userId}/unlock (iam:unlockUser, ENT-7)', () => {
     let victim: User;
-    const unlock = (caller: User | null, userId = victim.id, accountId = account.id) =>
-      fetch(`${t.base}/v1/accounts/${accountId}/users/${userId}/unlock`, { method: 'POST', headers: caller ? { 'x-test-principal': principalOf(caller) } : {} });
-    const principalOf = (u: User) => encodeTestPrincipal({ accountId: u.accountId, userId: u.id, userName: u.name, srn: userSrn(u.accountId, u.id), type: u.kind === 'root' ? 'root' : 'user' });
+    const unlock = async (caller: User | null, userId = victim.id, accountId = account.id) =>
+      fetch(`${t.base}/v1/accounts/${accountId}/users/${userId}/unlock`, { method: 'POST', headers: caller ? await bearerHeader(t.gw, principalOf(caller)) : {} });
+    const principalOf = (u: User) => ({ accountId: u.accountId, userId: u.id, srn: userSrn(u.accountId, u.id), type: u.kind === 'root' ? ('root' as const) : ('user' as const) });
     let root: User;
     let helpdesk: User;
     let plain: User;

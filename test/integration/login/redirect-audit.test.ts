@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { encodeTestPrincipal } from '../../../src/http/middleware/test-principal.js';
+import { bearerHeader } from '../../support/bearer.js';
 import { userSrn } from '../../../src/login/index.js';
 import type { Account, AuditEvent, User } from '../../../src/store/ports.js';
 import { OPEN_REDIRECT_ATTACKS } from '../../unit/login/redirect-attacks.js';
@@ -49,9 +49,9 @@ describe('audit events of the login capability (LOGIN-7)', () => {
     await apiLogin(t, { account: account.id, username: 'alice', password: PASSWORD });
     await apiLogin(t, { account: account.id, username: 'alice', password: PASSWORD }); // locks (threshold 2)
     const rootUser = await createUser(t.gw, account, 'root', PASSWORD, { kind: 'root' });
-    const root = encodeTestPrincipal({ accountId: account.id, userId: rootUser.id, srn: userSrn(account.id, rootUser.id), type: 'root' });
+    const root = await bearerHeader(t.gw, { accountId: account.id, userId: rootUser.id, srn: userSrn(account.id, rootUser.id), type: 'root' });
     rootId = rootUser.id;
-    await fetch(`${t.base}/v1/accounts/${account.id}/users/${user.id}/unlock`, { method: 'POST', headers: { 'x-test-principal': root } });
+    await fetch(`${t.base}/v1/accounts/${account.id}/users/${user.id}/unlock`, { method: 'POST', headers: root });
     await apiLogin(t, { account: account.id, username: 'alice', password: OTHER_PASSWORD });
     events = (await t.gw.store.audit.list(account.id, { limit: 100 })).items.reverse();
   });

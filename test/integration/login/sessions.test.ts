@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { ManualClock } from '../../../src/clock.js';
-import { encodeTestPrincipal } from '../../../src/http/middleware/test-principal.js';
+import { bearerHeader } from '../../support/bearer.js';
 import { sessionHandle, userSrn } from '../../../src/login/index.js';
 import type { Account, User } from '../../../src/store/ports.js';
 import { PASSWORD, apiLogin, browserLogin, createAccount, createUser, form, formCsrf, sessionOf, setCookies, startGateway, type TestGateway } from './helpers.js';
@@ -111,9 +111,9 @@ describe('console sessions (LOGIN-6)', () => {
     expect(res.status).toBe(403);
   });
 
-  it('bearer-style credentials (no cookie) need no CSRF token', async () => {
-    const header = encodeTestPrincipal({ accountId: account.id, userId: alice.id, srn: userSrn(account.id, alice.id), type: 'user' });
-    const res = await fetch(`${t.base}/v1/me/sessions/${'x'.repeat(22)}`, { method: 'DELETE', headers: { 'x-test-principal': header } });
+  it('bearer credentials (no cookie) need no CSRF token', async () => {
+    const header = await bearerHeader(t.gw, { accountId: account.id, userId: alice.id, srn: userSrn(account.id, alice.id), type: 'user' });
+    const res = await fetch(`${t.base}/v1/me/sessions/${'x'.repeat(22)}`, { method: 'DELETE', headers: header });
     expect(res.status).toBe(404); // reached the handler: not refused as CSRF
   });
 
