@@ -165,7 +165,9 @@ export function groupPolicyIds(group: Group, projectId: string | undefined): str
 /** A request on an IAM project resource belongs to that project. */
 function projectOf(srns: readonly string[]): string | undefined {
   for (const s of srns) {
-    const parsed = s === '*' ? null : parseSrn(s);
+    // A project SRN ends in `:project/<id>`: SRNs without that text are not parsed at all (every
+    // `/v1/authorize` passes here, and most name no project).
+    const parsed = s === '*' || !s.includes(':project/') ? null : parseSrn(s);
     if (parsed?.ok === true && parsed.srn.service === IAM_SERVICE && parsed.srn.resourceType === 'project') return parsed.srn.resourceId;
   }
   return undefined;
