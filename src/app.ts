@@ -24,7 +24,7 @@ import { createMetrics, type Metrics } from './observability/metrics.js';
 import { PasswordService } from './passwords/index.js';
 import { createSessionStore, type SessionStore } from './sessions/index.js';
 import { createStore, type Store } from './store/index.js';
-import { createTokens, type SigningKeyStore, type Tokens } from './tokens/index.js';
+import { createSigningKeyStore, createTokens, type SigningKeyStore, type Tokens } from './tokens/index.js';
 
 /**
  * The composition root (DESIGN §1): the only place that reads config to pick adapters and wires every
@@ -71,7 +71,7 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
     overrides.sessions ??
     createSessionStore(config, { clock, ids, revocationTtlMs: revocationTtlMs(config), onError: (err) => logger.warn({ err: err.message }, 'session store connection error') });
   // Every capability writes through this: IAM writes replace the account's epoch (authorizer cache).
-  const store = withPolicyEpochs(overrides.store ?? createStore(config, { clock, ids }), sessions);
+  const store = withPolicyEpochs(overrides.store ?? (await createStore(config, { clock, ids })), sessions);
   await store.init();
   const passwords = new PasswordService(config.passwords, clock);
   const iam = createIamServices({
@@ -79,7 +79,8 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
     defaultReuseRestriction: config.passwords.defaultReuseRestriction, policyDocumentBytes: config.limits.policyDocumentBytes,
     onDecision: decisionCounter(metrics),
   });
-  const tokens = createTokens(config, { clock, ids, sessions, store, warn: (m) => logger.warn(m), ...(overrides.signingKeys ? { signingKeys: overrides.signingKeys } : {}) });
+  const signingKeys = overrides.signingKeys ?? (await createSigningKeyStore(config));
+  const tokens = createTokens(config, { clock, ids, sessions, store, signingKeys, warn: (m) => logger.warn(m) });
   await tokens.signingKeys.init();
   const authorizer = iam.authorizer; // one compiled-policy cache for the admin API and /v1/authorize
 

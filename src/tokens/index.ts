@@ -14,7 +14,6 @@ import type { Config } from '../config/schema.js';
 import type { SessionStore } from '../sessions/ports.js';
 import { KeyRing } from './key-ring.js';
 import { MemorySigningKeyStore, type SigningKeyStore } from './key-store.js';
-import { MongoSigningKeyStore } from './key-store-mongo.js';
 import { TokenSecrets } from './secrets.js';
 import { TokenService } from './service.js';
 import type { SubjectStore } from './subject.js';
@@ -24,7 +23,6 @@ export type { AccessTokenClaims } from './claims.js';
 export type { SigningKeyStore, StoredSigningKey, SigningAlgorithm } from './key-store.js';
 export type { Introspection, TokenResponse } from './service.js';
 export { MemorySigningKeyStore } from './key-store.js';
-export { MongoSigningKeyStore } from './key-store-mongo.js';
 export { KeyRing } from './key-ring.js';
 export { TokenSecrets } from './secrets.js';
 export { TokenService, sessionRevocationKey } from './service.js';
@@ -43,14 +41,17 @@ export interface TokensDeps {
   ids: Ids;
   sessions: SessionStore;
   store: SubjectStore;
-  /** Defaults to the adapter `config.store.kind` names (memory or mongo). */
-  signingKeys?: SigningKeyStore;
+  /** `createSigningKeyStore(config)` unless a test shares one between gateways. */
+  signingKeys: SigningKeyStore;
   /** Called once when no KEK is configured (dev/test only: config requires one in production). */
   warn: (message: string) => void;
 }
 
-export function createSigningKeyStore(config: Pick<Config, 'store'>): SigningKeyStore {
-  return config.store.kind === 'mongo' ? new MongoSigningKeyStore(config.store.mongoUri) : new MemorySigningKeyStore();
+/** The adapter `config.store.kind` names; the mongo one is imported only when chosen (as in store/index.ts). */
+export async function createSigningKeyStore(config: Pick<Config, 'store'>): Promise<SigningKeyStore> {
+  if (config.store.kind !== 'mongo') return new MemorySigningKeyStore();
+  const { MongoSigningKeyStore } = await import('./key-store-mongo.js');
+  return new MongoSigningKeyStore(config.store.mongoUri);
 }
 
 export function createTokens(config: Pick<Config, 'tokens' | 'http' | 'store'>, deps: TokensDeps): Tokens {
@@ -59,7 +60,7 @@ export function createTokens(config: Pick<Config, 'tokens' | 'http' | 'store'>, 
   const secrets = TokenSecrets.fromConfig(t.keyEncryptionKey, () =>
     deps.warn('tokens.keyEncryptionKey is empty: using an ephemeral key, so signing keys stored by this process are unreadable after a restart'),
   );
-  const signingKeys = deps.signingKeys ?? createSigningKeyStore(config);
+  const signingKeys = deps.signingKeys;
   const keys = new KeyRing({
     store: signingKeys,
     secrets,

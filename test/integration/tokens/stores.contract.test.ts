@@ -3,7 +3,8 @@ import mongoose from 'mongoose';
 import { ManualClock, randomIds } from '../../../src/clock.js';
 import { MemorySessionStore, RedisSessionStore } from '../../../src/sessions/index.js';
 import type { SessionStore } from '../../../src/sessions/ports.js';
-import { MemorySigningKeyStore, MongoSigningKeyStore, type SigningKeyStore, type StoredSigningKey } from '../../../src/tokens/index.js';
+import { MemorySigningKeyStore, type SigningKeyStore, type StoredSigningKey } from '../../../src/tokens/index.js';
+import { MongoSigningKeyStore } from '../../../src/tokens/key-store-mongo.js';
 import { describeWithServer, servers, uniqueName } from '../../support/servers.js';
 
 /** The two ports the token capability adds to or relies on, on every adapter. */
