@@ -1,17 +1,26 @@
-import { ZxcvbnFactory } from '@zxcvbn-ts/core';
-import * as common from '@zxcvbn-ts/language-common';
-import * as en from '@zxcvbn-ts/language-en';
+import { createRequire } from 'node:module';
+import type { ZxcvbnFactory } from '@zxcvbn-ts/core';
 
 /**
  * PWD-6: the common-password list and the strength estimate both come from zxcvbn-ts's shipped data.
  * Building the matcher costs ~270 ms (it ranks every dictionary), so it is built once, on first use, and
- * not at import: modules that never judge a password (e.g. the login path) do not pay for it.
+ * not at import: modules that never judge a password (e.g. the login path) do not pay for it. The data
+ * modules themselves (~37 MB resident) are loaded on first use too, synchronously through `require` (the
+ * packages ship CommonJS), so a gateway that sets no password after a restart never holds them (DESIGN §5
+ * idle memory) and the callers stay synchronous.
  */
+const load = createRequire(import.meta.url);
+type Common = typeof import('@zxcvbn-ts/language-common');
+type En = typeof import('@zxcvbn-ts/language-en');
 let zxcvbn: ZxcvbnFactory | undefined;
 let commonPasswords: ReadonlySet<string> | undefined;
 
 function matcher(): ZxcvbnFactory {
-  zxcvbn ??= new ZxcvbnFactory({
+  if (zxcvbn !== undefined) return zxcvbn;
+  const { ZxcvbnFactory: Factory } = load('@zxcvbn-ts/core') as typeof import('@zxcvbn-ts/core');
+  const common = load('@zxcvbn-ts/language-common') as Common;
+  const en = load('@zxcvbn-ts/language-en') as En;
+  zxcvbn = new Factory({
     graphs: common.adjacencyGraphs,
     dictionary: { ...common.dictionary, ...en.dictionary },
     translations: en.translations,
@@ -28,7 +37,7 @@ const TRAILING_SUFFIX = /[0-9!@#$%&*^]+$/;
  * "satisfy" composition rules, and stripping more would refuse random strings that merely end in a word.
  */
 export function isCommonPassword(password: string): boolean {
-  commonPasswords ??= new Set(common.dictionary['passwords-common']);
+  commonPasswords ??= new Set((load('@zxcvbn-ts/language-common') as Common).dictionary['passwords-common']);
   const lower = password.toLowerCase();
   const stripped = lower.replace(TRAILING_SUFFIX, '');
   return commonPasswords.has(lower) || (stripped !== '' && commonPasswords.has(stripped));
