@@ -10,6 +10,8 @@ export const ERROR_CODES = {
   // ── generic / HTTP shell ──────────────────────────────────────────────
   VALIDATION_FAILED: { status: 400, message: 'The request is invalid.' },
   MALFORMED_JSON: { status: 400, message: 'The request body is not valid JSON.' },
+  /** The client went away before its body arrived: nobody reads the answer, but logs and metrics must not call it a server failure. */
+  REQUEST_ABORTED: { status: 400, message: 'The request body was not received completely.' },
   UNAUTHENTICATED: { status: 401, message: 'Authentication is required.' },
   ACCESS_DENIED: { status: 403, message: 'The caller is not allowed to perform this action.' },
   NOT_FOUND: { status: 404, message: 'The resource does not exist.' },

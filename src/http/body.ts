@@ -62,8 +62,9 @@ function readText(req: IncomingMessage, limitBytes: number): Promise<string> {
       if (!Number.isNaN(declared) && declared !== size) reject(new AppError('VALIDATION_FAILED'));
       else resolve(chunks.length === 1 ? chunks[0]!.toString('utf8') : Buffer.concat(chunks).toString('utf8'));
     };
-    const onError = (err: Error): void => fail(err);
-    const onAborted = (): void => fail(new Error('request aborted'));
+    // A client that hangs up mid-body is the client's failure (400, no error log), not the server's.
+    const onError = (): void => fail(new AppError('REQUEST_ABORTED'));
+    const onAborted = (): void => fail(new AppError('REQUEST_ABORTED'));
     req.on('data', onData).on('end', onEnd).on('error', onError).on('aborted', onAborted);
   });
 }

@@ -1,3 +1,4 @@
+import { connect } from 'node:net';
 import { Writable } from 'node:stream';
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
@@ -125,6 +126,25 @@ describe('fast lane ≡ Koa chain for the service API (DESIGN §5, TOK-4, POL-9)
     expect(get.status).toBe(405);
     await fetch(`${app.url}/v1/authorize?x=1`, { method: 'POST', headers: { ...bearer(), 'content-type': 'application/json' }, body: '{}' });
     expect(seenByKoa.slice(before)).toEqual(['/v1/authorize', '/v1/authorize']);
+  });
+
+  it('a client hanging up mid-body is not a server failure, on either path', async () => {
+    const { port } = new URL(app.url);
+    const failuresBefore = logLines.filter((l) => l.includes('request failed')).length;
+    for (const cookie of ['', 'Cookie: unrelated=1\r\n']) {
+      await new Promise<void>((resolve) => {
+        const s = connect(Number(port), '127.0.0.1', () => {
+          s.write(`POST /v1/authorize HTTP/1.1\r\nHost: x\r\n${cookie}Content-Type: application/json\r\nContent-Length: 100\r\n\r\n{"action":`);
+          setTimeout(() => {
+            s.destroy();
+            resolve();
+          }, 50);
+        });
+      });
+    }
+    await new Promise((r) => setTimeout(r, 100));
+    expect(logLines.filter((l) => l.includes('request failed')).length).toBe(failuresBefore); // no 5xx logged
+    expect((await send('lane', '/v1/authorize', { body: '{}' })).body.error?.code).toBe('VALIDATION_FAILED'); // and the server carries on
   });
 
   it('logs and counts lane requests like the Koa chain, without credentials', async () => {
