@@ -5,7 +5,7 @@ import type { Ids } from '../clock.js';
 import type { Logger } from '../observability/logger.js';
 import type { Caller } from '../tokens/authorize.js';
 import { readBody } from './body.js';
-import { errorPayload, noteFailure, toAppError } from './middleware/error-handler.js';
+import { closesConnection, errorPayload, noteFailure, toAppError } from './middleware/error-handler.js';
 import { requestIdOf, type RequestRecord } from './middleware/request-context.js';
 
 /**
@@ -108,6 +108,7 @@ async function serve(deps: LaneDeps, route: ApiRoute, headers: LaneHeaders, req:
     const retry = noteFailure(deps.logger, appErr, requestId);
     head = ['X-Request-Id', requestId, ...headers.refused];
     if (retry !== undefined) head.push('Retry-After', String(retry));
+    if (closesConnection(appErr)) head.push('Connection', 'close');
     status = appErr.status;
     payload = errorPayload(appErr, requestId);
   }

@@ -52,6 +52,12 @@ export function errorPayload(appErr: AppError, requestId: string | undefined): {
   };
 }
 
+/**
+ * An oversized body is left unread: closing the connection after the answer keeps node from draining the
+ * rest of it (possibly gigabytes) to reuse the socket.
+ */
+export const closesConnection = (appErr: AppError): boolean => appErr.code === 'PAYLOAD_TOO_LARGE';
+
 /** Logs a server-side failure with its cause (never sent); returns Retry-After seconds for a 429, if any. */
 export function noteFailure(logger: Logger, appErr: AppError, requestId: string | undefined): number | undefined {
   if (appErr.status >= 500) logger.error({ requestId, code: appErr.code, err: appErr.cause ?? appErr }, 'request failed');
@@ -73,6 +79,7 @@ export function errorHandler(logger: Logger): Middleware {
       const requestId = ctx.state.requestId as string | undefined;
       const retry = noteFailure(logger, appErr, requestId);
       if (retry !== undefined) ctx.set('Retry-After', String(retry));
+      if (closesConnection(appErr)) ctx.set('Connection', 'close');
       ctx.status = appErr.status;
       ctx.set('Cache-Control', 'no-store');
       ctx.body = errorPayload(appErr, requestId);

@@ -99,6 +99,7 @@ describe('fast lane ≡ Koa chain for the service API (DESIGN §5, TOK-4, POL-9)
     expect([gz.status, gz.body.error?.code]).toEqual([415, 'UNSUPPORTED_MEDIA_TYPE']);
     const big = await both('/v1/authorize', { body: JSON.stringify({ action: 'x'.repeat(app.gw.config.http.bodyLimitBytes) }), headers: bearer() });
     expect([big.status, big.body.error?.code]).toEqual([413, 'PAYLOAD_TOO_LARGE']);
+    expect(big.headers.get('connection')).toBe('close'); // the unread rest is not drained to reuse the socket
   });
 
   it('/v1/token: a form refresh works on the lane with no-store; a repeated field is refused both ways', async () => {
