@@ -27,18 +27,30 @@ export interface Principal {
   sessionName?: string;
 }
 
+/**
+ * Claims are derived once per principal object: a cached token's principal is judged on every request, and
+ * rebuilding this object each time (with its optional members) showed in the `/v1/authorize` profile. Frozen,
+ * since every caller shares it.
+ */
+const claimsOf = new WeakMap<Principal, PrincipalClaims>();
+
 export function toClaims(p: Principal): PrincipalClaims {
-  return {
-    sub: p.srn,
-    acct: p.accountId,
-    ptype: p.type,
-    auth: p.auth,
-    mfa: p.mfa,
-    groups: p.groups,
-    userId: p.userId,
-    ...(p.userName === undefined ? {} : { userName: p.userName }),
-    ...(p.role === undefined ? {} : { role: p.role }),
-    ...(p.source === undefined ? {} : { source: p.source }),
-    ...(p.sessionName === undefined ? {} : { sessionName: p.sessionName }),
-  };
+  let claims = claimsOf.get(p);
+  if (claims === undefined) {
+    claims = Object.freeze({
+      sub: p.srn,
+      acct: p.accountId,
+      ptype: p.type,
+      auth: p.auth,
+      mfa: p.mfa,
+      groups: p.groups,
+      userId: p.userId,
+      ...(p.userName === undefined ? {} : { userName: p.userName }),
+      ...(p.role === undefined ? {} : { role: p.role }),
+      ...(p.source === undefined ? {} : { source: p.source }),
+      ...(p.sessionName === undefined ? {} : { sessionName: p.sessionName }),
+    });
+    claimsOf.set(p, claims);
+  }
+  return claims;
 }
