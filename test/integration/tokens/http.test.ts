@@ -58,6 +58,23 @@ describe('tokens over HTTP (TOK-1..4, POL-9)', () => {
     expect(invalid.status).toBe(400);
   });
 
+  it('/v1/authorize judges the request context a service sends (POL-9): a scp:SourceIp condition', async () => {
+    const officeOnly = await t.gw.store.policies.create({
+      accountId: seeded.account.id, name: 'OfficeOnly', type: 'custom', policyVersion: 1, createdBy: 'test',
+      document: { Version: '2024-07-01', Statement: [{ Sid: 'FromOffice', Effect: 'Allow', Action: 'iam:listGroups', Resource: '*', Condition: { IpAddress: { 'scp:SourceIp': '10.0.0.0/8' } } }] },
+    });
+    await createUser(t.gw, seeded.account, 'carol', PASSWORD, { policyIds: [officeOnly.id] });
+    const login = await sessionOf(t, seeded.account.alias ?? '', 'carol', PASSWORD);
+    const carol = ((await (await post('/v1/token/session', {}, { cookie: login.cookie, 'x-csrf-token': login.csrf })).json()) as { access_token: string }).access_token;
+    const ask = async (context?: Record<string, unknown>) =>
+      (await post('/v1/authorize', { token: carol, action: 'iam:listGroups', resource: '*', ...(context ? { context } : {}) })).json();
+    expect(await ask({ 'scp:SourceIp': '10.20.30.40' })).toMatchObject({ allowed: true, decision: 'Allow', deciding: [{ policyId: officeOnly.id, sid: 'FromOffice' }] });
+    expect(await ask({ 'scp:SourceIp': '192.168.1.7' })).toMatchObject({ allowed: false, decision: 'ImplicitDeny' });
+    expect(await ask()).toMatchObject({ allowed: false }); // no address given: the condition cannot hold
+    const bad = await post('/v1/authorize', { token: carol, action: 'iam:listGroups', resource: '*', context: { 'scp:SourceIp': { nested: true } } });
+    expect(bad.status).toBe(400);
+  });
+
   it('counts evaluator decisions by outcome in /metrics (OPS-4)', async () => {
     const count = async (decision: string): Promise<number> => {
       const text = await (await fetch(`${t.base}/metrics`)).text();
