@@ -71,8 +71,8 @@ export class GroupService {
   }
 
   async update(accountId: string, id: string, input: unknown, by: Actor): Promise<Group> {
-    const { version, description, ...rest } = parseInput(this.updateSchema, input);
-    return this.deps.store.groups.update(accountId, id, version, { ...defined(rest), ...(description === undefined ? {} : { description }) }, by);
+    const { version, ...rest } = parseInput(this.updateSchema, input);
+    return this.deps.store.groups.update(accountId, id, version, defined(rest), by);
   }
 
   async delete(accountId: string, id: string, by: Actor): Promise<void> {

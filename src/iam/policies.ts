@@ -84,9 +84,9 @@ export class PolicyService {
     const { data, document } = this.parse(this.updateSchema, input);
     const current = await this.get(accountId, id);
     if (current.type === 'default') throw appError('POLICY_READ_ONLY', { id });
-    const { version, description, document: _d, ...rest } = data;
+    const { version, document: _d, ...rest } = data;
     const changed = document !== null && JSON.stringify(document) !== JSON.stringify(current.document);
-    const patch = { ...defined(rest), ...(description === undefined ? {} : { description }), ...(changed ? { document, policyVersion: current.policyVersion + 1 } : {}) };
+    const patch = { ...defined(rest), ...(changed ? { document, policyVersion: current.policyVersion + 1 } : {}) };
     return this.deps.store.policies.update(accountId, id, version, patch, by);
   }
 

@@ -40,8 +40,8 @@ export class ProjectService {
   }
 
   async update(accountId: string, id: string, input: unknown, by: Actor): Promise<Project> {
-    const { version, description, ...rest } = parseInput(this.updateSchema, input);
-    return this.deps.store.projects.update(accountId, id, version, { ...defined(rest), ...(description === undefined ? {} : { description }) }, by);
+    const { version, ...rest } = parseInput(this.updateSchema, input);
+    return this.deps.store.projects.update(accountId, id, version, defined(rest), by);
   }
 
   async delete(accountId: string, id: string, by: Actor): Promise<void> {

@@ -40,12 +40,12 @@ export class ProviderService {
   }
 
   async update(accountId: string, id: string, input: unknown, by: Actor): Promise<CredentialProvider> {
-    const { version, description, loginUrl: url, ...rest } = parseInput(this.updateSchema, input);
+    const { version, loginUrl: url, ...rest } = parseInput(this.updateSchema, input);
     const current = await this.get(accountId, id);
-    const onlyUnlocks = rest.locked === false && Object.keys(defined({ ...rest, description, url })).length === 1;
+    const onlyUnlocks = rest.locked === false && Object.keys(defined({ ...rest, url })).length === 1;
     if (current.locked && !onlyUnlocks) throw appError('PROVIDER_LOCKED', { id });
     const config = url === undefined ? {} : { config: { ...current.config, loginUrl: url } };
-    return this.deps.store.providers.update(accountId, id, version, { ...defined(rest), ...config, ...(description === undefined ? {} : { description }) }, by);
+    return this.deps.store.providers.update(accountId, id, version, { ...defined(rest), ...config }, by);
   }
 
   async delete(accountId: string, id: string): Promise<void> {

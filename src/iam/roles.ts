@@ -94,10 +94,10 @@ export class RoleService {
   }
 
   async update(accountId: string, id: string, input: unknown, by: Actor): Promise<Role> {
-    const { version, description, trustedPrincipals, ...rest } = parseInput(this.updateSchema, input);
+    const { version, trustedPrincipals, ...rest } = parseInput(this.updateSchema, input);
     const trusted = trustedPrincipals?.map((p) => (p.kind === 'current-account' ? { ...p, value: accountId } : p));
     if (trusted !== undefined) assertNoViolations(await this.principalViolations(accountId, trusted));
-    const patch = { ...defined({ ...rest, trustedPrincipals: trusted }), ...(description === undefined ? {} : { description }) };
+    const patch = defined({ ...rest, trustedPrincipals: trusted });
     return this.deps.store.roles.update(accountId, id, version, patch, by);
   }
 

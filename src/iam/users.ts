@@ -181,10 +181,10 @@ export class UserService {
    * to flag root's password for change or rewrite its contacts.
    */
   async update(accountId: string, id: string, input: unknown, by: Actor): Promise<UserView> {
-    const { version, name: _immutable, description, ...rest } = parseInput(this.updateSchema, input);
+    const { version, name: _immutable, ...rest } = parseInput(this.updateSchema, input);
     const current = await mustGet(this.deps.store.users, 'user', accountId, id);
     if (current.kind === 'root' && (rest.state === 'disabled' || by !== current.id)) throw appError('ROOT_USER_PROTECTED', { id });
-    const patch = { ...defined(rest), ...(description === undefined ? {} : { description }) };
+    const patch = defined(rest);
     const keys = rest.state === 'disabled' && current.state !== 'disabled' ? [revocationKeys.user(id)] : [];
     return this.view(await withRevocation(this.deps, keys, () => this.deps.store.users.update(accountId, id, version, patch, by)));
   }
