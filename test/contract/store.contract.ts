@@ -5,7 +5,7 @@ import type { Store, StoreOptions } from '../../src/store/ports.js';
 import type { StoreDeps } from '../../src/store/shared.js';
 import { describeStoreContactsContract } from './store.contract-contacts.js';
 import { describeStoreRelationsContract } from './store.contract-relations.js';
-import { ACTOR, newAccountId, repo, sample, samples, tags } from './store.fixtures.js';
+import { ACTOR, newAccountId, repo, sample, samples } from './store.fixtures.js';
 
 /**
  * The entity store contract (style.md §8.4): every adapter runs exactly these cases. Each case works in

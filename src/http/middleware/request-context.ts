@@ -27,8 +27,8 @@ export interface RequestRecord {
  * tokens (OPS-3).
  */
 export function requestObserver(deps: { logger: Logger; metrics: Metrics }): (r: RequestRecord) => void {
-  // Label children bound once per (method, route, status): prom-client otherwise hashes the label object
-  // on every observation. Routes are templates and methods/statuses few, so the maps stay small.
+  // Metric handles bound once per (method, route, status) and looked up by one short key per request.
+  // Routes are templates and methods/statuses few, so the maps stay small.
   const counters = new Map<string, { inc(): void }>();
   const timers = new Map<string, { observe(v: number): void }>();
   return function observe({ requestId, method, route, path, status, seconds, ip }) {

@@ -50,7 +50,7 @@ export function describeCrossAccountSwitch(store: string, env: () => Record<stri
       const start = await sessionOf(t, a.id, 'root', PASSWORD);
       const toB = await switchTo(t, start, u.bOps as User);
       expect(toB.body).toMatchObject({ accountId: b.id, accountAlias: b.alias, userId: u.bOps?.id, userName: 'b-ops', type: 'user' });
-      const inB = await switched(t, toB);
+      const inB = await switched(toB);
       expect(inB.cookie).not.toBe(start.cookie);
       expect(inB.csrf).not.toBe(start.csrf);
       expect(await whoAmI(t, start.cookie)).toBeNull();
@@ -59,7 +59,7 @@ export function describeCrossAccountSwitch(store: string, env: () => Record<stri
       const profile = (await (await fetch(`${t.base}/v1/me/profile`, { headers: { cookie: inB.cookie } })).json()) as { userName: string };
       expect(profile.userName).toBe('b-ops');
 
-      const back = await switched(t, await switchTo(t, inB, u.root as User));
+      const back = await switched(await switchTo(t, inB, u.root as User));
       expect(await whoAmI(t, inB.cookie)).toBeNull();
       expect(await whoAmI(t, back.cookie)).toMatchObject({ accountId: a.id, userId: u.root?.id, type: 'root' });
       // the old CSRF token does not work on the new session
@@ -71,7 +71,7 @@ export function describeCrossAccountSwitch(store: string, env: () => Record<stri
     it('audits each cross-account switch in both accounts (out in the source, in in the target), naming both ends', async () => {
       const before = { a: (await switchEvents(t, a.id)).length, b: (await switchEvents(t, b.id)).length };
       const s = await sessionOf(t, a.id, 'root', PASSWORD);
-      await switched(t, await switchTo(t, s, u.bPhone as User));
+      await switched(await switchTo(t, s, u.bPhone as User));
       const [inA] = await switchEvents(t, a.id);
       const [inB] = await switchEvents(t, b.id);
       expect((await switchEvents(t, a.id)).length).toBe(before.a + 1);
@@ -84,7 +84,7 @@ export function describeCrossAccountSwitch(store: string, env: () => Record<stri
 
     it('a switch within one account still works and is recorded once', async () => {
       const before = (await switchEvents(t, a.id)).length;
-      const s = await switched(t, await switchTo(t, await sessionOf(t, a.id, 'root', PASSWORD), u.aOps as User));
+      const s = await switched(await switchTo(t, await sessionOf(t, a.id, 'root', PASSWORD), u.aOps as User));
       expect(await whoAmI(t, s.cookie)).toMatchObject({ accountId: a.id, userId: u.aOps?.id });
       expect((await switchEvents(t, a.id)).length).toBe(before + 1);
     });

@@ -38,7 +38,7 @@ export async function whoAmI(t: TestGateway, cookie: string, headers: Record<str
 }
 
 /** Follows a successful switch: the new session as a Session (cookie + CSRF token). */
-export async function switched(t: TestGateway, res: { status: number; body: Record<string, unknown>; res: Response }): Promise<Session> {
+export async function switched(res: { status: number; body: Record<string, unknown>; res: Response }): Promise<Session> {
   expect(res.status).toBe(200);
   return { cookie: sessionCookie(res.res), csrf: String(res.body.csrfToken) };
 }

@@ -88,7 +88,7 @@ describe('account switching refusals: contact, disabled, locked, password change
     const s = await rootSession();
     await expectRefused(s, u.locked as User, 'TARGET_LOCKED');
     await t.gw.login.lockout.unlock(b.id, String(u.locked?.id));
-    const ok = await switched(t, await switchTo(t, s, u.locked as User));
+    const ok = await switched(await switchTo(t, s, u.locked as User));
     expect(await whoAmI(t, ok.cookie)).toMatchObject({ accountId: b.id, userId: u.locked?.id });
   });
 
@@ -101,7 +101,7 @@ describe('account switching refusals: contact, disabled, locked, password change
     await expectRefused(s, u.ip as User, 'CONSOLE_IP_DENIED', from('203.0.113.9'));
     const deny = (await t.gw.store.audit.list(b.id, { limit: 500 })).items.find((e) => e.action === 'console_ip_control.deny');
     expect(deny).toMatchObject({ target: u.ip?.id, sourceIp: '203.0.113.9', details: { during: 'login' } });
-    const ok = await switched(t, await switchTo(t, s, u.ip as User, {}, from('198.51.100.20')));
+    const ok = await switched(await switchTo(t, s, u.ip as User, {}, from('198.51.100.20')));
     expect(await whoAmI(t, ok.cookie, from('198.51.100.20'))).toMatchObject({ userId: u.ip?.id });
     expect(await whoAmI(t, ok.cookie, from('203.0.113.9'))).toBeNull(); // and the new session stays under b-ip's control
   });
@@ -118,10 +118,10 @@ describe('account switching refusals: contact, disabled, locked, password change
     expect(await whoAmI(t, s.cookie)).not.toBeNull();
 
     const code = await codeAt(mfaSecret, clock);
-    const inB = await switched(t, await switchTo(t, s, u.mfa as User, { code }));
+    const inB = await switched(await switchTo(t, s, u.mfa as User, { code }));
     expect(await whoAmI(t, inB.cookie)).toMatchObject({ userId: u.mfa?.id, mfa: true });
     // the MFA'd session carries the flag back to root, and from there b-mfa needs no second code
-    const back = await switched(t, await switchTo(t, inB, u.root as User));
+    const back = await switched(await switchTo(t, inB, u.root as User));
     expect(await whoAmI(t, back.cookie)).toMatchObject({ userId: u.root?.id, mfa: true });
     expect((await targetsOf(t, back)).find((x) => x.userName === 'b-mfa')?.mfaCodeRequired).toBe(false);
     expect((await switchTo(t, back, u.mfa as User)).status).toBe(200);

@@ -24,7 +24,7 @@ describe('re-confirmation failures survive account switches (PWD-11, LOGIN-8)', 
   afterAll(() => t.close());
 
   const guess = (s: Session) => fetch(`${t.base}/v1/me/contacts`, { method: 'PUT', headers: { cookie: s.cookie, 'x-csrf-token': s.csrf, 'content-type': 'application/json' }, body: JSON.stringify({ phone: '+15550100', password: 'Wrong#Guess1' }) });
-  const hop = async (s: Session, to: User) => switched(t, await postJson(t, '/v1/me/switch', { userId: to.id }, { cookie: s.cookie, 'x-csrf-token': s.csrf }));
+  const hop = async (s: Session, to: User) => switched(await postJson(t, '/v1/me/switch', { userId: to.id }, { cookie: s.cookie, 'x-csrf-token': s.csrf }));
 
   it('4 wrong, switch away and back, 1 more wrong: signed out', async () => {
     let s: Session = await sessionOf(t, account.id, 'alice', PASSWORD);
