@@ -103,7 +103,7 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
     (router) => registerMyInfoRoutes(router, { ...security, store, consoleSessions: login.consoleSessions, cookies }),
   ];
   const httpApp: HttpApp = createHttpApp({ config, logger, metrics, ids, authenticators }, modules, {
-    routes: [authorizeApi({ tokens: tokens.service, authorizer, store, clock }), ...tokenApi(tokens.service)],
+    routes: [authorizeApi({ tokens: tokens.service, authorizer }), ...tokenApi(tokens.service)],
     bearer: bearerCaller(tokens.service),
   });
 

@@ -1,13 +1,12 @@
 import type Router from '@koa/router';
 import { AppError } from '../../errors.js';
 import { authorizeRequest } from '../../tokens/authorize.js';
-import type { TokenService } from '../../tokens/index.js';
 import { simulatePolicies, type SimulatorDeps } from '../../tokens/simulator.js';
 import type { ApiRoute } from '../fast-lane.js';
 import { requirePrincipal } from '../middleware/authenticate.js';
 
 /** POL-9 over HTTP: `/v1/authorize` for services (a service API route, fast-lane.ts). */
-export function authorizeApi(deps: SimulatorDeps & { tokens: TokenService }): ApiRoute {
+export function authorizeApi(deps: Parameters<typeof authorizeRequest>[0]): ApiRoute {
   return {
     path: '/v1/authorize',
     async handle({ body, caller }) {
