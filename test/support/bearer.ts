@@ -1,5 +1,6 @@
 import type { Principal } from '../../src/auth/principal.js';
 import type { Gateway } from '../../src/app.js';
+import type { Session } from '../../src/sessions/ports.js';
 
 /** Who a test acts as: the principal fields a console session records. */
 export type BearerSubject = Pick<Principal, 'accountId' | 'userId' | 'type' | 'srn'> & { mfa?: boolean; amr?: readonly string[] };
@@ -10,13 +11,17 @@ export type BearerSubject = Pick<Principal, 'accountId' | 'userId' | 'type' | 's
  * per call where a test moves its clock: a token is valid for the access TTL of the gateway's clock.
  */
 export async function bearerFor(gw: Gateway, who: BearerSubject): Promise<string> {
-  const session = await gw.sessions.create({
+  return (await gw.tokens.service.issueForSession((await consoleSessionFor(gw, who)).id)).access_token;
+}
+
+/** A console session for `who`, with the data login records (kind, mfa, amr) and the configured lifetimes. */
+export function consoleSessionFor(gw: Gateway, who: BearerSubject): Promise<Session> {
+  return gw.sessions.create({
     principal: { accountId: who.accountId, userId: who.userId, type: who.type, srn: who.srn },
     data: { kind: 'console', mfa: who.mfa ?? false, amr: (who.amr ?? ['pwd']).join(',') },
     absoluteTtlMs: gw.config.sessions.absoluteTtlSeconds * 1000,
     idleTtlMs: gw.config.sessions.idleTtlSeconds * 1000,
   });
-  return (await gw.tokens.service.issueForSession(session.id)).access_token;
 }
 
 /** `Authorization` header for `who`. */

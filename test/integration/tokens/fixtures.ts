@@ -3,6 +3,7 @@ import { ManualClock } from '../../../src/clock.js';
 import { testConfig } from '../../../src/config/load.js';
 import { iamSrn } from '../../../src/iam/srn.js';
 import type { Session } from '../../../src/sessions/ports.js';
+import { consoleSessionFor } from '../../support/bearer.js';
 import type { Account, Group, Policy, User } from '../../../src/store/ports.js';
 
 /**
@@ -54,12 +55,7 @@ export async function seedPrincipal(gw: Gateway): Promise<Omit<Seeded, 'gw' | 'c
 
 /** A console session as the login capability creates one. */
 export function newSession(gw: Gateway, user: User): Promise<Session> {
-  return gw.sessions.create({
-    principal: { accountId: user.accountId, userId: user.id, type: 'user', srn: iamSrn(user.accountId, 'user', user.id) },
-    data: { kind: 'console', mfa: false, amr: 'pwd' },
-    absoluteTtlMs: gw.config.sessions.absoluteTtlSeconds * 1000,
-    idleTtlMs: gw.config.sessions.idleTtlSeconds * 1000,
-  });
+  return consoleSessionFor(gw, { accountId: user.accountId, userId: user.id, type: 'user', srn: iamSrn(user.accountId, 'user', user.id) });
 }
 
 export async function accessToken(gw: Gateway, session: Session): Promise<string> {
