@@ -14,7 +14,7 @@ import { KEK } from './fixtures.js';
  * token without the group. The latency is printed for the closing notes, never asserted finer than 1 s.
  */
 const ROOT_PASSWORD = 'Kq7#vLp2!xZr9wTm';
-const ALICE_PASSWORD = 'Mb4$tNq8@yHs3cWe';
+const MEMBER_PASSWORD = 'Mb4$tNq8@yHs3cWe';
 
 describeWithServer('redis', 'two gateway processes (ENT-5, TOK-4)', () => {
   describeWithServer('mongo', 'one FerretDB, one Redis, revocation across processes', () => {
@@ -73,36 +73,54 @@ describeWithServer('redis', 'two gateway processes (ENT-5, TOK-4)', () => {
       return issued.body.access_token as string;
     };
 
-    it('a group removal on A refuses the earlier token on B within 1 s; the next login has no such group', async () => {
+    /** Root's admin header on A and a member of a new ReadOnly group, with her token judged by B. */
+    const memberOnB = async (name: string) => {
       const root = await tokenOf(a, 'default', 'root', ROOT_PASSWORD);
       const accountId = decodeJwt(root).acct as string;
       const admin = { authorization: `Bearer ${root}` };
       const base = `/v1/accounts/${accountId}`;
       const readOnly = (await json(a, 'GET', `${base}/policies?type=default&namePrefix=ReadOnly`, undefined, admin)).body.items[0].id as string;
-      const group = await json(a, 'POST', `${base}/groups`, { name: 'readers', policyIds: [readOnly] }, admin);
+      const group = await json(a, 'POST', `${base}/groups`, { name: `${name}-readers`, policyIds: [readOnly] }, admin);
       expect(group.status).toBe(201);
-      const alice = await json(a, 'POST', `${base}/users`, { name: 'alice', password: ALICE_PASSWORD, groupIds: [group.body.id] }, admin);
-      expect(alice.status).toBe(201);
-      const aliceId = alice.body.user.id as string;
-
-      const token = await tokenOf(a, accountId, 'alice', ALICE_PASSWORD);
+      const user = await json(a, 'POST', `${base}/users`, { name, password: MEMBER_PASSWORD, groupIds: [group.body.id] }, admin);
+      expect(user.status).toBe(201);
+      const userId = user.body.user.id as string;
+      const token = await tokenOf(a, accountId, name, MEMBER_PASSWORD);
       expect(decodeJwt(token).groups).toEqual([group.body.id]);
-      const authorizeOnB = () =>
-        json(b, 'POST', '/v1/authorize', { action: 'iam:getUser', resource: `srn:e::${accountId}:::scp-iam:user/${aliceId}` }, { authorization: `Bearer ${token}` });
+      const authorizeOnB = (bearer = token) =>
+        json(b, 'POST', '/v1/authorize', { action: 'iam:getUser', resource: `srn:e::${accountId}:::scp-iam:user/${userId}` }, { authorization: `Bearer ${bearer}` });
       for (let i = 0; i < 3; i++) expect((await authorizeOnB()).body).toMatchObject({ allowed: true, decision: 'Allow' }); // B's caches hold it now
+      return { accountId, admin, base, groupId: group.body.id as string, userId, authorizeOnB };
+    };
 
-      const removed = await json(a, 'DELETE', `${base}/groups/${group.body.id}/members/${aliceId}`, undefined, admin);
-      expect(removed.status).toBe(200);
+    /** Polls B until it refuses (at most 1 s); returns the refusal and how long it took. */
+    const refusedWithin1s = async (ask: () => ReturnType<typeof json>) => {
       const t0 = performance.now();
-      let refusal = await authorizeOnB();
-      while (refusal.status === 200 && performance.now() - t0 < 1000) refusal = await authorizeOnB();
+      let answer = await ask();
+      while (answer.status === 200 && performance.now() - t0 < 1000) answer = await ask();
       const ms = performance.now() - t0;
-      expect([refusal.status, refusal.body.error?.code]).toEqual([401, 'TOKEN_REVOKED']);
+      expect([answer.status, answer.body.error?.code]).toEqual([401, 'TOKEN_REVOKED']);
+      return ms;
+    };
+
+    it('a group removal on A refuses the earlier token on B within 1 s; the next login has no such group', async () => {
+      const m = await memberOnB('alice');
+      const removed = await json(a, 'DELETE', `${m.base}/groups/${m.groupId}/members/${m.userId}`, undefined, m.admin);
+      expect(removed.status).toBe(200);
+      const ms = await refusedWithin1s(() => m.authorizeOnB());
       console.log(`ENT-5 two processes: removal on A → refusal on B after ${ms.toFixed(1)} ms`);
 
-      const again = await tokenOf(b, accountId, 'alice', ALICE_PASSWORD);
+      const again = await tokenOf(b, m.accountId, 'alice', MEMBER_PASSWORD);
       expect(decodeJwt(again).groups).toEqual([]);
-      expect((await json(b, 'POST', '/v1/authorize', { action: 'iam:getUser', resource: `srn:e::${accountId}:::scp-iam:user/${aliceId}` }, { authorization: `Bearer ${again}` })).body).toMatchObject({ allowed: false });
+      expect((await m.authorizeOnB(again)).body).toMatchObject({ allowed: false });
+    }, 60_000);
+
+    it('deleting the group on A refuses a member\'s earlier token on B within 1 s (ENT-5)', async () => {
+      const m = await memberOnB('dora');
+      const deleted = await json(a, 'DELETE', `${m.base}/groups/${m.groupId}`, undefined, m.admin);
+      expect(deleted.status).toBe(204);
+      const ms = await refusedWithin1s(() => m.authorizeOnB());
+      console.log(`ENT-5 two processes: group deletion on A → refusal on B after ${ms.toFixed(1)} ms`);
     }, 60_000);
   });
 });
