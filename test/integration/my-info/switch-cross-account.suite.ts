@@ -79,7 +79,7 @@ export function describeCrossAccountSwitch(store: string, env: () => Record<stri
       const route = { fromAccountId: a.id, fromUserId: u.root?.id, toAccountId: b.id, toUserId: u.bPhone?.id, sharedContact: 'phone', fromKind: 'root', toKind: 'iam', mfa: false };
       expect(inA).toMatchObject({ accountId: a.id, actor: u.root?.id, target: u.bPhone?.id, result: 'success', details: { ...route, direction: 'out' } });
       expect(inB).toMatchObject({ accountId: b.id, actor: u.root?.id, target: u.bPhone?.id, result: 'success', details: { ...route, direction: 'in' } });
-      expect(JSON.stringify([inA, inB])).not.toMatch(/example\.com|5555/); // no contact values in the log
+      expect(JSON.stringify([inA, inB])).not.toMatch(/example\.com|5555[\s()-]*0101/); // no contact values in the log (digits alone would match ids and times)
     });
 
     it('a switch within one account still works and is recorded once', async () => {
