@@ -14,7 +14,7 @@
 import type { Principal } from '../auth/principal.js';
 import { toClaims } from '../auth/principal.js';
 import type { Clock } from '../clock.js';
-import { PolicyCache, evaluate, type CompiledPolicy, type ContextValue, type Decision, type DecisionKind, type PolicyDocument, type RequestResource, type StatementRef } from '../policy/index.js';
+import { PolicyCache, evaluate, type AuthorizationRequest, type CompiledPolicy, type ContextValue, type Decision, type DecisionKind, type PolicyDocument, type RequestResource, type StatementRef } from '../policy/index.js';
 import { parseSrn } from '../srn/index.js';
 import type { Group, Policy, Store } from '../store/ports.js';
 import { listAll } from '../store/shared.js';
@@ -69,10 +69,18 @@ export interface AuthorizerDeps {
 }
 
 type Gathered = CompiledPolicy[] | string;
+interface GatheredSet {
+  value: Gathered;
+  untilMs: number;
+}
+
+const refused = (action: string, resources: string[], reason: string): AuthorizationResult => ({ allowed: false, decision: 'ImplicitDeny', action, resources, deciding: [], reason, evaluation: null });
 
 export class Authorizer {
   readonly cache: PolicyCache;
-  private readonly sets: Lru<string, { value: Gathered; untilMs: number }>;
+  private readonly sets: Lru<string, GatheredSet>;
+  /** Per principal object, the set it was last given and under which epoch and project. */
+  private readonly lastOf = new WeakMap<Principal, { epoch: string; projectId: string | undefined; set: GatheredSet }>();
   /**
    * A safety net, not the invalidation: epochs do that. It bounds what a lost epoch bump (the session
    * store failing between an IAM write and its second bump) or an epoch key lost with a flushed Redis
@@ -95,29 +103,34 @@ export class Authorizer {
   private async decide(principal: Principal, action: string, resources: ResourceInput | readonly ResourceInput[], context: AuthorizeContext): Promise<AuthorizationResult> {
     const list: readonly ResourceInput[] = Array.isArray(resources) ? resources : [resources as ResourceInput];
     const srns = list.map((r) => (typeof r === 'string' ? r : r.srn));
-    const refuse = (reason: string): AuthorizationResult => ({ allowed: false, decision: 'ImplicitDeny', action, resources: srns, deciding: [], reason, evaluation: null });
 
     const targetAccount = context.accountId ?? principal.accountId;
-    if (srns.includes('*') && targetAccount !== principal.accountId) return refuse('CROSS_ACCOUNT');
+    if (srns.includes('*') && targetAccount !== principal.accountId) return refused(action, srns, 'CROSS_ACCOUNT');
 
     const gathered = await this.gather(principal, context.projectId ?? projectOf(srns), context.policyEpoch);
-    if (typeof gathered === 'string') return refuse(gathered);
-    const evaluation = evaluate(
-      { principal: toClaims(principal), action, resources: list, now: this.deps.clock.now(), ...(context.values === undefined ? {} : { context: context.values }) },
-      { identity: gathered },
-    );
+    if (typeof gathered === 'string') return refused(action, srns, gathered);
+    const now = this.deps.clock.now();
+    const request: AuthorizationRequest =
+      context.values === undefined ? { principal: toClaims(principal), action, resources: list, now } : { principal: toClaims(principal), action, resources: list, now, context: context.values };
+    const evaluation = evaluate(request, { identity: gathered });
     return { allowed: evaluation.allowed, decision: evaluation.decision, action, resources: srns, deciding: evaluation.deciding, reason: null, evaluation };
   }
 
   private async gather(principal: Principal, projectId: string | undefined, epoch: string | undefined): Promise<Gathered> {
     if (epoch === undefined) return this.identityPolicies(principal, projectId);
-    const key = [epoch, principal.accountId, principal.type, principal.userId, principal.role ?? '', projectId ?? ''].join('\u0000');
     const now = this.deps.clock.now();
-    const hit = this.sets.get(key);
-    if (hit !== undefined && now < hit.untilMs) return hit.value;
-    const value = await this.identityPolicies(principal, projectId);
-    this.sets.set(key, { value, untilMs: now + this.maxAgeMs });
-    return value;
+    // The same principal object again (a repeated token: the verifier's cache hands back one object per
+    // token) under the same epoch and project: its last set, without building and hashing the key.
+    const last = this.lastOf.get(principal);
+    if (last !== undefined && last.epoch === epoch && last.projectId === projectId && now < last.set.untilMs) return last.set.value;
+    const key = [epoch, principal.accountId, principal.type, principal.userId, principal.role ?? '', projectId ?? ''].join('\u0000');
+    let set = this.sets.get(key);
+    if (set === undefined || now >= set.untilMs) {
+      set = { value: await this.identityPolicies(principal, projectId), untilMs: now + this.maxAgeMs };
+      this.sets.set(key, set);
+    }
+    this.lastOf.set(principal, { epoch, projectId, set });
+    return set.value;
   }
 
   /** The compiled identity policies of a principal, or the reason it has none it may use. */

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { Principal } from '../auth/principal.js';
-import type { Authorizer } from '../iam/authorizer.js';
+import type { AuthorizeContext, Authorizer } from '../iam/authorizer.js';
 import type { RequestResource } from '../policy/index.js';
 import { contextValue, parseBody, requestResource, resourcesOf } from './input.js';
 import type { TokenService } from './service.js';
@@ -25,6 +25,27 @@ export const authorizeBody = z
   })
   .refine((b) => (b.resource === undefined) !== (b.resources === undefined), { message: 'exactly one of resource or resources', path: ['resource'] });
 
+export type AuthorizeBody = z.infer<typeof authorizeBody>;
+
+const SIMPLE_KEYS = new Set(['token', 'action', 'resource', 'accountId', 'projectId']);
+const nonEmpty = (v: unknown): boolean => typeof v === 'string' && v.length > 0;
+
+/**
+ * The body most services send — `action` and one `resource` SRN as strings, perhaps `token`, `accountId`,
+ * `projectId` — checked by hand: the zod schema costs ~2 µs per request at the hot path's rate (DESIGN §5).
+ * It only ever *accepts*: anything else (a missing or odd field, `resources`, `context`, an object resource)
+ * returns undefined and goes to the schema, which alone words the violations. A test pins that whatever it
+ * accepts the schema accepts with the same result.
+ */
+export function simpleAuthorizeBody(body: unknown): AuthorizeBody | undefined {
+  if (typeof body !== 'object' || body === null || Object.getPrototypeOf(body) !== Object.prototype) return undefined;
+  const b = body as Record<string, unknown>;
+  for (const key in b) if (!SIMPLE_KEYS.has(key) || !nonEmpty(b[key])) return undefined;
+  const action = b.action as string | undefined;
+  if (action === undefined || action.length < 3 || action.length > 256 || b.resource === undefined) return undefined;
+  return b as AuthorizeBody;
+}
+
 export interface AuthorizeAnswer {
   allowed: boolean;
   decision: string;
@@ -46,21 +67,20 @@ export async function authorizeRequest(
   body: unknown,
   caller: Caller | null,
 ): Promise<AuthorizeAnswer | null> {
-  const b = parseBody(authorizeBody, body);
+  const b = simpleAuthorizeBody(body) ?? parseBody(authorizeBody, body);
   const judged = b.token === undefined ? caller : await deps.tokens.authenticateWithEpoch(b.token);
   if (judged === null) return null;
   const { principal, policyEpoch } = judged;
   const resources = resourcesOf(b) as RequestResource[];
-  const r = await deps.authorizer.authorize(principal, b.action, resources, {
-    ...(policyEpoch === undefined ? {} : { policyEpoch }),
-    ...(b.context === undefined ? {} : { values: b.context }),
-    ...(b.accountId === undefined ? {} : { accountId: b.accountId }),
-    ...(b.projectId === undefined ? {} : { projectId: b.projectId }),
-  });
-  const reasons = [
-    ...(r.reason === null ? [] : [{ code: r.reason }]),
-    ...(r.evaluation?.errors ?? []).map((e) => ({ code: e.code, message: e.message })),
-  ];
+  // Built field by field, not by spreads: this is the hot path of every service's check (DESIGN §5).
+  const context: AuthorizeContext = {};
+  if (policyEpoch !== undefined) context.policyEpoch = policyEpoch;
+  if (b.context !== undefined) context.values = b.context;
+  if (b.accountId !== undefined) context.accountId = b.accountId;
+  if (b.projectId !== undefined) context.projectId = b.projectId;
+  const r = await deps.authorizer.authorize(principal, b.action, resources, context);
+  const reasons: AuthorizeAnswer['reasons'] = r.reason === null ? [] : [{ code: r.reason }];
+  for (const e of r.evaluation?.errors ?? []) reasons.push({ code: e.code, message: e.message });
   return {
     allowed: r.allowed,
     decision: r.decision,

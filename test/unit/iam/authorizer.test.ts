@@ -25,6 +25,28 @@ describe('Authorizer (ENT-7, POL-7)', () => {
     expect(authorizer.cache.size).toBe(2);
   });
 
+  it('keeps a gathered policy set under an IAM epoch until the epoch moves or the set ages out', async () => {
+    const f = await iamFixture();
+    const u = await f.user('epochal');
+    const who = principal(f.accountId, u.id);
+    const { authorizer } = f.iam;
+    const ask = async (policyEpoch: string, p: Principal = who) => (await authorizer.authorize(p, IAM_ACTIONS.listUsers, '*', { policyEpoch })).allowed;
+    expect(await ask('e1')).toBe(false);
+    await f.iam.users.attachPolicies(f.accountId, u.id, { policyIds: [f.builtin.ReadOnlyAccess!] }, 'test');
+    // Under the epoch read before the write, the set gathered then is kept: for this principal object and
+    // for another one of the same principal. The write's epoch bump is what tells them apart.
+    expect(await ask('e1')).toBe(false);
+    expect(await ask('e1', { ...who })).toBe(false);
+    expect(await ask('e2')).toBe(true);
+    // The same object back under an earlier epoch string is asked again, never handed the newer set.
+    await f.iam.users.detachPolicy(f.accountId, u.id, f.builtin.ReadOnlyAccess!, 'test');
+    expect(await ask('e3')).toBe(false);
+    expect(await ask('e2')).toBe(true);
+    // A set lives at most maxAgeMs (60 s), whatever the epoch says.
+    f.clock.advance(60_001);
+    expect(await ask('e2')).toBe(false);
+  });
+
   it('project-scope bindings apply only to requests in that project', async () => {
     const f = await iamFixture();
     const project = await f.iam.projects.create(f.accountId, { name: 'proj' }, 'test');
