@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type Router from '@koa/router';
 import type { Context } from 'koa';
 import type { Ids } from '../clock.js';
+import { toJson } from '../frozen.js';
 import type { Logger } from '../observability/logger.js';
 import type { Caller } from '../tokens/authorize.js';
 import { readBody } from './body.js';
@@ -112,7 +113,7 @@ async function serve(deps: LaneDeps, route: ApiRoute, headers: LaneHeaders, req:
     status = appErr.status;
     payload = errorPayload(appErr, requestId);
   }
-  const json = JSON.stringify(payload);
+  const json = toJson(payload);
   head.push('Content-Type', 'application/json; charset=utf-8', 'Content-Length', String(Buffer.byteLength(json)));
   res.writeHead(status, head);
   res.end(json);

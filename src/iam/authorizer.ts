@@ -18,6 +18,7 @@ import { PolicyCache, evaluate, type AuthorizationRequest, type CompiledPolicy, 
 import { parseSrn } from '../srn/index.js';
 import type { Group, Policy, Store } from '../store/ports.js';
 import { listAll } from '../store/shared.js';
+import { deepFreeze } from '../frozen.js';
 import { Lru } from '../tokens/lru.js';
 import { specialiseBuiltin } from './builtin-policies.js';
 import { IAM_SERVICE } from './srn.js';
@@ -74,6 +75,9 @@ interface GatheredSet {
   untilMs: number;
 }
 
+/** Distinct (action, resource) decisions kept per principal object; the map starts afresh when full. */
+const DECISIONS_PER_PRINCIPAL = 16;
+
 const refused = (action: string, resources: string[], reason: string): AuthorizationResult => ({ allowed: false, decision: 'ImplicitDeny', action, resources, deciding: [], reason, evaluation: null });
 
 export class Authorizer {
@@ -81,6 +85,12 @@ export class Authorizer {
   private readonly sets: Lru<string, GatheredSet>;
   /** Per principal object, the set it was last given and under which epoch and project. */
   private readonly lastOf = new WeakMap<Principal, { epoch: string; projectId: string | undefined; set: GatheredSet }>();
+  /**
+   * Per principal object, decisions under one gathered policy set (its identity: a new set — epoch moved,
+   * set aged out — starts afresh). Only cached, condition-free sets, one SRN, no context. Results are
+   * deep-frozen (frozen.ts), so callers may keep what they derive from one by identity (tokens/authorize.ts).
+   */
+  private readonly decisions = new WeakMap<Principal, { set: CompiledPolicy[]; answers: Map<string, AuthorizationResult> }>();
   /**
    * A safety net, not the invalidation: epochs do that. It bounds what a lost epoch bump (the session
    * store failing between an IAM write and its second bump) or an epoch key lost with a flushed Redis
@@ -109,11 +119,32 @@ export class Authorizer {
 
     const gathered = await this.gather(principal, context.projectId ?? projectOf(srns), context.policyEpoch);
     if (typeof gathered === 'string') return refused(action, srns, gathered);
+    // One resource named by SRN, no request context, policies without conditions: the verdict is a pure
+    // function of (principal, policy set, action, resource), so it is remembered per principal object.
+    const memo = context.policyEpoch !== undefined && context.values === undefined && srns.length === 1 && typeof list[0] === 'string' ? this.memoOf(principal, gathered) : undefined;
+    const memoKey = memo === undefined ? '' : `${action}\u0000${srns[0]}`;
+    const known = memo?.get(memoKey);
+    if (known !== undefined) return known;
     const now = this.deps.clock.now();
     const request: AuthorizationRequest =
       context.values === undefined ? { principal: toClaims(principal), action, resources: list, now } : { principal: toClaims(principal), action, resources: list, now, context: context.values };
     const evaluation = evaluate(request, { identity: gathered });
-    return { allowed: evaluation.allowed, decision: evaluation.decision, action, resources: srns, deciding: evaluation.deciding, reason: null, evaluation };
+    const result: AuthorizationResult = { allowed: evaluation.allowed, decision: evaluation.decision, action, resources: srns, deciding: evaluation.deciding, reason: null, evaluation };
+    if (memo !== undefined) {
+      if (memo.size >= DECISIONS_PER_PRINCIPAL) memo.clear();
+      memo.set(memoKey, deepFreeze(result));
+    }
+    return result;
+  }
+
+  /** The remembered decisions of a principal under this policy set, or undefined when they may not be kept. */
+  private memoOf(principal: Principal, set: CompiledPolicy[]): Map<string, AuthorizationResult> | undefined {
+    const held = this.decisions.get(principal);
+    if (held !== undefined && held.set === set) return held.answers;
+    if (!set.every((p) => p.conditionFree)) return undefined;
+    const answers = new Map<string, AuthorizationResult>();
+    this.decisions.set(principal, { set, answers });
+    return answers;
   }
 
   private async gather(principal: Principal, projectId: string | undefined, epoch: string | undefined): Promise<Gathered> {

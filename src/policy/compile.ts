@@ -92,6 +92,7 @@ function statementServices(stmt: PolicyStatement): Set<string> | undefined {
 
 export class PolicyProgram implements CompiledPolicy {
   readonly statementCount: number;
+  readonly conditionFree: boolean;
   private readonly byService = new Map<string, readonly CompiledStatement[]>();
   private readonly everyService: readonly CompiledStatement[];
   private readonly byAction = new Map<string, readonly CompiledStatement[]>();
@@ -105,6 +106,7 @@ export class PolicyProgram implements CompiledPolicy {
     services: readonly (Set<string> | undefined)[],
   ) {
     this.statementCount = statements.length;
+    this.conditionFree = statements.every((s) => s.conditions.length === 0);
     this.everyService = statements.filter((_, i) => services[i] === undefined);
     const names = new Set(services.flatMap((s) => (s === undefined ? [] : [...s])));
     for (const name of names) this.byService.set(name, statements.filter((_, i) => services[i] === undefined || services[i]?.has(name) === true));

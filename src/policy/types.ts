@@ -124,6 +124,12 @@ export interface CompiledPolicy {
   readonly kind: PolicyKind;
   readonly account: string;
   readonly statementCount: number;
+  /**
+   * No statement has a Condition: the policy's verdict on a request then depends only on the principal's
+   * claims, the action and the resources (never the time or the request context), so a caller may reuse
+   * an evaluation for the same principal, action and resource.
+   */
+  readonly conditionFree: boolean;
 }
 
 export interface PolicySet {

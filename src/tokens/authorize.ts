@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { Principal } from '../auth/principal.js';
-import type { AuthorizeContext, Authorizer } from '../iam/authorizer.js';
+import { deepFreeze, isDeepFrozen } from '../frozen.js';
+import type { AuthorizationResult, AuthorizeContext, Authorizer } from '../iam/authorizer.js';
 import type { RequestResource } from '../policy/index.js';
 import { contextValue, parseBody, requestResource, resourcesOf } from './input.js';
 import type { TokenService } from './service.js';
@@ -79,9 +80,12 @@ export async function authorizeRequest(
   if (b.accountId !== undefined) context.accountId = b.accountId;
   if (b.projectId !== undefined) context.projectId = b.projectId;
   const r = await deps.authorizer.authorize(principal, b.action, resources, context);
+  // A remembered decision (deep-frozen, iam/authorizer.ts) is of this principal: so is its answer.
+  const known = answers.get(r);
+  if (known !== undefined) return known;
   const reasons: AuthorizeAnswer['reasons'] = r.reason === null ? [] : [{ code: r.reason }];
   for (const e of r.evaluation?.errors ?? []) reasons.push({ code: e.code, message: e.message });
-  return {
+  const answer: AuthorizeAnswer = {
     allowed: r.allowed,
     decision: r.decision,
     principal: principal.srn,
@@ -90,4 +94,9 @@ export async function authorizeRequest(
     deciding: r.deciding.map((s) => ({ policyId: s.policyId, sid: s.sid ?? null })),
     reasons,
   };
+  if (isDeepFrozen(r)) answers.set(r, deepFreeze(answer));
+  return answer;
 }
+
+/** Answers of remembered decisions, by decision; a frozen answer's JSON text is kept too (frozen.ts). */
+const answers = new WeakMap<AuthorizationResult, AuthorizeAnswer>();

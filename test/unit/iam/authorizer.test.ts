@@ -47,6 +47,41 @@ describe('Authorizer (ENT-7, POL-7)', () => {
     expect(await ask('e2')).toBe(false);
   });
 
+  it('remembers decisions of condition-free policies per principal object, never of time-bound ones', async () => {
+    const f = await iamFixture();
+    const timeBound = await f.iam.policies.create(f.accountId, {
+      name: 'until-noon',
+      document: { Version: '2024-07-01', Statement: [{ Sid: 'T', Effect: 'Allow', Action: IAM_ACTIONS.createGroup, Resource: '*', Condition: { DateLessThan: { 'scp:CurrentTime': new Date(f.clock.now() + 30_000).toISOString() } } }] },
+    }, 'test');
+    const u = await f.user('memo', { policyIds: [f.builtin.ReadOnlyAccess!] });
+    const who = principal(f.accountId, u.id);
+    const { authorizer } = f.iam;
+    const target = iamSrn(f.accountId, 'user', u.id);
+    const ask = (action: string, resource: string, policyEpoch = 'e1') => authorizer.authorize(who, action, resource, { policyEpoch });
+    const first = await ask(IAM_ACTIONS.getUser, target);
+    expect(first.allowed).toBe(true);
+    // Remembered: the very same answer, frozen for everyone who keeps it.
+    expect(await ask(IAM_ACTIONS.getUser, target)).toBe(first);
+    expect(Object.isFrozen(first) && Object.isFrozen(first.deciding) && Object.isFrozen(first.resources)).toBe(true);
+    expect(() => { (first as { allowed: boolean }).allowed = false; }).toThrow(TypeError);
+    // Another resource or action is another decision.
+    expect((await ask(IAM_ACTIONS.deleteUser, target)).allowed).toBe(false);
+    expect(await ask(IAM_ACTIONS.getUser, iamSrn(f.accountId, 'user', 'someone-else'))).not.toBe(first);
+    // Context values and an uncached set (no epoch) are never remembered.
+    const withContext = await authorizer.authorize(who, IAM_ACTIONS.getUser, target, { policyEpoch: 'e1', values: { 'scp:SourceIp': '10.0.0.1' } });
+    expect(withContext).not.toBe(first);
+    expect(await authorizer.authorize(who, IAM_ACTIONS.getUser, target)).not.toBe(first);
+    // A policy with a condition reads the clock on every request: its decisions are never kept.
+    await f.iam.users.attachPolicies(f.accountId, u.id, { policyIds: [timeBound.id] }, 'test');
+    expect((await ask(IAM_ACTIONS.createGroup, '*', 'e2')).allowed).toBe(true);
+    f.clock.advance(30_001); // past the condition's end, well inside the set's 60 s age
+    expect((await ask(IAM_ACTIONS.createGroup, '*', 'e2')).allowed).toBe(false);
+    // A new epoch brings a new set, and the decisions start afresh.
+    await f.iam.users.detachPolicy(f.accountId, u.id, f.builtin.ReadOnlyAccess!, 'test');
+    await f.iam.users.detachPolicy(f.accountId, u.id, timeBound.id, 'test');
+    expect((await ask(IAM_ACTIONS.getUser, target, 'e3')).allowed).toBe(false);
+  });
+
   it('project-scope bindings apply only to requests in that project', async () => {
     const f = await iamFixture();
     const project = await f.iam.projects.create(f.accountId, { name: 'proj' }, 'test');
