@@ -73,6 +73,32 @@ type Gathered = CompiledPolicy[] | string;
 interface GatheredSet {
   value: Gathered;
   untilMs: number;
+  /** No policy of the set has a Condition (CompiledPolicy.conditionFree). */
+  conditionFree: boolean;
+}
+
+/**
+ * What one principal object was last given. `decisions` holds its decisions under `set` (a new set — epoch
+ * moved, set aged out — comes with a new Recent, so they start afresh): only for condition-free sets, one
+ * SRN and no context, and only from the principal's second decision on, so that a token seen once (the
+ * all-distinct-tokens load) never pays for a map. Results are deep-frozen (frozen.ts), so callers may keep
+ * what they derive from one by identity (tokens/authorize.ts does).
+ */
+interface Recent {
+  epoch: string;
+  projectId: string | undefined;
+  set: GatheredSet;
+  decisions: Map<string, AuthorizationResult> | undefined;
+  decided: boolean;
+}
+
+function decisionsOf(recent: Recent): Map<string, AuthorizationResult> | undefined {
+  if (recent.decisions !== undefined || !recent.set.conditionFree) return recent.decisions;
+  if (!recent.decided) {
+    recent.decided = true;
+    return undefined;
+  }
+  return (recent.decisions = new Map());
 }
 
 /** Distinct (action, resource) decisions kept per principal object; the map starts afresh when full. */
@@ -83,14 +109,8 @@ const refused = (action: string, resources: string[], reason: string): Authoriza
 export class Authorizer {
   readonly cache: PolicyCache;
   private readonly sets: Lru<string, GatheredSet>;
-  /** Per principal object, the set it was last given and under which epoch and project. */
-  private readonly lastOf = new WeakMap<Principal, { epoch: string; projectId: string | undefined; set: GatheredSet }>();
-  /**
-   * Per principal object, decisions under one gathered policy set (its identity: a new set — epoch moved,
-   * set aged out — starts afresh). Only cached, condition-free sets, one SRN, no context. Results are
-   * deep-frozen (frozen.ts), so callers may keep what they derive from one by identity (tokens/authorize.ts).
-   */
-  private readonly decisions = new WeakMap<Principal, { set: CompiledPolicy[]; answers: Map<string, AuthorizationResult> }>();
+  /** Per principal object, the set it was last given, under which epoch and project, and its decisions. */
+  private readonly recent = new WeakMap<Principal, Recent>();
   /**
    * A safety net, not the invalidation: epochs do that. It bounds what a lost epoch bump (the session
    * store failing between an IAM write and its second bump) or an epoch key lost with a flushed Redis
@@ -117,11 +137,13 @@ export class Authorizer {
     const targetAccount = context.accountId ?? principal.accountId;
     if (srns.includes('*') && targetAccount !== principal.accountId) return refused(action, srns, 'CROSS_ACCOUNT');
 
-    const gathered = await this.gather(principal, context.projectId ?? projectOf(srns), context.policyEpoch);
+    const projectId = context.projectId ?? projectOf(srns);
+    const recent = context.policyEpoch === undefined ? undefined : await this.recentSet(principal, projectId, context.policyEpoch);
+    const gathered = recent === undefined ? await this.identityPolicies(principal, projectId) : recent.set.value;
     if (typeof gathered === 'string') return refused(action, srns, gathered);
     // One resource named by SRN, no request context, policies without conditions: the verdict is a pure
     // function of (principal, policy set, action, resource), so it is remembered per principal object.
-    const memo = context.policyEpoch !== undefined && context.values === undefined && srns.length === 1 && typeof list[0] === 'string' ? this.memoOf(principal, gathered) : undefined;
+    const memo = recent !== undefined && context.values === undefined && srns.length === 1 && typeof list[0] === 'string' ? decisionsOf(recent) : undefined;
     const memoKey = memo === undefined ? '' : `${action}\u0000${srns[0]}`;
     const known = memo?.get(memoKey);
     if (known !== undefined) return known;
@@ -137,31 +159,25 @@ export class Authorizer {
     return result;
   }
 
-  /** The remembered decisions of a principal under this policy set, or undefined when they may not be kept. */
-  private memoOf(principal: Principal, set: CompiledPolicy[]): Map<string, AuthorizationResult> | undefined {
-    const held = this.decisions.get(principal);
-    if (held !== undefined && held.set === set) return held.answers;
-    if (!set.every((p) => p.conditionFree)) return undefined;
-    const answers = new Map<string, AuthorizationResult>();
-    this.decisions.set(principal, { set, answers });
-    return answers;
-  }
-
-  private async gather(principal: Principal, projectId: string | undefined, epoch: string | undefined): Promise<Gathered> {
-    if (epoch === undefined) return this.identityPolicies(principal, projectId);
+  /**
+   * The principal's policy set under an IAM epoch, from the cache when it may be. The same principal
+   * object again (a repeated token: the verifier's cache hands back one object per token) under the same
+   * epoch and project gets its last entry back without building and hashing the cache key.
+   */
+  private async recentSet(principal: Principal, projectId: string | undefined, epoch: string): Promise<Recent> {
     const now = this.deps.clock.now();
-    // The same principal object again (a repeated token: the verifier's cache hands back one object per
-    // token) under the same epoch and project: its last set, without building and hashing the key.
-    const last = this.lastOf.get(principal);
-    if (last !== undefined && last.epoch === epoch && last.projectId === projectId && now < last.set.untilMs) return last.set.value;
+    const last = this.recent.get(principal);
+    if (last !== undefined && last.epoch === epoch && last.projectId === projectId && now < last.set.untilMs) return last;
     const key = [epoch, principal.accountId, principal.type, principal.userId, principal.role ?? '', projectId ?? ''].join('\u0000');
     let set = this.sets.get(key);
     if (set === undefined || now >= set.untilMs) {
-      set = { value: await this.identityPolicies(principal, projectId), untilMs: now + this.maxAgeMs };
+      const value = await this.identityPolicies(principal, projectId);
+      set = { value, untilMs: now + this.maxAgeMs, conditionFree: typeof value !== 'string' && value.every((p) => p.conditionFree) };
       this.sets.set(key, set);
     }
-    this.lastOf.set(principal, { epoch, projectId, set });
-    return set.value;
+    const entry: Recent = { epoch, projectId, set, decisions: undefined, decided: false };
+    this.recent.set(principal, entry);
+    return entry;
   }
 
   /** The compiled identity policies of a principal, or the reason it has none it may use. */
