@@ -45,12 +45,24 @@ export interface VerifiedToken {
 }
 
 interface CacheEntry {
+  /** The whole token, compared in full on every hit: the map key is only its tail. */
+  raw: string;
   token: VerifiedToken;
   /** Usable until here (exp + skew). */
   untilMs: number;
 }
 
 const refuse = (code: ErrorCode): AppError => new AppError(code);
+
+/**
+ * The verified-token cache's key: the token's last 32 characters (192 bits of its signature), not the
+ * whole ~600-character token. The token arrives as a new string on every request, and V8 hashes a Map key
+ * over all its characters: that hash was the largest single cost of a cached bearer check. The entry keeps
+ * the whole token and a hit must equal it, so another token with the same tail (forged or not) is a miss
+ * and goes through full verification; a valid one then takes the slot.
+ */
+const CACHE_KEY_CHARS = 32;
+const cacheKeyOf = (token: string): string => (token.length > CACHE_KEY_CHARS ? token.slice(-CACHE_KEY_CHARS) : token);
 
 export class TokenVerifier {
   private readonly cache: Lru<string, CacheEntry>;
@@ -67,13 +79,14 @@ export class TokenVerifier {
   }
 
   async verify(token: string): Promise<VerifiedToken> {
-    const hit = this.cache.get(token);
-    if (hit) {
+    const key = cacheKeyOf(token);
+    const hit = this.cache.get(key);
+    if (hit !== undefined && hit.raw === token) {
       if (this.clock.now() < hit.untilMs) return hit.token;
-      this.cache.delete(token); // expired: fall through so the refusal carries TOKEN_EXPIRED
+      this.cache.delete(key); // expired: fall through so the refusal carries TOKEN_EXPIRED
     }
     const verified = await this.verifyUncached(token);
-    this.cache.set(token, { token: verified, untilMs: verified.claims.exp * 1000 + this.skewMs });
+    this.cache.set(key, { raw: token, token: verified, untilMs: verified.claims.exp * 1000 + this.skewMs });
     return verified;
   }
 

@@ -72,7 +72,12 @@ describe('token verification refuses every attack with its code (TOK-3)', () => 
   it('tampered payload (a group added, signature kept) → TOKEN_SIGNATURE_INVALID', async () => {
     const [header, , signature] = good.split('.');
     const tampered = `${header}.${b64({ ...claims, groups: [...(claims.groups as string[]), 'admins'] })}.${signature}`;
+    // The genuine token is in the verified-token cache, whose key is the token's tail — the signature the
+    // tampered token shares. Only the whole token may hit, and the genuine entry survives the attempt.
+    await s.gw.tokens.service.authenticate(good);
     await refused(tampered).toMatchObject({ code: 'TOKEN_SIGNATURE_INVALID' });
+    await refused(tampered).toMatchObject({ code: 'TOKEN_SIGNATURE_INVALID' });
+    await expect(s.gw.tokens.service.authenticate(good)).resolves.toMatchObject({ groups: [s.group.id] });
   });
 
   it('expired beyond the skew → TOKEN_EXPIRED; expired within the skew is still accepted', async () => {
