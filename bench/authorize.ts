@@ -6,8 +6,9 @@
  *      hello-world route — goal ≥ 0.8×. A second reference shows how much of (b) the platform itself
  *      takes: a bare node:http server that reads the very same POST (headers, JSON body) and answers a
  *      constant — no framework, no token, no policy. `repeated / post floor` is the gateway's own share.
- * Each server runs fresh in its own process (`--serve <kind>`); autocannon drives it from this process with
- * 50 connections. The gateway uses real Redis (REDIS_URL, default 127.0.0.1:6379) and the memory entity
+ * Each server runs in its own process (`--serve <kind>`), all at once; autocannon loads them in turn from
+ * this process with 50 connections, in rounds (`interleaved`, BENCH_ROUNDS, default 5 × 3 s each), and
+ * each ratio is the median of its per-round ratios. The gateway uses real Redis (REDIS_URL, default 127.0.0.1:6379) and the memory entity
  * store. This file also holds the harness bench/tokens.ts uses.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -42,9 +43,10 @@ export async function serve(kind: string): Promise<Served> {
   return { port, data, stop: () => child.kill('SIGKILL') };
 }
 
-/** 3 s warm-up, then the measured run; latency percentiles from autocannon's histogram (ms). */
-export async function load(opts: autocannon.Options, seconds = 8): Promise<LoadResult> {
-  await autocannon({ connections: 50, pipelining: 1, ...opts, duration: 3 });
+/** `warmUp` s of load, then the measured run; latency percentiles from autocannon's histogram (ms). */
+export async function load(opts: autocannon.Options, seconds = 8, warmUp = 3): Promise<LoadResult> {
+  if (warmUp > 0) await autocannon({ connections: 50, pipelining: 1, ...opts, duration: warmUp });
+  if (seconds === 0) return { rps: 0, p50: 0, p99: 0, non2xx: 0, errors: 0 };
   const r = await autocannon({ connections: 50, pipelining: 1, ...opts, duration: seconds });
   return { rps: Math.round(r.requests.average), p50: r.latency.p50, p99: r.latency.p99, non2xx: r.non2xx, errors: r.errors + r.timeouts };
 }
@@ -71,13 +73,60 @@ export async function measure(kind: string, opts: (s: Served) => Partial<autocan
   }
 }
 
-export function report(name: string, rows: Record<string, LoadResult | Record<string, number>>, ratios: Record<string, number>): void {
-  for (const [k, v] of Object.entries(rows)) console.log(`${k.padEnd(34)} ${JSON.stringify(v)}`);
-  for (const [k, v] of Object.entries(ratios)) console.log(`ratio ${k.padEnd(28)} ${v.toFixed(2)}×`);
-  writeFileSync(join(HERE, 'results', `${name}.json`), JSON.stringify({ at: new Date().toISOString(), node: process.version, rows, ratios }, null, 2));
+/**
+ * Several servers up at once, each loaded in turn for `seconds`, `rounds` times over. On this machine the
+ * absolute rate drifts by ±30–50% within minutes (http-anchors.md), and one burst per server put that drift
+ * straight into the ratios (the same build measured 0.60–1.04× Koa hello in five runs). Loads a few seconds
+ * apart see the same machine: each ratio is taken within a round, and the median round is reported.
+ */
+export async function interleaved(
+  plan: Record<string, { kind: string; opts: (s: Served) => Partial<autocannon.Options> }>,
+  ratios: Record<string, [string, string]>,
+  rounds = 5,
+  seconds = 3,
+): Promise<{ rows: Record<string, LoadResult>; ratios: Record<string, number>; spread: Record<string, [number, number]> }> {
+  const served: Record<string, Served> = {};
+  try {
+    for (const [name, { kind }] of Object.entries(plan)) served[name] = await serve(kind);
+    const options = (name: string): autocannon.Options => ({ ...plan[name]!.opts(served[name]!), url: `http://127.0.0.1:${served[name]!.port}` });
+    for (const name of Object.keys(plan)) await load(options(name), 0); // warm-up only
+    const byRound: Record<string, LoadResult>[] = [];
+    for (let r = 0; r < rounds; r++) {
+      const round: Record<string, LoadResult> = {};
+      for (const name of Object.keys(plan)) round[name] = await load(options(name), seconds, 0);
+      byRound.push(round);
+    }
+    const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[xs.length >> 1]!;
+    const rows: Record<string, LoadResult> = {};
+    for (const name of Object.keys(plan)) {
+      const all = byRound.map((round) => round[name]!);
+      rows[name] = { rps: median(all.map((x) => x.rps)), p50: median(all.map((x) => x.p50)), p99: median(all.map((x) => x.p99)), non2xx: sum(all.map((x) => x.non2xx)), errors: sum(all.map((x) => x.errors)) };
+    }
+    const out: Record<string, number> = {};
+    const spread: Record<string, [number, number]> = {};
+    for (const [label, [a, b]] of Object.entries(ratios)) {
+      const each = byRound.map((round) => round[a]!.rps / round[b]!.rps);
+      out[label] = median(each);
+      spread[label] = [Math.min(...each), Math.max(...each)];
+    }
+    return { rows, ratios: out, spread };
+  } finally {
+    for (const s of Object.values(served)) s.stop();
+    await cleanRedis();
+  }
 }
 
-const ratio = (a: LoadResult, b: LoadResult): number => a.rps / b.rps;
+const sum = (xs: number[]): number => xs.reduce((a, b) => a + b, 0);
+
+export function report(name: string, rows: Record<string, LoadResult | Record<string, number>>, ratios: Record<string, number>, spread?: Record<string, [number, number]>): void {
+  for (const [k, v] of Object.entries(rows)) console.log(`${k.padEnd(34)} ${JSON.stringify(v)}`);
+  for (const [k, v] of Object.entries(ratios)) {
+    const range = spread?.[k];
+    console.log(`ratio ${k.padEnd(28)} ${v.toFixed(2)}×${range === undefined ? '' : `  (rounds ${range[0].toFixed(2)}–${range[1].toFixed(2)})`}`);
+  }
+  writeFileSync(join(HERE, 'results', `${name}.json`), JSON.stringify({ at: new Date().toISOString(), node: process.version, rows, ratios, ...(spread === undefined ? {} : { spread }) }, null, 2));
+}
+
 
 // ── servers (child processes) ─────────────────────────────────────────────────────────────────────────
 async function listenKoa(app: import('koa'), data?: unknown): Promise<void> {
@@ -200,25 +249,28 @@ async function main(): Promise<void> {
   const postConstant = (s: Served, token: string): Partial<autocannon.Options> => ({
     requests: [{ method: 'POST', path: '/v1/authorize', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: authorizeBody(s) }],
   });
-  const rows: Record<string, LoadResult> = {};
-  rows.joseVerifyRoute = await measure('jose', (s) => post(s, cycle(s.data.tokens as string[])));
-  rows.authorizeDistinct = await measure('gateway', (s) => post(s, cycle(s.data.tokens as string[])));
-  rows.koaHello = await measure('hello', () => ({ requests: [{ method: 'GET', path: '/hello' }] }));
-  let repeatedToken = '';
-  let repeatedResource = '';
-  rows.authorizeRepeated = await measure('gateway', (s) => {
-    repeatedToken = (s.data.tokens as string[])[0] ?? '';
-    repeatedResource = String(s.data.resource);
-    return postConstant(s, repeatedToken);
-  });
-  // Same bytes as (b): the gateway's resource, its token in the Authorization header.
-  rows.postFloor = await measure('floor', () => postConstant({ port: 0, data: { resource: repeatedResource }, stop: () => {} }, repeatedToken));
-  report('authorize', rows, {
-    'distinct / jose verify route': ratio(rows.authorizeDistinct, rows.joseVerifyRoute),
-    'repeated / koa hello': ratio(rows.authorizeRepeated, rows.koaHello),
-    'post floor / koa hello': ratio(rows.postFloor, rows.koaHello),
-    'repeated / post floor': ratio(rows.authorizeRepeated, rows.postFloor),
-  });
+  // Servers in their own processes, all up at once; the two gateway loads use two gateway processes, so
+  // the distinct tokens' churn never reaches the repeated-token one.
+  const tokensOf = (s: Served): string[] => s.data.tokens as string[];
+  let repeated: Served | undefined; // options are made just before each load, (b)'s before the floor's
+  const { rows, ratios, spread } = await interleaved(
+    {
+      joseVerifyRoute: { kind: 'jose', opts: (s) => post(s, cycle(tokensOf(s))) },
+      authorizeDistinct: { kind: 'gateway', opts: (s) => post(s, cycle(tokensOf(s))) },
+      koaHello: { kind: 'hello', opts: () => ({ requests: [{ method: 'GET', path: '/hello' }] }) },
+      authorizeRepeated: { kind: 'gateway', opts: (s) => postConstant((repeated = s), tokensOf(s)[0] ?? '') },
+      // Same bytes as (b) — the repeated gateway's resource and token — to a bare node:http server.
+      postFloor: { kind: 'floor', opts: () => postConstant(repeated!, tokensOf(repeated!)[0] ?? '') },
+    },
+    {
+      'distinct / jose verify route': ['authorizeDistinct', 'joseVerifyRoute'],
+      'repeated / koa hello': ['authorizeRepeated', 'koaHello'],
+      'post floor / koa hello': ['postFloor', 'koaHello'],
+      'repeated / post floor': ['authorizeRepeated', 'postFloor'],
+    },
+    Number(process.env.BENCH_ROUNDS ?? 5),
+  );
+  report('authorize', rows, ratios, spread);
 }
 
 /** bench/profile.ts: a CPU profile of the served process from READY (setup excluded) until SIGTERM. */
