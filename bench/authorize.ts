@@ -63,16 +63,6 @@ export async function cleanRedis(): Promise<void> {
   }
 }
 
-export async function measure(kind: string, opts: (s: Served) => Partial<autocannon.Options>): Promise<LoadResult> {
-  const s = await serve(kind);
-  try {
-    return await load({ ...opts(s), url: `http://127.0.0.1:${s.port}` });
-  } finally {
-    s.stop();
-    if (kind === 'gateway') await cleanRedis();
-  }
-}
-
 /**
  * Several servers up at once, each loaded in turn for `seconds`, `rounds` times over. On this machine the
  * absolute rate drifts by ±30–50% within minutes (http-anchors.md), and one burst per server put that drift
@@ -157,7 +147,7 @@ async function serveGateway(): Promise<void> {
   }
   const refresh: string[] = [];
   // Refresh chains for bench/tokens.ts (a queue of current handles feeding 50 connections).
-  for (let i = 0; i < 200; i++) refresh.push((await gw.tokens.service.issueForSession((await newSession(gw, user)).id, { withRefresh: true })).refresh_token ?? '');
+  for (let i = 0; i < 500; i++) refresh.push((await gw.tokens.service.issueForSession((await newSession(gw, user)).id, { withRefresh: true })).refresh_token ?? '');
   const server = await gw.listen();
   const file = join(mkdtempSync(join(tmpdir(), 'iamgw-bench-')), 'data.json');
   writeFileSync(file, JSON.stringify({ tokens, refresh, resource: `srn:e::${account.id}:::scp-iam:user/${user.id}` }));

@@ -4,8 +4,8 @@
  *    than the LRU holds), with the cache (one token), jose `jwtVerify`, and raw `crypto.verify` both
  *    synchronous and on the threadpool (its callback form, which ours uses);
  *  - token issue over HTTP: our `POST /v1/token` refresh (rotating handle, session check, store reads,
- *    sign) vs oidc-provider's client-credentials `/token` with ES256 JWT access tokens, back to back —
- *    goal ≥ 1.2×. 200 refresh chains feed 50 connections.
+ *    sign) vs oidc-provider's client-credentials `/token` with ES256 JWT access tokens, in interleaved
+ *    rounds (`interleaved`, bench/authorize.ts) — goal ≥ 1.2×. 500 refresh chains feed 50 connections.
  */
 import { createPublicKey, verify as cryptoVerify, type JsonWebKey, type KeyObject } from 'node:crypto';
 import { decodeProtectedHeader, importJWK, jwtVerify } from 'jose';
@@ -13,7 +13,7 @@ import type autocannon from 'autocannon';
 import { buildApp } from '../src/app.js';
 import { testConfig } from '../src/config/load.js';
 import { seedPrincipal } from '../test/integration/tokens/fixtures.js';
-import { measure, report, type LoadResult } from './authorize.js';
+import { interleaved, report, type LoadResult } from './authorize.js';
 
 async function rate(seconds: number, op: (i: number) => unknown): Promise<number> {
   const end = performance.now() + seconds * 1000;
@@ -55,10 +55,15 @@ async function verifyRates(): Promise<Record<string, number>> {
   return out;
 }
 
+const queues = new WeakMap<object, string[]>();
+
 function refreshLoad(s: { data: Record<string, unknown> }): Partial<autocannon.Options> {
   // A shared queue of current handles, not one per connection: autocannon may build a connection's next
-  // request before the previous response arrives. 200 chains keep the queue from running dry at 50 in flight.
-  const ready = [...(s.data.refresh as string[])];
+  // request before the previous response arrives. One queue per server for all its loads (a used handle
+  // is spent: reuse ends its session); each load's end can strand up to 50 in flight, so the server
+  // starts 500 chains for the warm-up and 5 rounds.
+  let ready = queues.get(s.data);
+  if (ready === undefined) queues.set(s.data, (ready = [...(s.data.refresh as string[])]));
   return {
     requests: [{
       method: 'POST', path: '/v1/token', headers: { 'content-type': 'application/x-www-form-urlencoded' },
@@ -81,14 +86,18 @@ const oidcLoad: Partial<autocannon.Options> = {
 if (process.argv[2] === 'tokens') {
   const verify = await verifyRates();
   const rows: Record<string, LoadResult | Record<string, number>> = { verifyPerSecond: verify };
-  rows.oidcProviderToken = await measure('oidc', () => oidcLoad);
-  rows.refreshIssue = await measure('gateway', refreshLoad);
+  const issue = await interleaved(
+    { oidcProviderToken: { kind: 'oidc', opts: () => oidcLoad }, refreshIssue: { kind: 'gateway', opts: refreshLoad } },
+    { 'issue (refresh) / oidc-provider': ['refreshIssue', 'oidcProviderToken'] },
+    Number(process.env.BENCH_ROUNDS ?? 5),
+  );
+  Object.assign(rows, issue.rows);
   const mean = (k: string) => ((verify[`${k}1`] ?? 0) + (verify[`${k}2`] ?? 0)) / 2;
   report('tokens', rows, {
     'verify uncached / jose': mean('oursUncached') / mean('jose'),
     'verify uncached / raw crypto': mean('oursUncached') / mean('rawCryptoVerify'),
     'verify uncached / raw crypto async': mean('oursUncached') / mean('rawCryptoVerifyAsync'),
     'verify cached / jose': mean('oursCached') / mean('jose'),
-    'issue (refresh) / oidc-provider': (rows.refreshIssue as LoadResult).rps / (rows.oidcProviderToken as LoadResult).rps,
-  });
+    ...issue.ratios,
+  }, issue.spread);
 }
