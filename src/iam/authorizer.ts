@@ -144,7 +144,8 @@ export class Authorizer {
     // One resource named by SRN, no request context, policies without conditions: the verdict is a pure
     // function of (principal, policy set, action, resource), so it is remembered per principal object.
     const memo = recent !== undefined && context.values === undefined && srns.length === 1 && typeof list[0] === 'string' ? decisionsOf(recent) : undefined;
-    const memoKey = memo === undefined ? '' : `${action}\u0000${srns[0]}`;
+    // Length-prefixed: the action is free text (NUL included), so no separator alone keeps two pairs apart.
+    const memoKey = memo === undefined ? '' : `${action.length}:${action}${srns[0]}`;
     const known = memo?.get(memoKey);
     if (known !== undefined) return known;
     const now = this.deps.clock.now();

@@ -71,6 +71,11 @@ describe('Authorizer (ENT-7, POL-7)', () => {
     // Another resource or action is another decision.
     expect((await ask(IAM_ACTIONS.deleteUser, target)).allowed).toBe(false);
     expect(await ask(IAM_ACTIONS.getUser, iamSrn(f.accountId, 'user', 'someone-else'))).not.toBe(first);
+    // Action and resource are kept apart whatever they contain: an action ending where the resource
+    // begins is another question.
+    for (let i = 0; i < 3; i++) await ask(IAM_ACTIONS.getUser, `srn\u0000${target.slice(3)}`);
+    const split = [`${IAM_ACTIONS.getUser}\u0000srn`, target.slice(3)] as const;
+    expect(await ask(...split)).toMatchObject({ action: split[0], resources: [split[1]] });
     // Context values and an uncached set (no epoch) are never remembered.
     const withContext = await authorizer.authorize(who, IAM_ACTIONS.getUser, target, { policyEpoch: 'e1', values: { 'scp:SourceIp': '10.0.0.1' } });
     expect(withContext).not.toBe(first);
