@@ -8,8 +8,8 @@
  *      constant — no framework, no token, no policy. `repeated / post floor` is the gateway's own share.
  * Each server runs in its own process (`--serve <kind>`), all at once; autocannon loads them in turn from
  * this process with 50 connections, in rounds (`interleaved`, BENCH_ROUNDS, default 5 × 3 s each), and
- * each ratio is the median of its per-round ratios. The gateway uses real Redis (REDIS_URL, default 127.0.0.1:6379) and the memory entity
- * store. This file also holds the harness bench/tokens.ts uses.
+ * each ratio is the median of its per-round ratios. The gateway uses real Redis (REDIS_URL, default
+ * 127.0.0.1:6379) and the memory entity store. This file also holds the harness bench/tokens.ts uses.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { generateKeyPairSync } from 'node:crypto';
@@ -43,10 +43,8 @@ export async function serve(kind: string): Promise<Served> {
   return { port, data, stop: () => child.kill('SIGKILL') };
 }
 
-/** `warmUp` s of load, then the measured run; latency percentiles from autocannon's histogram (ms). */
-export async function load(opts: autocannon.Options, seconds = 8, warmUp = 3): Promise<LoadResult> {
-  if (warmUp > 0) await autocannon({ connections: 50, pipelining: 1, ...opts, duration: warmUp });
-  if (seconds === 0) return { rps: 0, p50: 0, p99: 0, non2xx: 0, errors: 0 };
+/** `seconds` of load at 50 connections; latency percentiles from autocannon's histogram (ms). */
+export async function load(opts: autocannon.Options, seconds: number): Promise<LoadResult> {
   const r = await autocannon({ connections: 50, pipelining: 1, ...opts, duration: seconds });
   return { rps: Math.round(r.requests.average), p50: r.latency.p50, p99: r.latency.p99, non2xx: r.non2xx, errors: r.errors + r.timeouts };
 }
@@ -79,11 +77,11 @@ export async function interleaved(
   try {
     for (const [name, { kind }] of Object.entries(plan)) served[name] = await serve(kind);
     const options = (name: string): autocannon.Options => ({ ...plan[name]!.opts(served[name]!), url: `http://127.0.0.1:${served[name]!.port}` });
-    for (const name of Object.keys(plan)) await load(options(name), 0); // warm-up only
+    for (const name of Object.keys(plan)) await load(options(name), WARM_UP_SECONDS); // JIT and caches, not measured
     const byRound: Record<string, LoadResult>[] = [];
     for (let r = 0; r < rounds; r++) {
       const round: Record<string, LoadResult> = {};
-      for (const name of Object.keys(plan)) round[name] = await load(options(name), seconds, 0);
+      for (const name of Object.keys(plan)) round[name] = await load(options(name), seconds);
       byRound.push(round);
     }
     const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[xs.length >> 1]!;
@@ -106,6 +104,7 @@ export async function interleaved(
   }
 }
 
+const WARM_UP_SECONDS = 3;
 const sum = (xs: number[]): number => xs.reduce((a, b) => a + b, 0);
 
 export function report(name: string, rows: Record<string, LoadResult | Record<string, number>>, ratios: Record<string, number>, spread?: Record<string, [number, number]>): void {

@@ -1,5 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { deepFreeze } from '../frozen.js';
 import { configSchema, type Config } from './schema.js';
 
 /**
@@ -129,14 +130,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, dir = join(impo
   }
   if (problems.length > 0 || !parsed.success) throw new ConfigError(problems);
   return deepFreeze(parsed.data);
-}
-
-function deepFreeze<T>(o: T): T {
-  if (typeof o === 'object' && o !== null) {
-    for (const v of Object.values(o)) deepFreeze(v);
-    Object.freeze(o);
-  }
-  return o;
 }
 
 /** Test helper: the test config with overrides applied, without touching process.env. */
