@@ -7,7 +7,7 @@ import type { Authenticator } from './http/middleware/authenticate.js';
 import { registerHealthRoutes } from './http/routes/health.js';
 import { registerAdminRoutes } from './http/routes/admin/index.js';
 import { createIamServices, DEFAULT_OFFERING, type IamServices } from './iam/index.js';
-import { withPolicyEpochs } from './iam/policy-epochs.js';
+import { withPolicyEpochs } from './authz/epochs.js';
 import { authorizeApi, registerSimulatorRoutes } from './http/routes/authorize.js';
 import { bearerAuthenticator, bearerCaller, registerTokenRoutes, tokenApi } from './http/routes/tokens.js';
 import { registerWellKnownRoutes } from './http/routes/well-known.js';

@@ -10,10 +10,10 @@
  */
 import { appError, isAppError } from '../errors.js';
 import { IAM_ACTIONS } from '../policy/index.js';
-import type { Policy, Store } from '../store/ports.js';
+import { SELF_RESOURCE } from '../authz/self.js';
+import type { Store } from '../store/ports.js';
 
 const VERSION = '2024-07-01';
-export const SELF_RESOURCE = 'srn:e:::::scp-iam:user/self';
 
 export const BUILTIN_POLICIES = [
   {
@@ -70,11 +70,4 @@ export async function builtinPolicyId(store: Pick<Store, 'policies'>, accountId:
   const p = await store.policies.getByName(accountId, name);
   if (p === null || p.type !== 'default') throw appError('NOT_FOUND', { kind: 'policy', name });
   return p.id;
-}
-
-/** The SelfService document narrowed to the caller; null for every other policy (used verbatim). */
-export function specialiseBuiltin(policy: Policy, callerId: string): Record<string, unknown> | null {
-  if (policy.type !== 'default' || policy.name !== 'SelfService') return null;
-  const own = SELF_RESOURCE.replace(/self$/, callerId);
-  return JSON.parse(JSON.stringify(policy.document, (_k, v: unknown) => (v === SELF_RESOURCE ? own : v))) as Record<string, unknown>;
 }

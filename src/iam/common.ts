@@ -9,7 +9,7 @@ import { appError, type Violation } from '../errors.js';
 import type { PasswordService } from '../passwords/index.js';
 import type { SessionStore } from '../sessions/ports.js';
 import type { Entity, ListQuery, Page, Patch, Repository, Store } from '../store/ports.js';
-import type { IamResourceType } from './srn.js';
+import type { IamResourceType } from '../authz/srn.js';
 import { assertNoViolations, idList, parseInput, type IamLimits } from './validation.js';
 
 export interface IamDeps {

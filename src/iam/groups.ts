@@ -10,7 +10,7 @@ import { listAll } from '../store/shared.js';
 import type { Group, RoleBinding } from '../store/ports.js';
 import { IAM_ACTIONS } from '../policy/index.js';
 import { attachPolicyIds, bodyIds, bulkDeleteEntities, detachPolicyId, defined, missingIds, mustGet, pageOf, parseListQuery, withRevocation, type Actor, type BulkResult, type CreateGrant, type IamDeps } from './common.js';
-import { revocationKeys } from './revocation.js';
+import { revocationKeys } from '../authz/revocation.js';
 import { NAME_RULES, assertNoViolations, commonFields, idList, parseInput, versionRule } from './validation.js';
 
 const bindingSchema = z.strictObject({

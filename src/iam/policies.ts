@@ -9,9 +9,9 @@ import { appError, type Violation } from '../errors.js';
 import { validatePolicy } from '../policy/index.js';
 import type { Group, Policy } from '../store/ports.js';
 import { listAll } from '../store/shared.js';
-import { groupPolicyIds } from './authorizer.js';
+import { groupPolicyIds } from '../authz/applicable.js';
 import { bulkDeleteEntities, defined, mustGet, pageOf, parseListQuery, withRevocation, type Actor, type BulkResult, type IamDeps } from './common.js';
-import { revocationKeys } from './revocation.js';
+import { revocationKeys } from '../authz/revocation.js';
 import { NAME_RULES, commonFields, parseInput, versionRule } from './validation.js';
 
 export interface PolicyLimits {
@@ -139,7 +139,7 @@ export class PolicyService {
     const via = new Map<string, { direct: boolean; groups: Group[] }>();
     const entry = (pid: string) => via.get(pid) ?? via.set(pid, { direct: false, groups: [] }).get(pid)!;
     for (const pid of user.policyIds) entry(pid).direct = true;
-    for (const g of groups) for (const pid of new Set(groupPolicyIds(g, undefined))) entry(pid).groups.push(g);
+    for (const g of groups) for (const pid of new Set(groupPolicyIds(g, { projectId: undefined }))) entry(pid).groups.push(g);
     const policies = await Promise.all([...via.keys()].map((pid) => store.policies.get(accountId, pid)));
     return policies
       .filter((p): p is Policy => p !== null)

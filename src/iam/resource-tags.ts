@@ -7,7 +7,7 @@
 import type { RequestResource } from '../policy/index.js';
 import { parseSrn } from '../srn/index.js';
 import type { Entity, Store, Tag } from '../store/ports.js';
-import { IAM_SERVICE, type IamResourceType } from './srn.js';
+import { IAM_SERVICE, type IamResourceType } from '../authz/srn.js';
 
 type Lookup = { get(accountId: string, id: string): Promise<Entity | null> };
 

@@ -9,7 +9,7 @@ import { isAccountId, parseSrn } from '../srn/index.js';
 import type { Role } from '../store/ports.js';
 import { IAM_ACTIONS } from '../policy/index.js';
 import { attachPolicyIds, bodyIds, bulkDeleteEntities, detachPolicyId, defined, missingIds, mustGet, pageOf, parseListQuery, type Actor, type BulkResult, type CreateGrant, type IamDeps } from './common.js';
-import { IAM_SERVICE } from './srn.js';
+import { IAM_SERVICE } from '../authz/srn.js';
 import { NAME_RULES, assertNoViolations, commonFields, idList, parseInput, versionRule } from './validation.js';
 
 export const MIN_SESSION_SECONDS = 3200;

@@ -11,7 +11,7 @@ import type { Store, User } from '../store/ports.js';
 import { listAll } from '../store/shared.js';
 import { IAM_ACTIONS } from '../policy/index.js';
 import { attachPolicyIds, bodyIds, bulkDeleteEntities, detachPolicyId, defined, loginUrlOf, missingIds, mustGet, parseListQuery, pageOf, withRevocation, type Actor, type BulkResult, type CreateGrant, type IamDeps } from './common.js';
-import { revocationKeys } from './revocation.js';
+import { revocationKeys } from '../authz/revocation.js';
 import { NAME_RULES, assertNoViolations, commonFields, idList, parseInput, toViolations, versionRule } from './validation.js';
 
 export interface LoginInfo {

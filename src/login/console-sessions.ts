@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import type { Principal } from '../auth/principal.js';
 import type { Ids } from '../clock.js';
-import { iamSrn } from '../iam/srn.js';
+import { credentialRevocationKeys } from '../authz/revocation.js';
+import { iamSrn } from '../authz/srn.js';
 import type { Session, SessionStore } from '../sessions/ports.js';
 import type { Store, User } from '../store/ports.js';
 import { listAll } from '../store/shared.js';
@@ -80,8 +81,7 @@ export class ConsoleSessions {
     const session = await this.sessions.get(sessionId);
     if (!session || session.data.kind !== 'console') return null;
     const principal = toPrincipal(session);
-    const keys = [`user:${principal.userId}`, `session:${session.id}`, ...principal.groups.map((g) => `group:${g}`)];
-    const revoked = await this.sessions.revokedAfter(keys);
+    const revoked = await this.sessions.revokedAfter(credentialRevocationKeys(principal, session.id));
     for (const at of revoked.values()) {
       if (at >= session.createdAtMs) {
         await this.sessions.end(session.id);

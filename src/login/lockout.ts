@@ -64,6 +64,12 @@ export class LockoutService {
     return (await this.sessions.getCounter(lockedKey(accountId, userSubject(userId)))) > 0;
   }
 
+  /** Locked by LOGIN-3 (password) or LOGIN-4 (MFA): a login of this user could not finish either way. */
+  async isLockedAnyWay(accountId: string, userId: string): Promise<boolean> {
+    const counts = await Promise.all([userSubject(userId), mfaSubject(userId)].map((s) => this.sessions.getCounter(lockedKey(accountId, s))));
+    return counts.some((n) => n > 0);
+  }
+
   /** Failures counted so far for a user (admin views, tests of exactness). */
   failures(accountId: string, userId: string): Promise<number> {
     return this.sessions.getCounter(failuresKey(accountId, userSubject(userId)));

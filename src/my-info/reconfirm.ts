@@ -1,3 +1,4 @@
+import { revocationKeys } from '../authz/revocation.js';
 import type { Clock } from '../clock.js';
 import { appError } from '../errors.js';
 import { sessionHandle } from '../login/console-sessions.js';
@@ -28,7 +29,7 @@ export class Reconfirmation {
     await this.deps.audit.record({ ...base, action: 'reconfirm', reasonCode: 'RECONFIRM_FAILED', details: { attempt: value } });
     if (value < this.deps.threshold) throw appError('RECONFIRM_FAILED', { remainingAttempts: this.deps.threshold - value });
     await this.deps.sessions.end(actor.sessionId);
-    await this.deps.sessions.markRevoked([`session:${actor.sessionId}`], this.deps.clock.now());
+    await this.deps.sessions.markRevoked([revocationKeys.session(actor.sessionId)], this.deps.clock.now());
     await this.deps.audit.record({ ...base, action: 'reconfirm.lockout', result: 'success', reasonCode: 'RECONFIRM_THRESHOLD', details: { failures: value } });
     throw appError('RECONFIRM_LOCKOUT');
   }

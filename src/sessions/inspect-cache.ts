@@ -1,5 +1,5 @@
 import type { Clock } from '../clock.js';
-import { Lru } from '../tokens/lru.js';
+import { Lru } from '../cache/lru.js';
 import type { SessionInspection } from './ports.js';
 
 /**

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { Principal } from '../auth/principal.js';
 import { deepFreeze, isDeepFrozen } from '../frozen.js';
-import type { AuthorizationResult, AuthorizeContext, Authorizer } from '../iam/authorizer.js';
+import type { AuthorizationResult, AuthorizeContext, Authorizer } from '../authz/authorizer.js';
 import type { RequestResource } from '../policy/index.js';
 import { contextValue, parseBody, requestResource, resourcesOf } from './input.js';
 import type { TokenService } from './service.js';

@@ -25,7 +25,7 @@ export type { Introspection, TokenResponse } from './service.js';
 export { MemorySigningKeyStore } from './key-store.js';
 export { KeyRing } from './key-ring.js';
 export { TokenSecrets } from './secrets.js';
-export { TokenService, sessionRevocationKey } from './service.js';
+export { TokenService } from './service.js';
 export { TokenVerifier, ACCESS_TOKEN_TYPE } from './verify.js';
 
 export interface Tokens {

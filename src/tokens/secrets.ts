@@ -1,6 +1,6 @@
 import { createCipheriv, createDecipheriv, createHmac, hkdfSync, randomBytes, timingSafeEqual } from 'node:crypto';
 import { AppError } from '../errors.js';
-import { Lru } from './lru.js';
+import { Lru } from '../cache/lru.js';
 
 /**
  * Everything the token capability derives from the key-encryption key (`tokens.keyEncryptionKey`), each

@@ -1,8 +1,8 @@
 import type { Principal } from '../auth/principal.js';
 import type { Clock, Ids } from '../clock.js';
 import { AppError, isAppError } from '../errors.js';
-import { policyEpochKeyOf } from '../iam/policy-epochs.js';
-import { revocationKeys } from '../iam/revocation.js';
+import { policyEpochKeyOf } from '../authz/epochs.js';
+import { credentialRevocationKeys, sessionRevocationKeys } from '../authz/revocation.js';
 import type { Session, SessionStore } from '../sessions/ports.js';
 import type { AccessTokenClaims } from './claims.js';
 import type { KeyRing } from './key-ring.js';
@@ -48,9 +48,6 @@ export interface TokenResponse {
 
 /** RFC 7662 §2.2: `{ active: false }` says nothing more about why. */
 export type Introspection = { active: false } | ({ active: true; token_type: 'Bearer' } & AccessTokenClaims);
-
-/** Marker key revoking everything issued for one session before a time (the raw session id). */
-export const sessionRevocationKey = (sessionId: string): string => `session:${sessionId}`;
 
 /** A session fit to mint from, with its IAM epoch as read in the same round trip as its markers. */
 interface Minting {
@@ -134,7 +131,7 @@ export class TokenService {
     if (q === undefined) {
       const { principal, sessionId, epochKey } = verified;
       q = {
-        markers: [revocationKeys.user(principal.userId), ...principal.groups.map(revocationKeys.group), sessionRevocationKey(sessionId)],
+        markers: credentialRevocationKeys(principal, sessionId),
         epochKeys: epochKey === null ? [] : [epochKey],
       };
       this.questions.set(verified, q);
@@ -156,7 +153,7 @@ export class TokenService {
     const role = session.data.role;
     const epochKey = policyEpochKeyOf({ type: p.type, accountId: p.accountId, ...(typeof role === 'string' ? { role } : {}) });
     // `inspect` answers the markers as `revokedAfter` would, plus the IAM epoch for the subject cache.
-    const { revoked, epochs } = await sessions.inspect(session.id, [revocationKeys.user(p.userId), sessionRevocationKey(session.id)], epochKey === null ? [] : [epochKey]);
+    const { revoked, epochs } = await sessions.inspect(session.id, sessionRevocationKeys(p.userId, session.id), epochKey === null ? [] : [epochKey]);
     // Group markers revoke the tokens that carry the group, not the session: the next token is built from
     // the memberships of now, so it simply lacks the group (docs/decisions.md, Tokens).
     for (const at of revoked.values()) if (at > session.createdAtMs) throw new AppError('TOKEN_REVOKED');

@@ -3,13 +3,13 @@ import type { Principal } from '../auth/principal.js';
 import { toClaims } from '../auth/principal.js';
 import type { Clock } from '../clock.js';
 import { appError, validationFailed, type Violation } from '../errors.js';
-import type { Authorizer } from '../iam/authorizer.js';
-import { specialiseBuiltin } from '../iam/builtin-policies.js';
-import { iamSrn } from '../iam/srn.js';
+import type { Authorizer } from '../authz/authorizer.js';
+import { specialiseBuiltin } from '../authz/self.js';
+import { iamSrn } from '../authz/srn.js';
 import { compilePolicy, simulate, validatePolicy, type CompiledPolicy, type PolicyKind, type PrincipalClaims, type RequestResource, type Simulation } from '../policy/index.js';
 import type { Store } from '../store/ports.js';
 import { contextValue, parseBody, requestResource, resourcesOf } from './input.js';
-import { userPolicyIds } from './subject.js';
+import { userPolicies } from '../authz/applicable.js';
 
 /**
  * The administrators' policy simulator (POL-9): `POST /v1/accounts/{id}/policy-simulator`, action
@@ -68,7 +68,7 @@ function compileGiven(doc: unknown, kind: PolicyKind, id: string, account: strin
 async function storedUser(deps: SimulatorDeps, accountId: string, userId: string): Promise<{ claims: PrincipalClaims; identity: CompiledPolicy[] }> {
   const user = await deps.store.users.get(accountId, userId);
   if (!user) throw appError('NOT_FOUND', { kind: 'user', id: userId });
-  const { groups, policyIds } = await userPolicyIds(deps.store, user);
+  const { groups, policyIds } = await userPolicies(deps.store, user, 'every-project');
   const policies = (await Promise.all(policyIds.map((id) => deps.store.policies.get(accountId, id)))).filter((p) => p !== null);
   const identity = policies.map((p) => compilePolicy(specialiseBuiltin(p, user.id) ?? p.document, { id: p.id, version: p.policyVersion, kind: 'identity', account: accountId }));
   const claims: PrincipalClaims = {

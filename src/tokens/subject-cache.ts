@@ -1,5 +1,5 @@
 import type { Clock } from '../clock.js';
-import { Lru } from './lru.js';
+import { Lru } from '../cache/lru.js';
 import type { FactsMemo, SubjectFacts } from './subject.js';
 
 /**

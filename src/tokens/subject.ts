@@ -1,10 +1,9 @@
 import { createHash } from 'node:crypto';
 import { AppError } from '../errors.js';
-import { iamSrn } from '../iam/srn.js';
+import { applicablePolicies } from '../authz/applicable.js';
+import { iamSrn } from '../authz/srn.js';
 import type { Session, SessionValue } from '../sessions/ports.js';
-import { parseSrn } from '../srn/index.js';
-import type { Group, Store, User } from '../store/ports.js';
-import { listAll } from '../store/shared.js';
+import type { Store } from '../store/ports.js';
 import type { TokenSubject } from './claims.js';
 
 /**
@@ -44,34 +43,20 @@ export async function resolveSubject(store: SubjectStore, session: Session, memo
     amr: text(data.amr)?.split(',') ?? ['pwd'],
     userId: p.userId,
   };
-  if (p.type === 'role-session' || p.type === 'federated') {
-    const role = text(data.role);
-    if (!p.srn || !role) throw new AppError('TOKEN_PRINCIPAL_INACTIVE');
-    const facts = await memo(`role\u0000${role}`, async () => {
-      const parsed = parseSrn(role);
-      const found = parsed.ok ? await store.roles.get(parsed.srn.account, parsed.srn.resourceId) : null;
-      if (!found) throw new AppError('TOKEN_PRINCIPAL_INACTIVE');
-      return { groups: [], pver: await policySetVersion(store, found.accountId, found.policyIds) };
-    });
-    const source = text(data.source);
-    const sessionName = text(data.sessionName);
-    return {
-      ...base,
-      sub: p.srn,
-      groups: [...facts.groups],
-      pver: facts.pver,
-      role,
-      ...(source === undefined ? {} : { source }),
-      ...(sessionName === undefined ? {} : { sessionName }),
-    };
-  }
-  const facts = await memo(`user\u0000${p.accountId}\u0000${p.userId}`, async () => {
-    const user = await store.users.get(p.accountId, p.userId);
-    if (!user || user.state !== 'active') throw new AppError('TOKEN_PRINCIPAL_INACTIVE');
-    const { groups, policyIds } = await userPolicyIds(store, user);
-    return { groups: groups.map((g) => g.id).sort(), pver: await policySetVersion(store, p.accountId, policyIds) };
+  const role = p.type === 'role-session' || p.type === 'federated' ? text(data.role) : undefined;
+  if ((p.type === 'role-session' || p.type === 'federated') && (!p.srn || role === undefined)) throw new AppError('TOKEN_PRINCIPAL_INACTIVE');
+  // Keyed by what the facts depend on: the role (every session of it shares them), or the user.
+  const key = role === undefined ? `user\u0000${p.accountId}\u0000${p.userId}` : `role\u0000${role}`;
+  const facts = await memo(key, async () => {
+    const applicable = await applicablePolicies(store, { type: p.type, accountId: p.accountId, userId: p.userId, ...(role === undefined ? {} : { role }) }, 'every-project');
+    if (typeof applicable === 'string') throw new AppError('TOKEN_PRINCIPAL_INACTIVE');
+    return { groups: applicable.groupIds, pver: await policySetVersion(store, applicable.accountId, applicable.policyIds) };
   });
-  return { ...base, sub: p.srn ?? iamSrn(p.accountId, 'user', p.userId), groups: [...facts.groups], pver: facts.pver };
+  const subject = { ...base, sub: p.srn ?? iamSrn(p.accountId, 'user', p.userId), groups: [...facts.groups], pver: facts.pver };
+  if (role === undefined) return subject;
+  const source = text(data.source);
+  const sessionName = text(data.sessionName);
+  return { ...subject, role, ...(source === undefined ? {} : { source }), ...(sessionName === undefined ? {} : { sessionName }) };
 }
 
 /** A short digest of `policyId@policyVersion` of every policy in the set, order-independent. */
@@ -80,11 +65,4 @@ async function policySetVersion(store: SubjectStore, accountId: string, policyId
   const policies = await Promise.all(unique.map((id) => store.policies.get(accountId, id)));
   const parts = policies.filter((x) => x !== null).map((x) => `${x.id}@${x.policyVersion}`);
   return createHash('sha256').update(parts.join(',')).digest('base64url').slice(0, 16);
-}
-
-/** A user's groups and every policy id they can bring: direct, group, and group bindings of all scopes. */
-export async function userPolicyIds(store: Pick<Store, 'groups'>, user: User): Promise<{ groups: Group[]; policyIds: string[] }> {
-  const groups = await listAll(store.groups, user.accountId, { memberId: user.id });
-  const policyIds = [...user.policyIds, ...groups.flatMap((g) => [...g.policyIds, ...g.roleBindings.flatMap((b) => b.policyIds)])];
-  return { groups, policyIds: [...new Set(policyIds)] };
 }

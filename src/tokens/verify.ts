@@ -1,12 +1,12 @@
 import type { Principal } from '../auth/principal.js';
 import type { Clock } from '../clock.js';
 import { AppError, type ErrorCode } from '../errors.js';
-import { policyEpochKeyOf } from '../iam/policy-epochs.js';
+import { policyEpochKeyOf } from '../authz/epochs.js';
 import { accessTokenClaimsSchema, principalFromClaims, type AccessTokenClaims } from './claims.js';
 import { jsonObject, parseCompact, signatureValid } from './jws.js';
 import type { KeyRing } from './key-ring.js';
 import type { SigningAlgorithm } from './key-store.js';
-import { Lru } from './lru.js';
+import { Lru } from '../cache/lru.js';
 import type { TokenSecrets } from './secrets.js';
 
 /**

@@ -1,7 +1,7 @@
 import { buildApp, type AppOverrides, type Gateway } from '../../../src/app.js';
 import { ManualClock } from '../../../src/clock.js';
 import { testConfig } from '../../../src/config/load.js';
-import { iamSrn } from '../../../src/iam/srn.js';
+import { iamSrn } from '../../../src/authz/srn.js';
 import type { Session } from '../../../src/sessions/ports.js';
 import { consoleSessionFor } from '../../support/bearer.js';
 import type { Account, Group, Policy, User } from '../../../src/store/ports.js';

@@ -4,7 +4,7 @@ import { decodeJwt } from 'jose';
 import { buildApp, type Gateway } from '../../../src/app.js';
 import { randomIds, systemClock } from '../../../src/clock.js';
 import { testConfig } from '../../../src/config/load.js';
-import { revocationKeys } from '../../../src/iam/revocation.js';
+import { revocationKeys } from '../../../src/authz/revocation.js';
 import { createMemoryStore } from '../../../src/store/memory/memory-store.js';
 import { MemorySigningKeyStore } from '../../../src/tokens/index.js';
 import { describeWithServer, servers, uniqueName } from '../../support/servers.js';

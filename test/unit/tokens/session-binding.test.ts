@@ -1,8 +1,7 @@
 import { afterAll, beforeEach, describe, expect, it } from '@jest/globals';
 import { decodeJwt } from 'jose';
-import { revocationKeys } from '../../../src/iam/revocation.js';
-import { sessionRevocationKey } from '../../../src/tokens/index.js';
-import { Lru } from '../../../src/tokens/lru.js';
+import { revocationKeys } from '../../../src/authz/revocation.js';
+import { Lru } from '../../../src/cache/lru.js';
 import { accessToken, newSession, seededGateway, type Seeded } from '../../integration/tokens/fixtures.js';
 
 /** TOK-2 claims, TOK-4 refresh rotation and revocation, ENT-5 markers, with memory stores and a ManualClock. */
@@ -91,7 +90,7 @@ describe('refresh (TOK-4)', () => {
 
 describe('revocation on every request (TOK-4, ENT-5)', () => {
   it('a user, group or session marker later than iat refuses the token, even when it sits in the verified cache', async () => {
-    const keys = [() => revocationKeys.user(s.user.id), () => revocationKeys.group(s.group.id), (sessionId: string) => sessionRevocationKey(sessionId)];
+    const keys = [() => revocationKeys.user(s.user.id), () => revocationKeys.group(s.group.id), (sessionId: string) => revocationKeys.session(sessionId)];
     for (const keyOf of keys) {
       const session = await newSession(s.gw, s.user);
       const key = keyOf(session.id);

@@ -2,7 +2,7 @@ import type Router from '@koa/router';
 import type { Context, Middleware } from 'koa';
 import { IAM_CRUD_ACTIONS, type IamCrudKind } from '../../../policy/index.js';
 import { bulkAuditDetails, iamSrn, type AdminAudit, type Authorizer, type BulkResult, type CreateGrant, type ResourceTags } from '../../../iam/index.js';
-import type { IamResourceType } from '../../../iam/srn.js';
+import type { IamResourceType } from '../../../authz/srn.js';
 import { idList, parseInput } from '../../../iam/validation.js';
 import { defined } from '../../../iam/common.js';
 import { z } from 'zod';

@@ -2,7 +2,7 @@ import type Router from '@koa/router';
 import type { Context } from 'koa';
 import { IAM_ACTIONS } from '../../../policy/index.js';
 import { iamSrn, type IamServices } from '../../../iam/index.js';
-import type { IamResourceType } from '../../../iam/srn.js';
+import type { IamResourceType } from '../../../authz/srn.js';
 import { ACCOUNT_BASE, adminAction, srnOf, type AdminContext } from './crud.js';
 import { actor, body, param } from './http-helpers.js';
 

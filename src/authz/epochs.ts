@@ -15,9 +15,8 @@
  */
 import type { Principal } from '../auth/principal.js';
 import type { SessionStore } from '../sessions/ports.js';
-import { parseSrn } from '../srn/index.js';
 import type { Entity, Patch, Repository, Store, User } from '../store/ports.js';
-import { IAM_SERVICE } from './srn.js';
+import { roleOf } from './applicable.js';
 
 export const policyEpochKey = (accountId: string): string => `iam:${accountId}`;
 
@@ -77,6 +76,6 @@ function bumping<T extends Entity, R extends Repository<T, object>>(repo: R, epo
  */
 export function policyEpochKeyOf(principal: Pick<Principal, 'type' | 'accountId' | 'role'>): string | null {
   if (principal.type !== 'role-session' && principal.type !== 'federated') return policyEpochKey(principal.accountId);
-  const role = principal.role === undefined ? null : parseSrn(principal.role);
-  return role?.ok === true && role.srn.service === IAM_SERVICE && role.srn.resourceType === 'role' ? policyEpochKey(role.srn.account) : null;
+  const role = roleOf(principal.role);
+  return role === null ? null : policyEpochKey(role.accountId);
 }

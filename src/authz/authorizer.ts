@@ -1,13 +1,12 @@
 /**
  * The policy decision point of the gateway (ENT-7, POL-7): the admin API asks it before every handler, and
- * `POST /v1/authorize` will ask it for other services. It gathers the principal's policies from the store
- * (user direct + each group's policies + the groups' account-scope bindings, plus project-scope bindings
- * when the request names a project; a role session gets its role's policies, ROLE-5), compiles them
+ * `POST /v1/authorize` asks it for other services. It takes the principal's policies from
+ * `applicablePolicies` (applicable.ts: the one place that says which policies apply), compiles them
  * through a bounded PolicyCache keyed by policy id + `policyVersion` (never per request) and evaluates
  * with the pure evaluator. No Koa, no mongoose.
  *
  * Gathering reads the store several times per request (user, groups, each policy). When the caller read
- * the principal's IAM epoch in this request's session check (`context.policyEpoch`, policy-epochs.ts),
+ * the principal's IAM epoch in this request's session check (`context.policyEpoch`, epochs.ts),
  * the gathered set is kept in a bounded local cache keyed by (account, principal, project, epoch): any
  * IAM write that can change it replaces the epoch, so the next request on any instance misses.
  */
@@ -16,11 +15,11 @@ import { toClaims } from '../auth/principal.js';
 import type { Clock } from '../clock.js';
 import { PolicyCache, evaluate, type AuthorizationRequest, type CompiledPolicy, type ContextValue, type Decision, type DecisionKind, type PolicyDocument, type RequestResource, type StatementRef } from '../policy/index.js';
 import { parseSrn } from '../srn/index.js';
-import type { Group, Policy, Store } from '../store/ports.js';
-import { listAll } from '../store/shared.js';
+import type { Policy, Store } from '../store/ports.js';
 import { deepFreeze } from '../frozen.js';
-import { Lru } from '../tokens/lru.js';
-import { specialiseBuiltin } from './builtin-policies.js';
+import { Lru } from '../cache/lru.js';
+import { specialiseBuiltin } from './self.js';
+import { applicablePolicies } from './applicable.js';
 import { IAM_SERVICE } from './srn.js';
 
 export interface AuthorizeContext {
@@ -183,28 +182,13 @@ export class Authorizer {
 
   /** The compiled identity policies of a principal, or the reason it has none it may use. */
   private async identityPolicies(principal: Principal, projectId: string | undefined): Promise<CompiledPolicy[] | string> {
-    const { store } = this.deps;
-    if (principal.type === 'role-session' || principal.type === 'federated') {
-      const role = principal.role === undefined ? null : parseSrn(principal.role);
-      if (role === null || !role.ok || role.srn.service !== IAM_SERVICE || role.srn.resourceType !== 'role') return 'PRINCIPAL_UNKNOWN';
-      const found = await store.roles.get(role.srn.account, role.srn.resourceId);
-      if (found === null) return 'PRINCIPAL_UNKNOWN';
-      return this.compile(found.accountId, found.policyIds, principal.userId);
-    }
-    const user = await store.users.get(principal.accountId, principal.userId);
-    if (user === null) return 'PRINCIPAL_UNKNOWN';
-    if (user.state !== 'active') return 'PRINCIPAL_INACTIVE';
-    // ENT-8: root is granted by the evaluator in its own account only; a claimed root must really be root.
-    if (principal.type === 'root') return user.kind === 'root' ? [] : 'PRINCIPAL_UNKNOWN';
-    if (user.kind === 'root') return 'PRINCIPAL_UNKNOWN';
-    const groups = await listAll(store.groups, user.accountId, { memberId: user.id });
-    const ids = [...user.policyIds, ...groups.flatMap((g) => groupPolicyIds(g, projectId))];
-    return this.compile(user.accountId, ids, user.id);
+    const applicable = await applicablePolicies(this.deps.store, principal, { projectId });
+    if (typeof applicable === 'string') return applicable;
+    return this.compile(applicable.accountId, applicable.policyIds, applicable.callerId);
   }
 
   private async compile(accountId: string, policyIds: readonly string[], callerId: string): Promise<CompiledPolicy[]> {
-    const unique = [...new Set(policyIds)];
-    const policies = await Promise.all(unique.map((id) => this.deps.store.policies.get(accountId, id)));
+    const policies = await Promise.all(policyIds.map((id) => this.deps.store.policies.get(accountId, id)));
     return policies.filter((p): p is Policy => p !== null).map((p) => this.compileOne(p, callerId));
   }
 
@@ -215,12 +199,6 @@ export class Authorizer {
     const document = (special ?? policy.document) as unknown as PolicyDocument;
     return this.cache.compile(document, { id: policy.id, version, kind: 'identity', account: policy.accountId });
   }
-}
-
-/** A group's policies that apply: its direct ones, its account-scope bindings, and the project's bindings. */
-export function groupPolicyIds(group: Group, projectId: string | undefined): string[] {
-  const bound = group.roleBindings.filter((b) => b.scope === 'account' || (projectId !== undefined && b.projectId === projectId));
-  return [...group.policyIds, ...bound.flatMap((b) => b.policyIds)];
 }
 
 /** A request on an IAM project resource belongs to that project. */
