@@ -2,7 +2,7 @@
 import { parseOperator } from './conditions/operators.js';
 import { childPath } from './issues.js';
 import { MULTI_VALUED_KEYS, classifyKey, normalizeKey } from './keys.js';
-import { isRecord, type ValidationContext } from './validate.js';
+import { isRecord, type ValidationContext } from './validate-context.js';
 
 /** A JSON string, number or boolean, or a non-empty array of them, all read as strings (item 8). */
 export function conditionValues(value: unknown): string[] | undefined {

@@ -3,7 +3,7 @@ import { hasWildcard, parseSrn, parseSrnPattern } from '../srn/index.js';
 import { childPath } from './issues.js';
 import { findAction } from './registry.js';
 import { checkCondition } from './validate-condition.js';
-import { checkKeys, isRecord, type ValidationContext } from './validate.js';
+import { checkKeys, isRecord, type ValidationContext } from './validate-context.js';
 
 const STATEMENT_KEYS = ['Sid', 'Effect', 'Action', 'NotAction', 'Resource', 'Condition', 'Principal'] as const;
 const REFUSED = {

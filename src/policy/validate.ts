@@ -8,34 +8,11 @@ import { IssueSink, childPath } from './issues.js';
 import { readJson, utf8Length } from './json.js';
 import type { ResourceRegistry } from './registry.js';
 import type { PolicyDocument, PolicyKind, ValidateOptions, ValidationResult } from './types.js';
+import { checkKeys, isRecord, type ValidationContext } from './validate-context.js';
 import { checkStatement } from './validate-statement.js';
 
 export const DEFAULT_MAX_POLICY_BYTES = 10240;
 export const POLICY_VERSION = '2024-07-01';
-
-export interface ValidationContext {
-  readonly sink: IssueSink;
-  readonly kind: PolicyKind;
-  readonly registry: ResourceRegistry;
-  readonly sids: Set<string>;
-}
-
-export function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-/** Reports keys outside `allowed`; `hints` explain the ones refused on purpose (NotResource, Id, …). */
-export function checkKeys(
-  sink: IssueSink,
-  value: Record<string, unknown>,
-  path: string,
-  allowed: readonly string[],
-  hints: Readonly<Record<string, string>> = {},
-): void {
-  for (const key of Object.keys(value)) {
-    if (!allowed.includes(key)) sink.error('UNKNOWN_KEY', childPath(path, key), hints[key] ?? `unknown key "${key}"; allowed: ${allowed.join(', ')}`);
-  }
-}
 
 function checkDocument(doc: unknown, ctx: ValidationContext): void {
   const { sink } = ctx;
