@@ -22,9 +22,10 @@ import { LoginService, type SecondFactorPolicy } from './login/index.js';
 import { createLogger, type Logger } from './observability/logger.js';
 import { createMetrics, type Metrics } from './observability/metrics.js';
 import { PasswordService } from './passwords/index.js';
-import { createSessionStore, type SessionStore } from './sessions/index.js';
-import { createStore, type Store } from './store/index.js';
-import { createSigningKeyStore, createTokens, type SigningKeyStore, type Tokens } from './tokens/index.js';
+import { createSessionStore, createSigningKeyStore, createStore } from './adapters.js';
+import type { SessionStore } from './sessions/index.js';
+import type { Store } from './store/index.js';
+import { createTokens, type SigningKeyStore, type Tokens } from './tokens/index.js';
 
 /**
  * The composition root (DESIGN §1): the only place that reads config to pick adapters and wires every

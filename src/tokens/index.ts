@@ -13,16 +13,15 @@ import type { Clock, Ids } from '../clock.js';
 import type { Config } from '../config/schema.js';
 import type { SessionStore } from '../sessions/ports.js';
 import { KeyRing } from './key-ring.js';
-import { MemorySigningKeyStore, type SigningKeyStore } from './key-store.js';
+import type { SigningKeyStore } from '../store/signing-keys.js';
 import { TokenSecrets } from './secrets.js';
 import { TokenService } from './service.js';
 import type { SubjectStore } from './subject.js';
 import { TokenVerifier } from './verify.js';
 
 export type { AccessTokenClaims } from './claims.js';
-export type { SigningKeyStore, StoredSigningKey, SigningAlgorithm } from './key-store.js';
+export type { SigningKeyStore, StoredSigningKey, SigningAlgorithm } from '../store/signing-keys.js';
 export type { Introspection, TokenResponse } from './service.js';
-export { MemorySigningKeyStore } from './key-store.js';
 export { KeyRing } from './key-ring.js';
 export { TokenSecrets } from './secrets.js';
 export { TokenService } from './service.js';
@@ -41,17 +40,10 @@ export interface TokensDeps {
   ids: Ids;
   sessions: SessionStore;
   store: SubjectStore;
-  /** `createSigningKeyStore(config)` unless a test shares one between gateways. */
+  /** The composition root's `createSigningKeyStore(config)` unless a test shares one between gateways. */
   signingKeys: SigningKeyStore;
   /** Called once when no KEK is configured (dev/test only: config requires one in production). */
   warn: (message: string) => void;
-}
-
-/** The adapter `config.store.kind` names; the mongo one is imported only when chosen (as in store/index.ts). */
-export async function createSigningKeyStore(config: Pick<Config, 'store'>): Promise<SigningKeyStore> {
-  if (config.store.kind !== 'mongo') return new MemorySigningKeyStore();
-  const { MongoSigningKeyStore } = await import('./key-store-mongo.js');
-  return new MongoSigningKeyStore(config.store.mongoUri);
 }
 
 export function createTokens(config: Pick<Config, 'tokens' | 'http' | 'store'>, deps: TokensDeps): Tokens {

@@ -1,6 +1,6 @@
 import { verify as cryptoVerify, type KeyObject } from 'node:crypto';
 import { AppError } from '../errors.js';
-import type { SigningAlgorithm } from './key-store.js';
+import type { SigningAlgorithm } from '../store/signing-keys.js';
 
 /**
  * Strict compact-JWS parsing and signature check on `crypto.verify` (TOK-3). jose's verify goes through

@@ -1,7 +1,7 @@
 import { createPrivateKey, createPublicKey, generateKeyPairSync, type JsonWebKey, type KeyObject } from 'node:crypto';
 import { calculateJwkThumbprint, type JWK } from 'jose';
 import type { Clock } from '../clock.js';
-import type { SigningAlgorithm, SigningKeyStore, StoredSigningKey } from './key-store.js';
+import type { SigningAlgorithm, SigningKeyStore, StoredSigningKey } from '../store/signing-keys.js';
 import type { TokenSecrets } from './secrets.js';
 
 /**

@@ -5,7 +5,7 @@ import { policyEpochKeyOf } from '../authz/epochs.js';
 import { accessTokenClaimsSchema, principalFromClaims, type AccessTokenClaims } from './claims.js';
 import { jsonObject, parseCompact, signatureValid } from './jws.js';
 import type { KeyRing } from './key-ring.js';
-import type { SigningAlgorithm } from './key-store.js';
+import type { SigningAlgorithm } from '../store/signing-keys.js';
 import { Lru } from '../cache/lru.js';
 import type { TokenSecrets } from './secrets.js';
 

@@ -1,6 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { ManualClock, randomIds } from '../../src/clock.js';
-import { MemorySessionStore, createSessionStore } from '../../src/sessions/index.js';
+import { createSessionStore } from '../../src/adapters.js';
+import { MemorySessionStore } from '../../src/sessions/memory.js';
 import { describeSessionStoreContract } from './sessions.contract.js';
 
 describe('SessionStore contract: memory', () => {

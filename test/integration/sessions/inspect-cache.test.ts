@@ -2,7 +2,7 @@ import { afterAll, afterEach, beforeAll, expect, it } from '@jest/globals';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Redis } from 'ioredis';
 import { ManualClock, randomIds } from '../../../src/clock.js';
-import { RedisSessionStore } from '../../../src/sessions/index.js';
+import { RedisSessionStore } from '../../../src/sessions/redis.js';
 import type { SessionInspection, SessionPrincipal } from '../../../src/sessions/index.js';
 import { deleteKeysUnder } from '../../support/redis-keys.js';
 import { describeWithServer, servers, uniqueName } from '../../support/servers.js';

@@ -1,10 +1,12 @@
 import { afterAll, describe, expect, it } from '@jest/globals';
 import mongoose from 'mongoose';
 import { ManualClock, randomIds } from '../../../src/clock.js';
-import { MemorySessionStore, RedisSessionStore } from '../../../src/sessions/index.js';
+import { MemorySessionStore } from '../../../src/sessions/memory.js';
+import { RedisSessionStore } from '../../../src/sessions/redis.js';
 import type { SessionStore } from '../../../src/sessions/ports.js';
-import { MemorySigningKeyStore, type SigningKeyStore, type StoredSigningKey } from '../../../src/tokens/index.js';
-import { MongoSigningKeyStore } from '../../../src/tokens/key-store-mongo.js';
+import { MemorySigningKeyStore } from '../../../src/store/memory/signing-key-store.js';
+import { MongoSigningKeyStore } from '../../../src/store/mongo/signing-key-store.js';
+import type { SigningKeyStore, StoredSigningKey } from '../../../src/tokens/index.js';
 import { describeWithServer, servers, uniqueName } from '../../support/servers.js';
 
 /** The two ports the token capability adds to or relies on, on every adapter. */

@@ -6,7 +6,7 @@ import { randomIds, systemClock } from '../../../src/clock.js';
 import { testConfig } from '../../../src/config/load.js';
 import { revocationKeys } from '../../../src/authz/revocation.js';
 import { createMemoryStore } from '../../../src/store/memory/memory-store.js';
-import { MemorySigningKeyStore } from '../../../src/tokens/index.js';
+import { MemorySigningKeyStore } from '../../../src/store/memory/signing-key-store.js';
 import { describeWithServer, servers, uniqueName } from '../../support/servers.js';
 import { KEK, accessToken, newSession, seedPrincipal } from './fixtures.js';
 

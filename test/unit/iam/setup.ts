@@ -2,7 +2,7 @@ import { ManualClock, randomIds } from '../../../src/clock.js';
 import { testConfig } from '../../../src/config/load.js';
 import { createIamServices, type IamServices } from '../../../src/iam/index.js';
 import { PasswordService } from '../../../src/passwords/index.js';
-import { MemorySessionStore } from '../../../src/sessions/index.js';
+import { MemorySessionStore } from '../../../src/sessions/memory.js';
 import { createMemoryStore } from '../../../src/store/memory/memory-store.js';
 import type { Store } from '../../../src/store/ports.js';
 

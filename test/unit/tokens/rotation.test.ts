@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { decodeProtectedHeader } from 'jose';
 import { ManualClock } from '../../../src/clock.js';
-import { KeyRing, MemorySigningKeyStore, TokenSecrets } from '../../../src/tokens/index.js';
+import { MemorySigningKeyStore } from '../../../src/store/memory/signing-key-store.js';
+import { KeyRing, TokenSecrets } from '../../../src/tokens/index.js';
 import { accessToken, newSession, seededGateway, type Seeded } from '../../integration/tokens/fixtures.js';
 
 const HOUR = 3600_000;

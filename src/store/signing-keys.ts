@@ -3,8 +3,8 @@ import type { JWK } from 'jose';
 /**
  * Where signing keys live (TOK-1): a small port of its own, because keys are global (no account) and
  * need one operation the entity repositories lack, insert-if-absent by a caller-chosen id. Adapters:
- * `MemorySigningKeyStore` (below) and `MongoSigningKeyStore` (key-store-mongo.ts); both pass
- * test/integration/tokens/key-store.contract.ts.
+ * `MemorySigningKeyStore` (memory/signing-key-store.ts) and `MongoSigningKeyStore`
+ * (mongo/signing-key-store.ts); both pass test/integration/tokens/stores.contract.test.ts.
  */
 export type SigningAlgorithm = 'ES256' | 'EdDSA';
 
@@ -18,7 +18,7 @@ export interface StoredSigningKey {
   kid: string;
   alg: SigningAlgorithm;
   publicJwk: JWK;
-  /** PKCS#8 PEM sealed with AES-256-GCM under the KEK (secrets.ts); never logged or returned. */
+  /** PKCS#8 PEM sealed with AES-256-GCM under the KEK (src/tokens/secrets.ts); never logged or returned. */
   sealedPrivateKey: string;
   createdAtMs: number;
   /** New tokens are signed with this key from `activeFromMs` until `activeUntilMs`. */
@@ -38,31 +38,4 @@ export interface SigningKeyStore {
   /** Creates collections and indexes (Mongo); call once at startup. */
   init(): Promise<void>;
   close(): Promise<void>;
-}
-
-export class MemorySigningKeyStore implements SigningKeyStore {
-  private readonly keys = new Map<string, StoredSigningKey>();
-
-  async insertIfAbsent(key: StoredSigningKey): Promise<StoredSigningKey> {
-    const existing = this.keys.get(key.id);
-    if (existing) return structuredClone(existing);
-    this.keys.set(key.id, structuredClone(key));
-    return structuredClone(key);
-  }
-
-  async listPublished(nowMs: number): Promise<StoredSigningKey[]> {
-    return [...this.keys.values()]
-      .filter((k) => k.publishedUntilMs > nowMs)
-      .sort((a, b) => a.activeFromMs - b.activeFromMs)
-      .map((k) => structuredClone(k));
-  }
-
-  async deleteExpired(nowMs: number): Promise<number> {
-    let n = 0;
-    for (const [id, k] of this.keys) if (k.publishedUntilMs <= nowMs && this.keys.delete(id)) n++;
-    return n;
-  }
-
-  async init(): Promise<void> {}
-  async close(): Promise<void> {}
 }

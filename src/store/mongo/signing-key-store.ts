@@ -1,6 +1,6 @@
 import mongoose, { Schema, type Model } from 'mongoose';
-import { guarded, isDuplicateKey } from '../store/mongo/errors.js';
-import type { SigningKeyStore, StoredSigningKey } from './key-store.js';
+import type { SigningKeyStore, StoredSigningKey } from '../signing-keys.js';
+import { guarded, isDuplicateKey } from './errors.js';
 
 /**
  * Signing keys in MongoDB (or FerretDB) on a connection of their own: the entity store's connection is
