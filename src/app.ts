@@ -15,7 +15,7 @@ import { isLoginPath, registerLoginRoutes } from './http/routes/login.js';
 import { registerMeRoutes } from './http/routes/me.js';
 import { registerMfaRoutes } from './http/routes/mfa.js';
 import { consoleAccessGate, registerMyInfoRoutes } from './http/routes/my-info.js';
-import { ConsoleSessions } from './login/console-sessions.js';
+import { SessionIssuer } from './issuer/index.js';
 import { createSecurityServices } from './my-info/services.js';
 import { sessionCookieAuthenticator } from './http/middleware/session-cookie.js';
 import { LoginService, type SecondFactorPolicy } from './login/index.js';
@@ -55,6 +55,8 @@ export interface Gateway {
   iam: IamServices;
   tokens: Tokens;
   login: LoginService;
+  /** Starts every session (login, switch identity, role sessions, federated entries). */
+  issuer: SessionIssuer;
   /** The Koa app (every route, every caller); `listen` also serves the service API on its fast lane. */
   http: Koa;
   /** Starts listening on config.http (port 0 = any free port); resolves with the bound server. */
@@ -87,8 +89,10 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
 
   const authenticators: Authenticator[] = [bearerAuthenticator(tokens.service)];
   // MFA, console IP control, My Info (issue 6): built before login, whose password step calls consoleAccess.
-  const security = createSecurityServices({ config, store, sessions, passwords, clock, consoleSessions: new ConsoleSessions(sessions, store, ids, config.sessions) });
-  const login = new LoginService({ store, sessions, passwords, clock, ids, metrics, config, consoleAccess: security.consoleAccess, ...(overrides.secondFactor ? { secondFactor: overrides.secondFactor } : {}) });
+  // Every session starts here: console and API login, switch identity (and next, role sessions and federation).
+  const issuer = new SessionIssuer({ sessions, store, tokens: tokens.service, ids, clock, lifetimes: config.sessions });
+  const security = createSecurityServices({ config, store, sessions, passwords, clock, issuer });
+  const login = new LoginService({ store, sessions, passwords, clock, ids, metrics, config, issuer, consoleAccess: security.consoleAccess, ...(overrides.secondFactor ? { secondFactor: overrides.secondFactor } : {}) });
   const cookies = { secure: config.cookies.secure, sessionName: config.cookies.sessionName, maxAgeSeconds: config.sessions.absoluteTtlSeconds };
   authenticators.push(sessionCookieAuthenticator(login.consoleSessions, cookies, isLoginPath));
   const modules: RouteModule[] = [
@@ -111,7 +115,7 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
   const http = httpApp.koa;
   let server: Server | undefined;
   return {
-    config, clock, ids, logger, metrics, store, sessions, passwords, iam, tokens, login, http,
+    config, clock, ids, logger, metrics, store, sessions, passwords, iam, tokens, login, issuer, http,
     listen: () =>
       new Promise((resolve, reject) => {
         const s = httpApp.createServer().listen(config.http.port, config.http.host);

@@ -79,6 +79,10 @@ export const ERROR_CODES = {
   UNSUPPORTED_GRANT_TYPE: { status: 400, message: 'The grant type is not supported.' },
   TOKEN_SIGNING_KEY_UNAVAILABLE: { status: 503, message: 'No usable signing key; check tokens.keyEncryptionKey.' },
 
+  // ── session issuer (src/issuer) ───────────────────────────────────────
+  /** ROLE-4, ROLE-6: details carry `min`, `max` (an hour when chained) and the `requested` value. */
+  SESSION_DURATION_OUT_OF_RANGE: { status: 400, message: 'The requested session duration is outside the allowed range.' },
+
   // ── mfa (src/mfa, src/console-access, src/my-info) ────────────────────
   MFA_CODE_INVALID: { status: 401, message: 'The verification code is incorrect or was already used.' },
   MFA_ALREADY_ENROLLED: { status: 409, message: 'An authenticator is already set up; disable it first to set up another.' },

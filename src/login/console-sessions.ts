@@ -1,12 +1,9 @@
 import { createHash } from 'node:crypto';
 import type { Principal } from '../auth/principal.js';
-import type { Ids } from '../clock.js';
 import { credentialRevocationKeys } from '../authz/revocation.js';
 import { iamSrn } from '../authz/srn.js';
+import { isConsoleSession } from '../sessions/kinds.js';
 import type { Session, SessionStore } from '../sessions/ports.js';
-import type { Store, User } from '../store/ports.js';
-import { listAll } from '../store/shared.js';
-import type { RequestOrigin } from './types.js';
 
 export interface SessionLifetimes {
   absoluteTtlSeconds: number;
@@ -26,8 +23,6 @@ export interface ConsoleSessionView {
   current: boolean;
 }
 
-const USER_AGENT_MAX = 200;
-
 /** The principal SRN of a root or IAM user (TEN-2). */
 export function userSrn(accountId: string, userId: string): string {
   return iamSrn(accountId, 'user', userId);
@@ -39,39 +34,14 @@ export function sessionHandle(sessionId: string): string {
 }
 
 /**
- * LOGIN-6 console sessions on top of the SessionStore port. Every session gets a fresh 256-bit id when it
- * starts (no fixation: nothing the browser sent before login is ever promoted to a session) and its own
- * CSRF token. Records are tagged `kind: console` so pending-login records (pending.ts), which share the
- * store and the user index, never authenticate or show up in a user's list.
+ * LOGIN-6 console sessions on top of the SessionStore port: the cookie side. Sessions are started by the
+ * session issuer (src/issuer: fresh 256-bit id, its own CSRF token); this resolves a cookie value to its
+ * live session, lists a user's sessions and ends them. Only `console` records count (sessions/kinds.ts),
+ * so pending logins and API sessions, which share the store and the user index, never authenticate as a
+ * cookie or show up in a user's list.
  */
 export class ConsoleSessions {
-  constructor(
-    private readonly sessions: SessionStore,
-    private readonly store: Pick<Store, 'groups'>,
-    private readonly ids: Ids,
-    private readonly lifetimes: SessionLifetimes,
-  ) {}
-
-  async start(user: User, opts: { mfa: boolean; origin: RequestOrigin }): Promise<Session> {
-    const groups = (await listAll(this.store.groups, user.accountId, { memberId: user.id })).map((g) => g.id);
-    return this.sessions.create({
-      principal: { accountId: user.accountId, userId: user.id, type: user.kind === 'root' ? 'root' : 'user', srn: userSrn(user.accountId, user.id) },
-      data: {
-        kind: 'console',
-        csrf: this.ids.token(32),
-        userName: user.name,
-        // auth/mfa/amr are the keys the token capability reads for TOK-2 claims (src/tokens/subject.ts).
-        auth: 'console',
-        mfa: opts.mfa,
-        amr: opts.mfa ? 'pwd,mfa' : 'pwd',
-        groups: JSON.stringify(groups),
-        ip: opts.origin.sourceIp,
-        ua: (opts.origin.userAgent ?? '').slice(0, USER_AGENT_MAX),
-      },
-      absoluteTtlMs: this.lifetimes.absoluteTtlSeconds * 1000,
-      idleTtlMs: this.lifetimes.idleTtlSeconds * 1000,
-    });
-  }
+  constructor(private readonly sessions: SessionStore) {}
 
   /**
    * The live console session behind a cookie value, with its Principal; null when unknown, expired, not a
@@ -79,7 +49,7 @@ export class ConsoleSessions {
    */
   async resolve(sessionId: string): Promise<{ session: Session; principal: Principal } | null> {
     const session = await this.sessions.get(sessionId);
-    if (!session || session.data.kind !== 'console') return null;
+    if (!session || !isConsoleSession(session)) return null;
     const principal = toPrincipal(session);
     const revoked = await this.sessions.revokedAfter(credentialRevocationKeys(principal, session.id));
     for (const at of revoked.values()) {
@@ -93,13 +63,13 @@ export class ConsoleSessions {
 
   async list(accountId: string, userId: string, currentSessionId?: string): Promise<ConsoleSessionView[]> {
     const all = await this.sessions.listForUser(accountId, userId);
-    return all.filter((s) => s.data.kind === 'console').map((s) => toView(s, s.id === currentSessionId));
+    return all.filter(isConsoleSession).map((s) => toView(s, s.id === currentSessionId));
   }
 
   /** Ends one of the caller's own sessions by handle; a handle of anyone else's session is simply not found. */
   async endOwn(accountId: string, userId: string, handle: string): Promise<boolean> {
     const own = await this.sessions.listForUser(accountId, userId);
-    const target = own.find((s) => s.data.kind === 'console' && sessionHandle(s.id) === handle);
+    const target = own.find((s) => isConsoleSession(s) && sessionHandle(s.id) === handle);
     return target ? this.sessions.end(target.id) : false;
   }
 
@@ -112,18 +82,22 @@ function str(v: unknown): string | null {
   return typeof v === 'string' && v.length > 0 ? v : null;
 }
 
+/** The caller a console session speaks for: the same fields a token of it carries (src/tokens/subject.ts). */
 function toPrincipal(session: Session): Principal {
   const mfa = session.data.mfa === true;
-  const userName = str(session.data.userName);
+  const optional = (['userName', 'role', 'source', 'sessionName'] as const).flatMap((k) => {
+    const v = str(session.data[k]);
+    return v === null ? [] : [[k, v] as const];
+  });
   return {
     accountId: session.principal.accountId,
     userId: session.principal.userId,
-    ...(userName === null ? {} : { userName }),
+    ...Object.fromEntries(optional),
     srn: session.principal.srn ?? userSrn(session.principal.accountId, session.principal.userId),
     type: session.principal.type,
     auth: 'console',
     mfa,
-    amr: mfa ? ['pwd', 'mfa'] : ['pwd'],
+    amr: str(session.data.amr)?.split(',') ?? (mfa ? ['pwd', 'mfa'] : ['pwd']),
     groups: JSON.parse(str(session.data.groups) ?? '[]') as string[],
     sessionId: session.id,
     issuedAtMs: session.createdAtMs,

@@ -12,6 +12,8 @@ export const loginBody = z
     username: z.string().min(1).max(256),
     password: z.string().min(1).max(256),
     redirect: z.string().max(2048).optional(),
+    /** `cookie` (default): a console session cookie; `tokens`: an API session's access and refresh token (LOGIN-2, TOK-4). */
+    issue: z.enum(['cookie', 'tokens']).optional(),
   })
   .strict();
 

@@ -5,13 +5,14 @@ import type { PasswordService } from '../passwords/index.js';
 import type { SessionStore } from '../sessions/ports.js';
 import type { Account, Store, User } from '../store/ports.js';
 import { LoginAudit } from './audit.js';
-import { ConsoleSessions, type SessionLifetimes } from './console-sessions.js';
+import type { SessionIssuer } from '../issuer/index.js';
+import { ConsoleSessions } from './console-sessions.js';
 import { LockoutService, nameSubject, userSubject, type LockoutConfig } from './lockout.js';
 import { changeReason, checkReplacement, endOtherSessions, rehashIfWeak, storeReplacement } from './password-change.js';
 import { PendingLogins, type PendingLogin, type PendingStage } from './pending.js';
 import { safeRedirect } from './redirect.js';
 import { LoginThrottle, type ThrottleConfig } from './throttle.js';
-import { enrolledOrRequired, type LoginOutcome, type PasswordLogin, type RequestOrigin, type SecondFactorPolicy } from './types.js';
+import { enrolledOrRequired, type LoginDelivery, type LoginOutcome, type PasswordLogin, type RequestOrigin, type SecondFactorPolicy } from './types.js';
 
 export interface LoginDeps {
   store: Store;
@@ -20,13 +21,23 @@ export interface LoginDeps {
   clock: Clock;
   ids: Ids;
   metrics: Pick<Metrics, 'logins' | 'lockouts'>;
-  config: { lockout: LockoutConfig; throttle: ThrottleConfig; sessions: SessionLifetimes };
+  config: { lockout: LockoutConfig; throttle: ThrottleConfig };
+  /** Starts the session a finished login hands out (src/issuer). */
+  issuer: Pick<SessionIssuer, 'start'>;
   secondFactor?: SecondFactorPolicy;
   /** LOGIN-5 console access IP control (src/console-access), checked once the password is right. */
   consoleAccess?: { checkLogin(user: User, sourceIp: string): Promise<void> };
 }
 
 const USERNAME_MAX = 64; // TEN-6
+
+/** Where a login stands after the password: what the next step or the session needs to know. */
+interface LoginStep {
+  mfa: boolean;
+  redirect: string;
+  issue: LoginDelivery;
+  origin: RequestOrigin;
+}
 
 /**
  * The console login flow (LOGIN-1/2/3, PWD-8, PWD-10): throttle → lockout slot → password → (MFA) →
@@ -44,7 +55,7 @@ export class LoginService {
   constructor(private readonly deps: LoginDeps) {
     this.lockout = new LockoutService(deps.sessions, deps.config.lockout);
     this.throttle = new LoginThrottle(deps.sessions, deps.config.throttle);
-    this.consoleSessions = new ConsoleSessions(deps.sessions, deps.store, deps.ids, deps.config.sessions);
+    this.consoleSessions = new ConsoleSessions(deps.sessions);
     this.pending = new PendingLogins(deps.sessions);
     this.audit = new LoginAudit(deps.store.audit);
     this.secondFactor = deps.secondFactor ?? enrolledOrRequired;
@@ -90,11 +101,12 @@ export class LoginService {
     await this.deps.consoleAccess?.checkLogin(usable, input.sourceIp);
     await rehashIfWeak({ passwords: this.deps.passwords, users: this.deps.store.users }, usable, input.password);
     const redirect = safeRedirect(input.redirect);
+    const issue = input.issue ?? 'cookie';
     if (this.secondFactor.isRequired(usable, account)) {
       this.deps.metrics.logins.inc({ result: 'mfa_required' });
-      return pendingOutcome(await this.pending.create(usable, { stage: 'mfa', mfa: false, redirect }));
+      return pendingOutcome(await this.pending.create(usable, { stage: 'mfa', mfa: false, redirect, issue }));
     }
-    return this.afterSecondFactor(usable, { mfa: false, redirect, origin: input });
+    return this.afterSecondFactor(usable, { mfa: false, redirect, issue, origin: input });
   }
 
   /** For the MFA step: who a pending MFA token belongs to (null when unknown, used or expired). */
@@ -105,7 +117,7 @@ export class LoginService {
   /** Called by the MFA step once the code is verified: continues to the forced change or a session. */
   async completeSecondFactor(token: string, origin: RequestOrigin): Promise<LoginOutcome> {
     const { pending, user } = await this.claimStep(token, 'mfa');
-    return this.afterSecondFactor(user, { mfa: true, redirect: pending.redirect, origin });
+    return this.afterSecondFactor(user, { mfa: true, redirect: pending.redirect, issue: pending.issue, origin });
   }
 
   /** PWD-8 forced change. A refused password keeps the token usable, so the form can be corrected. */
@@ -123,25 +135,27 @@ export class LoginService {
     // The change evicts whoever held the old password (flagged or expired because it may be known), as in My Info.
     const ended = await endOtherSessions(this.deps.sessions, updated);
     await this.audit.record({ accountId: account.id, action: 'login.password_change', actor: user.id, target: user.id, origin, result: 'success', details: { reason: pending.reason, otherSessionsEnded: ended } });
-    return this.finish(updated, { mfa: pending.mfa, redirect: pending.redirect, origin });
+    return this.finish(updated, { mfa: pending.mfa, redirect: pending.redirect, issue: pending.issue, origin });
   }
 
-  private async afterSecondFactor(user: User, step: { mfa: boolean; redirect: string; origin: RequestOrigin }): Promise<LoginOutcome> {
+  private async afterSecondFactor(user: User, step: LoginStep): Promise<LoginOutcome> {
     const reason = changeReason(this.deps.passwords, user);
     if (reason) {
       this.deps.metrics.logins.inc({ result: 'password_change_required' });
-      return { ...pendingOutcome(await this.pending.create(user, { stage: 'password_change', mfa: step.mfa, redirect: step.redirect, reason })), state: 'password_change_required', reason };
+      const pending = await this.pending.create(user, { stage: 'password_change', mfa: step.mfa, redirect: step.redirect, issue: step.issue, reason });
+      return { ...pendingOutcome(pending), state: 'password_change_required', reason };
     }
     return this.finish(user, step);
   }
 
-  private async finish(user: User, step: { mfa: boolean; redirect: string; origin: RequestOrigin }): Promise<LoginOutcome> {
-    const session = await this.consoleSessions.start(user, { mfa: step.mfa, origin: step.origin });
+  private async finish(user: User, step: LoginStep): Promise<LoginOutcome> {
+    const { session, csrfToken, tokens } = await this.deps.issuer.start({ subject: { kind: 'user', user }, mfa: step.mfa, origin: step.origin, deliver: step.issue });
     const now = this.deps.clock.now();
     await this.deps.store.users.mutate(user.accountId, user.id, user.id, () => ({ lastLoginAt: now }));
     await this.audit.record({ accountId: user.accountId, action: 'login', actor: user.id, target: user.id, origin: step.origin, result: 'success', details: { mfa: step.mfa } });
     this.deps.metrics.logins.inc({ result: 'success' });
-    return { state: 'authenticated', sessionId: session.id, csrfToken: String(session.data.csrf), absoluteExpiresAtMs: session.absoluteExpiresAtMs, redirect: step.redirect };
+    const done = { state: 'authenticated', sessionId: session.id, absoluteExpiresAtMs: session.absoluteExpiresAtMs, redirect: step.redirect } as const;
+    return tokens === null ? { ...done, issue: 'cookie', csrfToken: csrfToken ?? '' } : { ...done, issue: 'tokens', tokens };
   }
 
   private async requireStep(token: string, stage: PendingStage): Promise<PendingLogin> {

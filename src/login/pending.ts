@@ -1,6 +1,7 @@
+import { SESSION_KINDS } from '../sessions/kinds.js';
 import type { SessionStore } from '../sessions/ports.js';
 import type { User } from '../store/ports.js';
-import type { PasswordChangeReason } from './types.js';
+import type { LoginDelivery, PasswordChangeReason } from './types.js';
 
 export type PendingStage = 'mfa' | 'password_change';
 
@@ -13,6 +14,8 @@ export interface PendingLogin {
   /** The second factor was passed already (the MFA step ran before the password change). */
   mfa: boolean;
   redirect: string;
+  /** What the login hands out once every step is done (LOGIN-2: chosen at the password step). */
+  issue: LoginDelivery;
   reason: PasswordChangeReason | null;
   expiresAtMs: number;
 }
@@ -29,21 +32,21 @@ export const PENDING_TTL_MS = 5 * 60 * 1000;
 export class PendingLogins {
   constructor(private readonly sessions: SessionStore) {}
 
-  async create(user: User, p: { stage: PendingStage; mfa: boolean; redirect: string; reason?: PasswordChangeReason }): Promise<PendingLogin> {
+  async create(user: User, p: { stage: PendingStage; mfa: boolean; redirect: string; issue: LoginDelivery; reason?: PasswordChangeReason }): Promise<PendingLogin> {
     const s = await this.sessions.create({
       principal: { accountId: user.accountId, userId: user.id, type: user.kind === 'root' ? 'root' : 'user' },
-      data: { kind: 'pending', stage: p.stage, mfa: p.mfa, redirect: p.redirect, reason: p.reason ?? '' },
+      data: { kind: SESSION_KINDS.pending, stage: p.stage, mfa: p.mfa, redirect: p.redirect, issue: p.issue, reason: p.reason ?? '' },
       absoluteTtlMs: PENDING_TTL_MS,
       idleTtlMs: PENDING_TTL_MS,
     });
-    return { token: s.id, accountId: user.accountId, userId: user.id, stage: p.stage, mfa: p.mfa, redirect: p.redirect, reason: p.reason ?? null, expiresAtMs: s.absoluteExpiresAtMs };
+    return { token: s.id, accountId: user.accountId, userId: user.id, stage: p.stage, mfa: p.mfa, redirect: p.redirect, issue: p.issue, reason: p.reason ?? null, expiresAtMs: s.absoluteExpiresAtMs };
   }
 
   /** The live pending login of that stage, or null (unknown, expired, used, or another stage). */
   async peek(token: string, stage: PendingStage): Promise<PendingLogin | null> {
     if (typeof token !== 'string' || token.length === 0 || token.length > 100) return null;
     const s = await this.sessions.get(token);
-    if (!s || s.data.kind !== 'pending' || s.data.stage !== stage) return null;
+    if (!s || s.data.kind !== SESSION_KINDS.pending || s.data.stage !== stage) return null;
     const reason = s.data.reason;
     return {
       token,
@@ -52,6 +55,7 @@ export class PendingLogins {
       stage,
       mfa: s.data.mfa === true,
       redirect: typeof s.data.redirect === 'string' ? s.data.redirect : '/console',
+      issue: s.data.issue === 'tokens' ? 'tokens' : 'cookie',
       reason: reason === 'expired' || reason === 'required_by_administrator' ? reason : null,
       expiresAtMs: s.absoluteExpiresAtMs,
     };

@@ -1,5 +1,5 @@
-import { revocationKeys } from '../authz/revocation.js';
 import type { Clock } from '../clock.js';
+import type { SessionIssuer } from '../issuer/index.js';
 import { appError } from '../errors.js';
 import { sessionHandle } from '../login/console-sessions.js';
 import type { Actor, SecurityAudit } from '../mfa/audit.js';
@@ -17,7 +17,15 @@ import type { User } from '../store/ports.js';
  */
 export class Reconfirmation {
   constructor(
-    private readonly deps: { sessions: SessionStore; passwords: PasswordService; clock: Clock; audit: SecurityAudit; threshold: number; sessionTtlMs: number },
+    private readonly deps: {
+      sessions: SessionStore;
+      issuer: Pick<SessionIssuer, 'end'>;
+      passwords: PasswordService;
+      clock: Clock;
+      audit: SecurityAudit;
+      threshold: number;
+      sessionTtlMs: number;
+    },
   ) {}
 
   async confirm(actor: Actor, user: User, password: string): Promise<void> {
@@ -28,8 +36,7 @@ export class Reconfirmation {
     const base = { accountId: actor.accountId, actor: actor.userId, target: user.id, sourceIp: actor.sourceIp, result: 'failure' as const };
     await this.deps.audit.record({ ...base, action: 'reconfirm', reasonCode: 'RECONFIRM_FAILED', details: { attempt: value } });
     if (value < this.deps.threshold) throw appError('RECONFIRM_FAILED', { remainingAttempts: this.deps.threshold - value });
-    await this.deps.sessions.end(actor.sessionId);
-    await this.deps.sessions.markRevoked([revocationKeys.session(actor.sessionId)], this.deps.clock.now());
+    await this.deps.issuer.end(actor.sessionId);
     await this.deps.audit.record({ ...base, action: 'reconfirm.lockout', result: 'success', reasonCode: 'RECONFIRM_THRESHOLD', details: { failures: value } });
     throw appError('RECONFIRM_LOCKOUT');
   }

@@ -1,7 +1,8 @@
 import type { Clock } from '../clock.js';
 import type { Config } from '../config/schema.js';
 import { ConsoleAccess } from '../console-access/index.js';
-import type { ConsoleSessions } from '../login/console-sessions.js';
+import type { SessionIssuer } from '../issuer/index.js';
+import { LockoutService } from '../login/lockout.js';
 import { MfaService, SecretBox, SecurityAudit } from '../mfa/index.js';
 import type { PasswordService } from '../passwords/index.js';
 import type { SessionStore } from '../sessions/ports.js';
@@ -21,18 +22,18 @@ export interface SecurityServices {
 }
 
 /** Builds the MFA / IP control / My Info services once (called from the composition root, src/app.ts). */
-export function createSecurityServices(d: { config: Config; store: Store; sessions: SessionStore; passwords: PasswordService; clock: Clock; consoleSessions: ConsoleSessions }): SecurityServices {
-  const { config, store, sessions, passwords, clock } = d;
+export function createSecurityServices(d: { config: Config; store: Store; sessions: SessionStore; passwords: PasswordService; clock: Clock; issuer: SessionIssuer }): SecurityServices {
+  const { config, store, sessions, passwords, clock, issuer } = d;
   const audit = new SecurityAudit(store.audit);
   const mfa = new MfaService({ users: store.users, sessions, clock, audit, box: new SecretBox(config.tokens.keyEncryptionKey), config: { ...config.mfa, lockout: config.lockout } });
   const consoleAccess = new ConsoleAccess({ users: store.users, audit });
-  const reconfirm = new Reconfirmation({ sessions, passwords, clock, audit, threshold: config.lockout.reconfirmThreshold, sessionTtlMs: config.sessions.absoluteTtlSeconds * 1000 });
+  const reconfirm = new Reconfirmation({ sessions, issuer, passwords, clock, audit, threshold: config.lockout.reconfirmThreshold, sessionTtlMs: config.sessions.absoluteTtlSeconds * 1000 });
   return {
     mfa,
     consoleAccess,
     reconfirm,
     profile: new ProfileService({ users: store.users, passwords, sessions, clock, audit, reconfirm }),
     security: new SecuritySettings({ mfa, reconfirm, consoleAccess }),
-    switcher: new AccountSwitch({ users: store.users, accounts: store.accounts, consoleSessions: d.consoleSessions, sessions, consoleAccess, mfa, passwords, audit, clock, reconfirm }),
+    switcher: new AccountSwitch({ users: store.users, accounts: store.accounts, issuer, lockout: new LockoutService(sessions, config.lockout), consoleAccess, mfa, passwords, audit, reconfirm }),
   };
 }

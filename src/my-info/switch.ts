@@ -1,12 +1,10 @@
-import type { Clock } from '../clock.js';
 import type { ConsoleAccess } from '../console-access/index.js';
 import { appError, isAppError } from '../errors.js';
-import type { ConsoleSessions } from '../login/console-sessions.js';
-import { mfaSubject, userSubject } from '../login/lockout.js';
+import type { SessionIssuer } from '../issuer/index.js';
+import type { LockoutService } from '../login/lockout.js';
 import { changeReason } from '../login/password-change.js';
 import type { Actor, MfaService, SecondFactorInput, SecurityAudit } from '../mfa/index.js';
 import type { PasswordService } from '../passwords/index.js';
-import type { SessionStore } from '../sessions/ports.js';
 import type { Account, ContactKind, NamedRepository, User, UserRepository } from '../store/ports.js';
 import { sameContact } from './profile.js';
 import type { Reconfirmation } from './reconfirm.js';
@@ -51,13 +49,12 @@ export function sharedVerifiedContact(a: User, b: User): ContactKind | null {
 export interface SwitchDeps {
   users: UserRepository;
   accounts: NamedRepository<Account>;
-  consoleSessions: ConsoleSessions;
-  sessions: SessionStore;
+  issuer: Pick<SessionIssuer, 'start' | 'end'>;
+  lockout: Pick<LockoutService, 'isLockedAnyWay'>;
   consoleAccess: ConsoleAccess;
   mfa: MfaService;
   passwords: PasswordService;
   audit: SecurityAudit;
-  clock: Clock;
   /** PWD-11: the re-confirmation failures of the old session follow into the new one. */
   reconfirm: Pick<Reconfirmation, 'carryOver'>;
 }
@@ -124,7 +121,7 @@ export class AccountSwitch {
     const account = target && shared ? await this.deps.accounts.get(target.accountId, target.accountId) : null;
     if (!target || !shared || !account) return refuse('NO_SHARED_VERIFIED_CONTACT');
     if (target.state !== 'active') return refuse('TARGET_DISABLED');
-    if (await this.locked(target)) return refuse('TARGET_LOCKED');
+    if (await this.deps.lockout.isLockedAnyWay(target.accountId, target.id)) return refuse('TARGET_LOCKED');
     if (changeReason(this.deps.passwords, target)) return refuse('TARGET_PASSWORD_CHANGE_REQUIRED');
     try {
       // The login's own LOGIN-5 check (it also records console_ip_control.deny in the target's account).
@@ -136,12 +133,16 @@ export class AccountSwitch {
     const mfa = current.mfa || (await this.secondFactor(target, account, proof, actor, refuse, record));
 
     // Claim the old session first: single use, so two racing switches cannot both leave with a session.
-    if (!(await this.deps.consoleSessions.end(current.sessionId))) throw appError('UNAUTHENTICATED');
-    await this.deps.sessions.markRevoked([`session:${current.sessionId}`], this.deps.clock.now());
-    const session = await this.deps.consoleSessions.start(target, { mfa, origin: { sourceIp: actor.sourceIp, userAgent: current.userAgent } });
+    if (!(await this.deps.issuer.end(current.sessionId))) throw appError('UNAUTHENTICATED');
+    const { session, csrfToken } = await this.deps.issuer.start({
+      subject: { kind: 'user', user: target },
+      mfa,
+      origin: { sourceIp: actor.sourceIp, userAgent: current.userAgent },
+      deliver: 'cookie',
+    });
     await this.deps.reconfirm.carryOver({ accountId: me.accountId, sessionId: current.sessionId }, { accountId: target.accountId, sessionId: session.id });
     await record('success', undefined, { sharedContact: shared, fromKind: me.kind, toKind: target.kind, mfa });
-    return { sessionId: session.id, csrfToken: String(session.data.csrf), user: target, account };
+    return { sessionId: session.id, csrfToken: csrfToken ?? '', user: target, account };
   }
 
   /** True when the target needs MFA and `proof` passed it; refuses when it needs MFA and no code came. */
@@ -160,13 +161,6 @@ export class AccountSwitch {
       if (isAppError(err)) await record('failure', err.code);
       throw err;
     }
-  }
-
-  /** Locked by LOGIN-3 (password) or LOGIN-4 (MFA): a login of the target could not finish either. */
-  private async locked(target: User): Promise<boolean> {
-    // Key format of LockoutService (src/login/lockout.ts, docs/decisions.md): `locked:<account>:<subject>`.
-    const counts = await Promise.all([userSubject(target.id), mfaSubject(target.id)].map((s) => this.deps.sessions.getCounter(`locked:${target.accountId}:${s}`)));
-    return counts.some((n) => n > 0);
   }
 
   /** One `account.switch` event in the caller's account and, when the target exists, one in the target's. */

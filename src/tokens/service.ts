@@ -3,6 +3,7 @@ import type { Clock, Ids } from '../clock.js';
 import { AppError, isAppError } from '../errors.js';
 import { policyEpochKeyOf } from '../authz/epochs.js';
 import { credentialRevocationKeys, sessionRevocationKeys } from '../authz/revocation.js';
+import { isCredentialSession } from '../sessions/kinds.js';
 import type { Session, SessionStore } from '../sessions/ports.js';
 import type { AccessTokenClaims } from './claims.js';
 import type { KeyRing } from './key-ring.js';
@@ -63,7 +64,10 @@ export class TokenService {
     this.subjects = new SubjectCache(deps.clock);
   }
 
-  /** A token for a live console/API session; `withRefresh` also starts a refresh chain (API clients). */
+  /**
+   * A token for a live session; `withRefresh` also starts a refresh chain. Only the session issuer asks
+   * for one (API sessions, src/issuer); a console cookie never yields a refresh token (sessions/kinds.ts).
+   */
   async issueForSession(sessionId: string, options: { withRefresh?: boolean } = {}): Promise<TokenResponse> {
     const minting = await this.liveSession(sessionId);
     const chain = options.withRefresh ? this.deps.ids.token(16) : null;
@@ -146,9 +150,9 @@ export class TokenService {
 
   private async notRevoked(session: Session | null): Promise<Minting> {
     const { sessions } = this.deps;
-    // Only a console session mints or refreshes tokens: a pending-login record (password passed, MFA not
+    // Only a credential session mints or refreshes tokens: a pending-login record (password passed, MFA not
     // yet) lives in the same store and must never become a credential, even if its id leaked.
-    if (!session || session.data.kind !== 'console') throw new AppError('TOKEN_SESSION_ENDED');
+    if (!session || !isCredentialSession(session)) throw new AppError('TOKEN_SESSION_ENDED');
     const { principal: p } = session;
     const role = session.data.role;
     const epochKey = policyEpochKeyOf({ type: p.type, accountId: p.accountId, ...(typeof role === 'string' ? { role } : {}) });

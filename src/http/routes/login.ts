@@ -186,6 +186,8 @@ export function registerLoginRoutes(router: Router, deps: LoginRouteDeps): void 
 
 /** Outcome → browser: session cookie + 303 to the console, or the page of the next step (the MFA step reuses it). */
 export function renderBrowserOutcome(ctx: Context, cookies: CookieSettings, csrfToken: string, outcome: LoginOutcome): void {
+  // A login the JSON API began for tokens stays an API login, even when a step is finished on a page.
+  if (outcome.state === 'authenticated' && outcome.issue === 'tokens') return sendOutcome(ctx, cookies, outcome);
   if (outcome.state === 'authenticated') {
     setSessionCookie(ctx, cookies, outcome.sessionId);
     ctx.status = 303;
@@ -216,6 +218,12 @@ export function sendOutcome(ctx: Context, cookies: CookieSettings, outcome: Logi
   const expiresAt = (ms: number) => new Date(ms).toISOString();
   switch (outcome.state) {
     case 'authenticated':
+      if (outcome.issue === 'tokens') {
+        // RFC 6749 §5.1 fields beside the login state; never cached, and no cookie: the client holds the tokens.
+        ctx.set('Cache-Control', 'no-store');
+        ctx.body = { state: outcome.state, redirect: outcome.redirect, expiresAt: expiresAt(outcome.absoluteExpiresAtMs), ...outcome.tokens };
+        return;
+      }
       setSessionCookie(ctx, cookies, outcome.sessionId);
       ctx.body = { state: outcome.state, redirect: outcome.redirect, csrfToken: outcome.csrfToken, expiresAt: expiresAt(outcome.absoluteExpiresAtMs) };
       return;

@@ -106,7 +106,7 @@ export function registerMfaRoutes(router: Router, deps: MfaRouteDeps): void {
     const { user } = await pendingUser(token);
     const { recoveryCodes } = await deps.mfa.confirmEnrolment(user, formString(ctx.request.body, 'code'), actorOf(ctx, user));
     const outcome = await deps.login.completeSecondFactor(token, origin(ctx));
-    if (outcome.state !== 'authenticated') return renderOutcome(ctx, outcome, formString(ctx.request.body, '_csrf'));
+    if (outcome.state !== 'authenticated' || outcome.issue === 'tokens') return renderOutcome(ctx, outcome, formString(ctx.request.body, '_csrf'));
     setSessionCookie(ctx, deps.cookies, outcome.sessionId);
     ctx.type = 'html';
     ctx.body = loginRecoveryCodesPage(recoveryCodes, outcome.redirect);
