@@ -80,7 +80,7 @@ export async function authorizeRequest(
   if (b.accountId !== undefined) context.accountId = b.accountId;
   if (b.projectId !== undefined) context.projectId = b.projectId;
   const r = await deps.authorizer.authorize(principal, b.action, resources, context);
-  // A remembered decision (deep-frozen, iam/authorizer.ts) is of this principal: so is its answer.
+  // A remembered decision (deep-frozen, authz/authorizer.ts) is of this principal: so is its answer.
   const known = answers.get(r);
   if (known !== undefined) return known;
   const reasons: AuthorizeAnswer['reasons'] = r.reason === null ? [] : [{ code: r.reason }];

@@ -6,7 +6,7 @@ import type { FactsMemo, SubjectFacts } from './subject.js';
  * A subject's store-derived facts (groups, `pver`, still active) under its account's IAM epoch, so a
  * refresh does not re-read user, groups and every policy (DESIGN §5). Same scheme as the authorizer's
  * policy-set cache (docs/decisions.md, Tokens): the epoch is read in the same session-store call as the
- * revocation markers, every write that can change these facts replaces it (src/iam/policy-epochs.ts: user
+ * revocation markers, every write that can change these facts replaces it (src/authz/epochs.ts: user
  * state/kind/attachments, any group, policy or role write, deletions), and the max age bounds what a lost
  * bump could leave stale. Refusals are never cached: an inactive principal is read again each time.
  */
