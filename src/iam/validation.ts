@@ -6,6 +6,11 @@
  */
 import { z } from 'zod';
 import { validationFailed, type Violation } from '../errors.js';
+import {
+  parseInput as sharedParseInput,
+  toViolations as sharedToViolations,
+  type ViolationMessages,
+} from '../validation.js';
 
 /** Limits that come from config (TEN-4, TEN-5); the spec's values are the defaults. */
 export interface IamLimits {
@@ -16,35 +21,8 @@ export interface IamLimits {
 
 export const DEFAULT_LIMITS: IamLimits = { tagsPerResource: 50, descriptionChars: 1000, maxPageSize: 100 };
 
-const CODE = /^[A-Z][A-Z0-9_]+$/;
-
-function issueCode(issue: z.core.$ZodIssue): string {
-  if (CODE.test(issue.message)) return issue.message;
-  switch (issue.code) {
-    case 'invalid_type':
-      return issue.message.includes('received undefined') ? 'REQUIRED' : 'INVALID_TYPE';
-    case 'unrecognized_keys':
-      return 'UNKNOWN_FIELD';
-    case 'too_small':
-      return 'TOO_SMALL';
-    case 'too_big':
-      return 'TOO_BIG';
-    case 'invalid_value':
-      return 'INVALID_VALUE';
-    default:
-      return 'INVALID';
-  }
-}
-
-export function pathOf(path: readonly PropertyKey[]): string {
-  let out = '';
-  for (const p of path) out += typeof p === 'number' ? `[${p}]` : out === '' ? String(p) : `.${String(p)}`;
-  return out;
-}
-
-const MESSAGES: Readonly<Record<string, string>> = {
-  REQUIRED: 'This field is required.',
-  UNKNOWN_FIELD: 'This field is not accepted here.',
+/** Messages of the IAM codes; the generic ones (REQUIRED, UNKNOWN_FIELD) come with the converter. */
+const MESSAGES: ViolationMessages = {
   NAME_TOO_SHORT: 'The name is too short.',
   NAME_TOO_LONG: 'The name is too long.',
   NAME_INVALID_CHARACTER: 'The name contains a character that is not allowed.',
@@ -56,22 +34,14 @@ const MESSAGES: Readonly<Record<string, string>> = {
   DUPLICATE_TAG_KEY: 'Tag keys must be unique per resource.',
 };
 
+/** The one converter (src/validation.ts) with the messages of the IAM codes. */
 export function toViolations(error: z.ZodError): Violation[] {
-  return error.issues.flatMap((issue): Violation[] => {
-    if (issue.code === 'unrecognized_keys') {
-      return issue.keys.map((k) => ({ path: pathOf([...issue.path, k]), code: 'UNKNOWN_FIELD', message: MESSAGES.UNKNOWN_FIELD as string }));
-    }
-    const code = issueCode(issue);
-    return [{ path: pathOf(issue.path), code, message: MESSAGES[code] ?? (CODE.test(issue.message) ? code : issue.message) }];
-  });
+  return sharedToViolations(error, MESSAGES);
 }
 
 /** The parsed input, or a 400 naming every violation; `extra` adds violations found outside the schema. */
 export function parseInput<S extends z.ZodType>(schema: S, input: unknown, extra: Violation[] = []): z.output<S> {
-  const result = schema.safeParse(input ?? {});
-  const violations = [...(result.success ? [] : toViolations(result.error)), ...extra];
-  if (violations.length > 0 || !result.success) throw validationFailed(violations);
-  return result.data;
+  return sharedParseInput(schema, input, extra, MESSAGES);
 }
 
 /** Throws one 400 when any violation was collected by hand. */

@@ -1,5 +1,4 @@
 import { z } from 'zod';
-import { validationFailed, type Violation } from '../errors.js';
 
 /**
  * Request bodies of the JSON login API (LOGIN-2), validated at the edge (style.md §8.10). Lengths are
@@ -24,13 +23,8 @@ export const passwordChangeBody = z
   })
   .strict();
 
-/** Parses or throws 400 VALIDATION_FAILED listing every problem with its path. */
-export function parseInput<T>(schema: z.ZodType<T>, input: unknown): T {
-  const r = schema.safeParse(input ?? {});
-  if (r.success) return r.data;
-  const violations: Violation[] = r.error.issues.map((i) => ({ path: i.path.join('.') || '(body)', code: i.code.toUpperCase(), message: i.message }));
-  throw validationFailed(violations);
-}
+/** Parses or throws 400 VALIDATION_FAILED listing every problem with its path, in the codes of every other input. */
+export { parseInput } from '../validation.js';
 
 /** A single-valued form field as a string ('' when missing or repeated). */
 export function formString(body: unknown, name: string): string {
