@@ -10,7 +10,9 @@ import { createIamServices, DEFAULT_OFFERING, type IamServices } from './iam/ind
 import { withPolicyEpochs } from './authz/epochs.js';
 import { authorizeApi, registerSimulatorRoutes } from './http/routes/authorize.js';
 import { bearerAuthenticator, bearerCaller, registerTokenRoutes, tokenApi } from './http/routes/tokens.js';
+import { registerStsRoutes } from './http/routes/sts.js';
 import { registerWellKnownRoutes } from './http/routes/well-known.js';
+import { RoleAssumption } from './roles/index.js';
 import { isLoginPath, registerLoginRoutes } from './http/routes/login.js';
 import { registerMeRoutes } from './http/routes/me.js';
 import { registerMfaRoutes } from './http/routes/mfa.js';
@@ -101,6 +103,7 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
     (router) => registerAdminRoutes(router, iam, DEFAULT_OFFERING),
     (router) => registerWellKnownRoutes(router, tokens),
     (router) => registerTokenRoutes(router, tokens.service),
+    (router) => registerStsRoutes(router, { roles: new RoleAssumption({ store, authorizer, issuer }), iam }),
     (router) => registerSimulatorRoutes(router, { authorizer, store, clock }),
     (router) => registerLoginRoutes(router, { login, store, ids, cookies, authorizer }),
     (router) => registerMeRoutes(router, { sessions: login.consoleSessions, store, cookies }),

@@ -29,6 +29,12 @@ export const ERROR_CODES = {
   TOO_MANY_TAGS: { status: 400, message: 'A resource carries at most 50 tags.' },
   DUPLICATE_TAG_KEY: { status: 400, message: 'Tag keys must be unique per resource.' },
 
+  // ── secrets at rest (src/crypto) ──────────────────────────────────────
+  /** details.keyId names the missing key (null for a pre-key-id envelope); server misconfiguration, logged. */
+  SEAL_KEY_UNKNOWN: { status: 500, message: 'A secret is sealed under a key-encryption key that is not configured.' },
+  /** Altered, malformed, or opened for another purpose or record than it was sealed for. */
+  SEAL_INVALID: { status: 500, message: 'A sealed secret does not open: altered, or meant for another record.' },
+
   // ── passwords (src/passwords) ─────────────────────────────────────────
   // PASSWORD_REJECTED is the error thrown; details.violations carries one entry per broken rule (PWD-9).
   PASSWORD_REJECTED: { status: 400, message: 'The password does not meet the password rules.' },
@@ -82,6 +88,10 @@ export const ERROR_CODES = {
   // ── session issuer (src/issuer) ───────────────────────────────────────
   /** ROLE-4, ROLE-6: details carry `min`, `max` (an hour when chained) and the `requested` value. */
   SESSION_DURATION_OUT_OF_RANGE: { status: 400, message: 'The requested session duration is outside the allowed range.' },
+
+  // ── role sessions (src/roles) ─────────────────────────────────────────
+  /** ROLE-2/3: no trusted principal matches the caller; also the answer for a role the caller cannot see. */
+  ROLE_NOT_TRUSTED: { status: 403, message: 'The role does not trust the caller, or it does not exist.' },
 
   // ── mfa (src/mfa, src/console-access, src/my-info) ────────────────────
   MFA_CODE_INVALID: { status: 401, message: 'The verification code is incorrect or was already used.' },

@@ -34,6 +34,11 @@ export interface AuthorizeContext {
   /** Request context keys for conditions (`scp:SourceIp`, `scp:RequestedRegion` …). */
   values?: Readonly<Record<string, ContextValue>>;
   /**
+   * Resource-based policies of the resources asked about (by SRN): the other side of a cross-account
+   * request (POL-7), e.g. a role's trust as seen by `iam:assumeRole` (src/roles).
+   */
+  resourcePolicies?: Readonly<Record<string, CompiledPolicy>>;
+  /**
    * The principal's IAM epoch (`policyEpochKeyOf`) as read in this request's session/revocation check,
    * `''` when never bumped. Only with it may the policy set come from the cache; never pass a value that
    * was not read for this very request.
@@ -142,7 +147,7 @@ export class Authorizer {
     if (typeof gathered === 'string') return refused(action, srns, gathered);
     // One resource named by SRN, no request context, policies without conditions: the verdict is a pure
     // function of (principal, policy set, action, resource), so it is remembered per principal object.
-    const memo = recent !== undefined && context.values === undefined && srns.length === 1 && typeof list[0] === 'string' ? decisionsOf(recent) : undefined;
+    const memo = recent !== undefined && context.values === undefined && context.resourcePolicies === undefined && srns.length === 1 && typeof list[0] === 'string' ? decisionsOf(recent) : undefined;
     // Length-prefixed: the action is free text (NUL included), so no separator alone keeps two pairs apart.
     const memoKey = memo === undefined ? '' : `${action.length}:${action}${srns[0]}`;
     const known = memo?.get(memoKey);
@@ -150,7 +155,7 @@ export class Authorizer {
     const now = this.deps.clock.now();
     const request: AuthorizationRequest =
       context.values === undefined ? { principal: toClaims(principal), action, resources: list, now } : { principal: toClaims(principal), action, resources: list, now, context: context.values };
-    const evaluation = evaluate(request, { identity: gathered });
+    const evaluation = evaluate(request, context.resourcePolicies === undefined ? { identity: gathered } : { identity: gathered, resource: context.resourcePolicies });
     const result: AuthorizationResult = { allowed: evaluation.allowed, decision: evaluation.decision, action, resources: srns, deciding: evaluation.deciding, reason: null, evaluation };
     if (memo !== undefined) {
       if (memo.size >= DECISIONS_PER_PRINCIPAL) memo.clear();

@@ -1,14 +1,17 @@
 /**
  * Roles (ROLE-1, ROLE-2): maximum session 3,200–43,200 s (the console's presets are 1, 2, 4, 8 and 12 h;
  * any value in range is accepted), at most 20 trusted principals of the five kinds, each checked for what
- * its value must be. Assuming roles is a later issue; this is the entity.
+ * its value must be. Assuming a role is src/roles. Deleting a role, changing its trust or detaching one of
+ * its policies publishes `role:<id>`, which refuses every earlier session of the role on every instance
+ * (ENT-5 for roles), as does `revokeSessions`.
  */
 import { z } from 'zod';
 import { appError, type Violation } from '../errors.js';
 import { isAccountId, parseSrn } from '../srn/index.js';
 import type { Role } from '../store/ports.js';
 import { IAM_ACTIONS } from '../policy/index.js';
-import { attachPolicyIds, bodyIds, bulkDeleteEntities, detachPolicyId, defined, missingIds, mustGet, pageOf, parseListQuery, type Actor, type BulkResult, type CreateGrant, type IamDeps } from './common.js';
+import { attachPolicyIds, bodyIds, bulkDeleteEntities, detachPolicyId, defined, missingIds, mustGet, pageOf, parseListQuery, withRevocation, type Actor, type BulkResult, type CreateGrant, type IamDeps } from './common.js';
+import { revocationKeys } from '../authz/revocation.js';
 import { IAM_SERVICE } from '../authz/srn.js';
 import { NAME_RULES, assertNoViolations, commonFields, idList, parseInput, versionRule } from './validation.js';
 
@@ -55,8 +58,9 @@ export class RoleService {
       if (p.kind === 'current-account' && p.value !== '' && p.value !== accountId) bad(i, 'PRINCIPAL_INVALID', 'current-account takes this account id (or nothing).');
       if (p.kind === 'other-account' && (!isAccountId(p.value) || p.value === accountId)) bad(i, 'PRINCIPAL_INVALID', 'other-account takes another account\'s 32-hex id.');
       if (p.kind === 'user') {
+        // A role SRN trusts every session of that role: role chaining (ROLE-6) names the role it comes from.
         const srn = parseSrn(p.value);
-        if (!srn.ok || srn.srn.service !== IAM_SERVICE || srn.srn.resourceType !== 'user') bad(i, 'PRINCIPAL_INVALID', 'user takes a user SRN.');
+        if (!srn.ok || srn.srn.service !== IAM_SERVICE || (srn.srn.resourceType !== 'user' && srn.srn.resourceType !== 'role')) bad(i, 'PRINCIPAL_INVALID', 'user takes a user SRN (or a role SRN, for role chaining).');
       }
       if (p.kind === 'credential-provider' && (await this.deps.store.providers.get(accountId, p.value)) === null)
         bad(i, 'PROVIDER_NOT_FOUND', 'credential-provider takes the id of a provider of this account.');
@@ -98,26 +102,35 @@ export class RoleService {
     const trusted = trustedPrincipals?.map((p) => (p.kind === 'current-account' ? { ...p, value: accountId } : p));
     if (trusted !== undefined) assertNoViolations(await this.principalViolations(accountId, trusted));
     const patch = defined({ ...rest, trustedPrincipals: trusted });
-    return this.deps.store.roles.update(accountId, id, version, patch, by);
+    // A trust change may drop whoever holds a session now: those sessions end with it.
+    return withRevocation(this.deps, trusted === undefined ? [] : [revocationKeys.role(id)], () => this.deps.store.roles.update(accountId, id, version, patch, by));
   }
 
   async delete(accountId: string, id: string): Promise<void> {
-    if (!(await this.deps.store.roles.delete(accountId, id))) throw appError('NOT_FOUND', { kind: 'role', id });
+    const gone = await withRevocation(this.deps, [revocationKeys.role(id)], () => this.deps.store.roles.delete(accountId, id));
+    if (!gone) throw appError('NOT_FOUND', { kind: 'role', id });
   }
 
   async bulkDelete(accountId: string, ids: readonly string[]): Promise<BulkResult> {
-    const { entities: _gone, ...result } = await bulkDeleteEntities(this.deps.store.roles, accountId, ids, () => null);
+    const { entities: _gone, ...result } = await withRevocation(this.deps, ids.map(revocationKeys.role), () => bulkDeleteEntities(this.deps.store.roles, accountId, ids, () => null));
     return result;
+  }
+
+  /** ENT-5 for roles: every session of the role issued until now is refused, on every instance. */
+  async revokeSessions(accountId: string, id: string): Promise<{ revokedAt: string }> {
+    await this.get(accountId, id);
+    const at = this.deps.clock.now();
+    await this.deps.sessions.markRevoked([revocationKeys.role(id)], at);
+    return { revokedAt: new Date(at).toISOString() };
   }
 
   attachPolicies(accountId: string, id: string, input: unknown, by: Actor): Promise<Role> {
     return attachPolicyIds(this.deps, this.deps.store.roles, 'role', accountId, id, input, by);
   }
 
-
-  // Role sessions read the role's policies live at every decision: no token to revoke.
+  // Role sessions read the role's policies live at every decision; the marker also ends their tokens.
   detachPolicy(accountId: string, id: string, policyId: string, by: Actor): Promise<Role> {
-    return detachPolicyId(this.deps, this.deps.store.roles, 'role', accountId, id, policyId, by, []);
+    return detachPolicyId(this.deps, this.deps.store.roles, 'role', accountId, id, policyId, by, [revocationKeys.role(id)]);
   }
 
 }

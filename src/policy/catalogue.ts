@@ -34,6 +34,7 @@ const RELATION_ACTIONS = [
   ['attachRolePolicy', ['role', 'policy']],
   ['detachRolePolicy', ['role', 'policy']],
   ['assumeRole', ['role']],
+  ['revokeRoleSessions', ['role']],
   ['simulatePolicy', []],
   ['unlockUser', ['user']],
   ['getAccountSummary', []],

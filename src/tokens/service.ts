@@ -157,7 +157,8 @@ export class TokenService {
     const role = session.data.role;
     const epochKey = policyEpochKeyOf({ type: p.type, accountId: p.accountId, ...(typeof role === 'string' ? { role } : {}) });
     // `inspect` answers the markers as `revokedAfter` would, plus the IAM epoch for the subject cache.
-    const { revoked, epochs } = await sessions.inspect(session.id, sessionRevocationKeys(p.userId, session.id), epochKey === null ? [] : [epochKey]);
+    const revocation = { userId: p.userId, role: typeof role === 'string' ? role : undefined, source: typeof session.data.source === 'string' ? session.data.source : undefined };
+    const { revoked, epochs } = await sessions.inspect(session.id, sessionRevocationKeys(revocation, session.id), epochKey === null ? [] : [epochKey]);
     // Group markers revoke the tokens that carry the group, not the session: the next token is built from
     // the memberships of now, so it simply lacks the group (docs/decisions.md, Tokens).
     for (const at of revoked.values()) if (at > session.createdAtMs) throw new AppError('TOKEN_REVOKED');

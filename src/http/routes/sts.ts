@@ -1,0 +1,38 @@
+import type Router from '@koa/router';
+import type { Context } from 'koa';
+import { iamSrn } from '../../authz/srn.js';
+import type { IamServices } from '../../iam/index.js';
+import { IAM_ACTIONS } from '../../policy/index.js';
+import type { RoleAssumption } from '../../roles/index.js';
+import { requirePrincipal } from '../middleware/authenticate.js';
+import { requireAction } from './admin/require-action.js';
+import { origin } from './login.js';
+
+/**
+ * Role sessions over HTTP (ROLE-4, ENT-5): `POST /v1/sts/assume-role` for any authenticated caller (its
+ * own policies are judged inside), and `POST /v1/accounts/{id}/roles/{roleId}/revoke-sessions` for
+ * administrators. The new session is always delivered as tokens, never as a cookie.
+ */
+export function registerStsRoutes(router: Router, deps: { roles: RoleAssumption; iam: Pick<IamServices, 'roles' | 'authorizer' | 'adminAudit'> }): void {
+  router.post('/v1/sts/assume-role', async function assumeRole(ctx) {
+    const { started, role, assumedRoleSrn } = await deps.roles.assume(requirePrincipal(ctx), ctx.request.body, origin(ctx), 'tokens');
+    ctx.set('Cache-Control', 'no-store');
+    ctx.body = {
+      assumedRoleSrn,
+      roleSrn: iamSrn(role.accountId, 'role', role.id),
+      sessionName: String(started.session.data.sessionName),
+      expiresAt: new Date(started.session.absoluteExpiresAtMs).toISOString(),
+      ...started.tokens,
+    };
+  });
+
+  const roleOf = (ctx: Context) => ({ accountId: String(ctx.params.accountId ?? ''), roleId: String(ctx.params.roleId ?? '') });
+  router.post(
+    '/v1/accounts/:accountId/roles/:roleId/revoke-sessions',
+    requireAction(deps.iam.authorizer, IAM_ACTIONS.revokeRoleSessions, (ctx) => iamSrn(roleOf(ctx).accountId, 'role', roleOf(ctx).roleId), { audit: deps.iam.adminAudit }),
+    async function revokeRoleSessions(ctx) {
+      const { accountId, roleId } = roleOf(ctx);
+      ctx.body = await deps.iam.roles.revokeSessions(accountId, roleId);
+    },
+  );
+}

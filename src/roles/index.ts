@@ -1,0 +1,7 @@
+/**
+ * Role sessions (SPEC §5, ROLE-1..6): trust matching (trust.ts) and AssumeRole (assume-role.ts). Sessions
+ * start through the session issuer (src/issuer); their permissions come from src/authz (the role's
+ * policies only). HTTP: src/http/routes/sts.ts.
+ */
+export { RoleAssumption, assumeRoleBody, type AssumedRole, type AssumeRoleDeps, type AssumeRoleInput } from './assume-role.js';
+export { matchTrust, type TrustCaller, type TrustedPrincipal } from './trust.js';
