@@ -21,7 +21,7 @@ export const configSchema = z
         publicUrl: z.string().url(),
         /** Peers (IPs or CIDRs) whose X-Forwarded-For is believed (LOGIN-5); empty = socket address only. */
         trustedProxies: z.array(z.string().min(1)).max(50),
-        /** Largest JSON/form body accepted, in bytes. */
+        /** Largest JSON/form body accepted, in bytes (the default `json` and the `raw` body readers). */
         bodyLimitBytes: positiveInt,
         /** SIGTERM: how long open requests may take to finish before the process exits. */
         shutdownGraceMs: positiveInt,
@@ -124,6 +124,12 @@ export const configSchema = z
         samlMetadataBytes: positiveInt,
         /** FED-8: SAML response size. */
         samlResponseBytes: positiveInt,
+        /**
+         * FED-5, FED-8: the urlencoded body of SAML's POST binding, the `form` reader's limit. It carries the
+         * response base64-encoded (4/3 of samlResponseBytes: 342 KiB for the spec's 256 KiB), %-escaped `+/=`
+         * and RelayState, so its default is 512 KiB; the decoded response is still held to samlResponseBytes.
+         */
+        samlPostBodyBytes: positiveInt,
         /** TEN-4: tags per resource. */
         tagsPerResource: positiveInt,
         /** TEN-5: description length. */

@@ -6,9 +6,10 @@ import type { Config } from '../config/schema.js';
 import type { Logger } from '../observability/logger.js';
 import type { Metrics } from '../observability/metrics.js';
 import type { Caller } from '../tokens/authorize.js';
-import { readBody, takesBody } from './body.js';
+import type { BodyLimits } from './body.js';
 import { createFastLane, registerApiRoutes, type ApiRoute } from './fast-lane.js';
 import { authenticate, type Authenticator } from './middleware/authenticate.js';
+import { parseBody } from './middleware/body.js';
 import { clientIp, clientIpResolver } from './middleware/client-ip.js';
 import { errorHandler } from './middleware/error-handler.js';
 import { requestContext, requestObserver } from './middleware/request-context.js';
@@ -50,16 +51,14 @@ export function createHttpApp(deps: HttpDeps, modules: RouteModule[], api: ApiDe
   registerApiRoutes(router, api.routes);
   for (const register of modules) register(router);
 
-  const { bodyLimitBytes, trustedProxies } = deps.config.http;
+  const { trustedProxies } = deps.config.http;
+  const bodyLimits = bodyLimitsOf(deps.config);
   const hsts = { hsts: deps.config.cookies.secure };
   koa.use(requestContext(deps));
   koa.use(clientIp(trustedProxies));
   koa.use(securityHeaders(hsts));
   koa.use(errorHandler(deps.logger));
-  koa.use(async function parseBody(ctx, next) {
-    if (takesBody(ctx.method)) ctx.request.body = await readBody(ctx.req, bodyLimitBytes);
-    await next();
-  });
+  koa.use(parseBody(router, bodyLimits));
   koa.use(authenticate(deps.authenticators));
   koa.use(router.routes());
   koa.use(router.allowedMethods());
@@ -74,7 +73,7 @@ export function createHttpApp(deps: HttpDeps, modules: RouteModule[], api: ApiDe
       logger: deps.logger,
       observe: requestObserver(deps),
       ids: deps.ids,
-      bodyLimitBytes,
+      bodyLimits,
       securityHeaders: securityHeaderList(hsts),
       clientIp: (req) => resolveIp(req.socket, header(req, 'x-forwarded-for')),
       bearer: api.bearer,
@@ -90,4 +89,10 @@ export function createHttpApp(deps: HttpDeps, modules: RouteModule[], api: ApiDe
       });
     },
   };
+}
+
+/** Each body reader's limit (http/body.ts): JSON and raw bodies, SAML's POST binding form, a metadata upload. */
+export function bodyLimitsOf(config: Pick<Config, 'http' | 'limits'>): BodyLimits {
+  const { http, limits } = config;
+  return { json: http.bodyLimitBytes, form: limits.samlPostBodyBytes, upload: limits.samlMetadataBytes };
 }

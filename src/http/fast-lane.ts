@@ -5,7 +5,8 @@ import type { Ids } from '../clock.js';
 import { toJson } from '../frozen.js';
 import type { Logger } from '../observability/logger.js';
 import type { Caller } from '../tokens/authorize.js';
-import { readBody } from './body.js';
+import { readBody, readRequestBody, type BodyLimits, type BodySpec, type ReadBody } from './body.js';
+import { acceptBody } from './middleware/body.js';
 import { closesConnection, errorPayload, noteFailure, toAppError } from './middleware/error-handler.js';
 import { requestIdOf, type RequestRecord } from './middleware/request-context.js';
 
@@ -19,11 +20,13 @@ import { requestIdOf, type RequestRecord } from './middleware/request-context.js
  * no Cookie header (so no console session, CSRF or LOGIN-5 IP gate is involved: those apply to cookie
  * callers only; the bearer token is then the only credential either path knows), and no query string. Everything else
  * — browsers, wrong methods, unknown paths — goes to Koa. It keeps the chain's order and guarantees: request
- * id, security headers, body rules (body.ts), then the bearer token, then the handler; the same error
- * shape, access log and metrics.
+ * id, security headers, body rules (body.ts, with the route's reader), then the bearer token, then the
+ * handler; the same error shape, access log and metrics.
  */
 export interface ApiCall {
   body: unknown;
+  /** `raw` routes: the exact bytes of the body (KEY-4 signatures are verified over them). */
+  raw?: Buffer;
   /** The authenticated caller (bearer token on the lane; any authenticator on Koa), or null. */
   caller: Caller | null;
 }
@@ -33,7 +36,11 @@ export interface ApiRoute {
   handle(call: ApiCall): Promise<unknown>;
   /** Extra response headers (e.g. RFC 6749 §5.1's Pragma for token responses). */
   headers?: readonly (readonly [string, string])[];
+  /** The body reader (http/body.ts); default `json`. An API call is buffered whole: no `upload` here. */
+  body?: ApiBodySpec;
 }
+
+export type ApiBodySpec = BodySpec & { readonly kind: 'json' | 'form' | 'raw' };
 
 /** The caller the Koa chain's authenticators found. */
 export function callerOf(ctx: Context): Caller | null {
@@ -43,18 +50,25 @@ export function callerOf(ctx: Context): Caller | null {
 
 export function registerApiRoutes(router: Router, routes: readonly ApiRoute[]): void {
   for (const route of routes) {
-    router.post(route.path, async function apiRoute(ctx) {
+    const declared = route.body === undefined ? [] : [acceptBody(route.body.kind, defined(route.body.limitBytes))];
+    router.post(route.path, ...declared, async function apiRoute(ctx) {
       for (const [name, value] of route.headers ?? []) ctx.set(name, value);
-      ctx.body = await route.handle({ body: ctx.request.body, caller: callerOf(ctx) });
+      const { body, rawBody: raw } = ctx.request;
+      const caller = callerOf(ctx);
+      ctx.body = await route.handle(raw === undefined ? { body, caller } : { body, raw, caller });
     });
   }
+}
+
+function defined(limitBytes: number | undefined): { limitBytes?: number } {
+  return limitBytes === undefined ? {} : { limitBytes };
 }
 
 export interface LaneDeps {
   logger: Logger;
   observe: (r: RequestRecord) => void;
   ids: Ids;
-  bodyLimitBytes: number;
+  bodyLimits: BodyLimits;
   securityHeaders: readonly (readonly [string, string])[];
   clientIp: (req: IncomingMessage) => string;
   /** `Authorization` header → caller (null without one; throws for a bad one, like the Koa authenticator). */
@@ -100,9 +114,14 @@ async function serve(deps: LaneDeps, route: ApiRoute, headers: LaneHeaders, req:
   let status = 200;
   let payload: unknown;
   try {
-    const body = await readBody(req, deps.bodyLimitBytes);
+    // The default reader is called directly: the hot routes read JSON (DESIGN §5).
+    const read: ReadBody =
+      route.body === undefined
+        ? { body: await readBody(req, deps.bodyLimits.json) }
+        : await readRequestBody(req, route.body, deps.bodyLimits);
     const caller = await deps.bearer(req.headers.authorization);
-    payload = await route.handle({ body, caller });
+    const { body, raw } = read;
+    payload = await route.handle(raw === undefined ? { body, caller } : { body, raw, caller });
     head = ['X-Request-Id', requestId, ...headers.answered];
   } catch (err) {
     const appErr = toAppError(err);
