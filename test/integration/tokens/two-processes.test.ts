@@ -122,5 +122,37 @@ describeWithServer('redis', 'two gateway processes (ENT-5, TOK-4)', () => {
       const ms = await refusedWithin1s(() => m.authorizeOnB());
       console.log(`ENT-5 two processes: group deletion on A → refusal on B after ${ms.toFixed(1)} ms`);
     }, 60_000);
+
+    /** Root assumes a read-only role on A (the role trusts root by name); the role session's token is judged by B. */
+    const roleSessionOnB = async (name: string) => {
+      const root = await tokenOf(a, 'default', 'root', ROOT_PASSWORD);
+      const { acct: accountId, sub: rootSrn } = decodeJwt(root) as { acct: string; sub: string };
+      const admin = { authorization: `Bearer ${root}` };
+      const base = `/v1/accounts/${accountId}`;
+      const readOnly = (await json(a, 'GET', `${base}/policies?type=default&namePrefix=ReadOnly`, undefined, admin)).body.items[0].id as string;
+      const role = await json(a, 'POST', `${base}/roles`, { name, trustedPrincipals: [{ kind: 'user', value: rootSrn }], policyIds: [readOnly] }, admin);
+      expect(role.status).toBe(201);
+      const roleSrn = `srn:e::${accountId}:::scp-iam:role/${role.body.id}`;
+      const assumed = await json(a, 'POST', '/v1/sts/assume-role', { roleSrn, sessionName: `${name}-session` }, admin);
+      expect(assumed.status).toBe(200);
+      const token = assumed.body.access_token as string;
+      const authorizeOnB = () => json(b, 'POST', '/v1/authorize', { action: 'iam:listUsers', resource: '*' }, { authorization: `Bearer ${token}` });
+      for (let i = 0; i < 3; i++) expect((await authorizeOnB()).body).toMatchObject({ allowed: true }); // B's caches hold it now
+      return { admin, base, roleId: role.body.id as string, authorizeOnB };
+    };
+
+    it('deleting a role on A refuses its earlier role-session token on B within 1 s (ENT-5 for roles)', async () => {
+      const r = await roleSessionOnB('auditors');
+      expect((await json(a, 'DELETE', `${r.base}/roles/${r.roleId}`, undefined, r.admin)).status).toBe(204);
+      const ms = await refusedWithin1s(() => r.authorizeOnB());
+      console.log(`ENT-5 two processes: role deletion on A → role-session refusal on B after ${ms.toFixed(1)} ms`);
+    }, 60_000);
+
+    it('revoke-sessions on A refuses the role\'s earlier session token on B within 1 s', async () => {
+      const r = await roleSessionOnB('operators');
+      expect((await json(a, 'POST', `${r.base}/roles/${r.roleId}/revoke-sessions`, {}, r.admin)).status).toBe(200);
+      const ms = await refusedWithin1s(() => r.authorizeOnB());
+      console.log(`ENT-5 two processes: revoke-sessions on A → role-session refusal on B after ${ms.toFixed(1)} ms`);
+    }, 60_000);
   });
 });
