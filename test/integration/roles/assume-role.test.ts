@@ -69,6 +69,21 @@ describe('POST /v1/sts/assume-role (ROLE-3, ROLE-4, ROLE-5, ROLE-6)', () => {
     expect([r.status, code(r)]).toEqual([403, 'ACCESS_DENIED']);
   });
 
+  it('the caller\'s side is judged with its conditions: iam:assumeRole only with MFA (scp:MultiFactorAuthPresent)', async () => {
+    const mfaOnly = await policy(a.id, 'AssumeWithMfa', {
+      Effect: 'Allow', Action: 'iam:assumeRole', Resource: srnOf(readOnlyRole), Condition: { Bool: { 'scp:MultiFactorAuthPresent': 'true' } },
+    });
+    const careful = await createUser(t.gw, a, 'careful', PASSWORD, { policyIds: [mfaOnly.id] });
+    const who = { accountId: a.id, userId: careful.id, type: 'user' as const, srn: iamSrn(a.id, 'user', careful.id) };
+    const body = { roleSrn: srnOf(readOnlyRole), sessionName: 'careful' };
+    const without = await post('/v1/sts/assume-role', body, await bearerFor(t.gw, who));
+    expect([without.status, code(without)]).toEqual([403, 'ACCESS_DENIED']);
+    const withMfa = await post('/v1/sts/assume-role', body, await bearerFor(t.gw, { ...who, mfa: true, amr: ['pwd', 'mfa'] }));
+    expect(withMfa.status).toBe(200);
+    const intro = await post('/v1/introspect', { token: withMfa.body.access_token }, String(withMfa.body.access_token));
+    expect(intro.body).toMatchObject({ mfa: true, amr: ['pwd', 'mfa'] }); // the session keeps how the caller signed in
+  });
+
   it('an unknown role and an untrusting role give the same answer', async () => {
     const unknown = await post('/v1/sts/assume-role', { roleSrn: iamSrn(b.id, 'role', 'f'.repeat(32)), sessionName: 'probe' }, await tokenOf(admin));
     const untrusted = await post('/v1/sts/assume-role', { roleSrn: srnOf(chainTarget), sessionName: 'probe' }, await tokenOf(admin));
