@@ -70,7 +70,8 @@ export const AGGREGATES = {
     filters: { policyId: ['policyIds'], trustedValue: ['trustedPrincipals.value'] },
     json: [],
   },
-  providers: { kind: 'credential-provider', unique: [name], filters: { kind: ['kind'] }, json: ['config'] },
+  // Each kind's section (FED-1, FED-7) is opaque JSON: SAML metadata holds keys with '.' and '$'.
+  providers: { kind: 'credential-provider', unique: [name], filters: { kind: ['kind'] }, json: ['saml', 'oidc'] },
   authKeys: {
     kind: 'auth-key',
     unique: [{ field: 'accessKeyId', global: true, optional: false }],

@@ -46,16 +46,21 @@ export interface NamedEntity extends Entity {
 /** Fields the store owns; callers never set them through a patch. */
 export type SystemField = 'id' | 'accountId' | 'version' | 'createdAt' | 'createdBy' | 'modifiedAt' | 'modifiedBy';
 
-/** Input of `create`: the entity without system fields; `id` is generated when absent, `tags` default to []. */
-export type NewEntity<T extends Entity> = Omit<T, SystemField | 'tags'> & {
-  id?: string;
-  accountId: string;
-  createdBy: string;
-  tags?: Tag[];
-};
+/**
+ * Input of `create`: the entity without system fields; `id` is generated when absent, `tags` default to [].
+ * Distributes over a union (`CredentialProvider`), so each member keeps its own fields.
+ */
+export type NewEntity<T extends Entity> = T extends unknown
+  ? Omit<T, SystemField | 'tags'> & { id?: string; accountId: string; createdBy: string; tags?: Tag[] }
+  : never;
 
-/** Input of `update`: fields to replace (whole values, arrays included); `description: null` removes it. */
-export type Patch<T extends Entity> = Partial<Omit<T, SystemField | 'description'>> & { description?: string | null };
+/**
+ * Input of `update`: fields to replace (whole values, arrays included); `description: null` removes it.
+ * Distributes over a union like NewEntity.
+ */
+export type Patch<T extends Entity> = T extends unknown
+  ? Partial<Omit<T, SystemField | 'description'>> & { description?: string | null }
+  : never;
 
 export interface PageRequest {
   /** Capped at the store's `maxPageSize`; default is that cap. */
@@ -197,11 +202,50 @@ export interface Role extends NamedEntity {
   policyIds: string[];
 }
 
-/** FED-1, FED-7; `config` holds the kind's metadata/issuer fields, opaque to the store. */
-export interface CredentialProvider extends NamedEntity {
-  kind: 'saml' | 'oidc';
+/**
+ * FED-1, FED-7: a discriminated union on `kind`. The fields every kind shares sit at the top; each kind's own
+ * settings sit under a key named after it (`saml`, `oidc`), so a kind gains fields without touching the other
+ * or the store (both sections are opaque JSON to the adapters). `kind` never changes after creation.
+ */
+export type CredentialProvider = SamlProvider | OidcProvider;
+export type ProviderKind = CredentialProvider['kind'];
+
+interface ProviderCommon extends NamedEntity {
+  /** Locked by the identity centre: every change except the unlock itself is refused (FED-1). */
   locked: boolean;
-  config: Record<string, unknown>;
+  /** Where a user starts a login at the provider (IdP-initiated), shown on the console; http(s). */
+  loginUrl: string | null;
+}
+
+export interface SamlProvider extends ProviderCommon {
+  kind: 'saml';
+  saml: SamlSettings;
+}
+
+/** FED-2..6 add their fields here (metadata upload, attribute names). */
+export interface SamlSettings {
+  /** The validated IdP metadata (FED-2); null until one is uploaded. */
+  metadata: Record<string, unknown> | null;
+}
+
+export interface OidcProvider extends ProviderCommon {
+  kind: 'oidc';
+  oidc: OidcSettings;
+}
+
+export interface OidcSettings {
+  /** Exact `iss` of the OpenID Provider (discovery base): https, or http on a loopback host. */
+  issuer: string;
+  clientId: string;
+  /**
+   * The client secret sealed at rest (src/crypto envelope); null = a public client (PKCE only). Never
+   * returned to a client: ProviderService answers `clientSecretSet` instead.
+   */
+  sealedClientSecret: string | null;
+  /** Requested at authorization; always contains `openid`. */
+  scopes: string[];
+  /** The id_token claim whose values name the roles the user may assume (FED-7, like FED-6's attribute). */
+  roleClaim: string;
 }
 
 /** KEY-1/2: `kind: 'tempkey'` keys hang off an authkey through `parentKeyId`. */

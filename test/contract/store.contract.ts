@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { ManualClock, randomIds } from '../../src/clock.js';
 import { REPOSITORY_NAMES } from '../../src/store/aggregates.js';
-import type { Store, StoreOptions } from '../../src/store/ports.js';
+import type { Entity, Store, StoreOptions } from '../../src/store/ports.js';
 import type { StoreDeps } from '../../src/store/shared.js';
 import { describeStoreContactsContract } from './store.contract-contacts.js';
 import { describeStoreRelationsContract } from './store.contract-relations.js';
-import { ACTOR, newAccountId, repo, sample, samples } from './store.fixtures.js';
+import { ACTOR, newAccountId, oidcProvider, repo, sample, samples } from './store.fixtures.js';
 
 /**
  * The entity store contract (style.md §8.4): every adapter runs exactly these cases. Each case works in
@@ -18,6 +18,9 @@ export interface StoreFixture {
   clock: ManualClock;
   make: MakeStore;
 }
+
+/** The fields the store stamps, to compare a read against the input it was created from. */
+const pickSystem = ({ id, version, createdAt, createdBy, modifiedAt, modifiedBy, tags }: Entity) => ({ id, version, createdAt, createdBy, modifiedAt, modifiedBy, tags });
 
 export function describeStoreContract(adapterName: string, makeEmptyStore: MakeStore): void {
   const fx = {} as StoreFixture;
@@ -53,7 +56,24 @@ export function describeStoreContract(adapterName: string, makeEmptyStore: MakeS
       const policy = await fx.store.policies.create(samples.policies(newAccountId(), 1));
       const provider = await fx.store.providers.create(samples.providers(newAccountId(), 1));
       expect((await fx.store.policies.get(policy.accountId, policy.id))?.document).toEqual(samples.policies('x', 1).document);
-      expect((await fx.store.providers.get(provider.accountId, provider.id))?.config).toEqual(samples.providers('x', 1).config);
+      const read = await fx.store.providers.get(provider.accountId, provider.id);
+      expect(read?.kind === 'saml' && read.saml).toEqual(samples.providers('x', 1).saml);
+    });
+
+    it(`[${adapterName}] credential providers of both kinds round-trip, filter by kind and keep their own section (FED-1, FED-7)`, async () => {
+      const accountId = newAccountId();
+      const saml = await fx.store.providers.create(samples.providers(accountId, 1));
+      const oidc = await fx.store.providers.create(oidcProvider(accountId, 2));
+      expect(await fx.store.providers.get(accountId, saml.id)).toEqual(saml);
+      expect(await fx.store.providers.get(accountId, oidc.id)).toEqual({ ...oidcProvider(accountId, 2), ...pickSystem(oidc) });
+      expect(oidc).not.toHaveProperty('saml');
+      expect((await fx.store.providers.list(accountId, { kind: 'oidc' })).items.map((p) => p.id)).toEqual([oidc.id]);
+      expect((await fx.store.providers.list(accountId, { kind: 'saml' })).items.map((p) => p.id)).toEqual([saml.id]);
+
+      const section = { ...oidcProvider(accountId, 2).oidc, sealedClientSecret: 'v1.k1.sealed', scopes: ['openid'] };
+      const updated = await fx.store.providers.update(accountId, oidc.id, 1, { oidc: section, loginUrl: null }, ACTOR);
+      expect(updated).toMatchObject({ kind: 'oidc', version: 2, loginUrl: null, oidc: section });
+      expect(await fx.store.providers.get(accountId, oidc.id)).toEqual(updated);
     });
 
     it(`[${adapterName}] misses return null, writes to a miss throw NOT_FOUND`, async () => {

@@ -54,7 +54,9 @@ export const samples = {
     name: `provider-${n}`,
     kind: 'saml' as const,
     locked: false,
-    config: { issuer: 'https://idp.example.com', 'urn:oid:1.2.3': 'x' },
+    loginUrl: null,
+    // keys with '.' and '$' on purpose, as parsed SAML metadata holds them
+    saml: { metadata: { entityID: 'https://idp.example.com', 'urn:oid:1.2.3': 'x', attrs: { $ns: 'md' } } },
   }),
   authKeys: (accountId: string, _n: number) => ({
     ...base(accountId),
@@ -68,6 +70,16 @@ export const samples = {
     enabled: true,
   }),
 } satisfies Record<RepositoryName, (accountId: string, n: number) => NewEntity<Entity>>;
+
+/** FED-7: an OIDC provider as the store keeps it (the section is opaque JSON like SAML's). */
+export const oidcProvider = (accountId: string, n: number) => ({
+  ...base(accountId),
+  name: `oidc-${n}`,
+  kind: 'oidc' as const,
+  locked: false,
+  loginUrl: 'https://login.example.com/start',
+  oidc: { issuer: 'https://login.example.com', clientId: 'gateway', sealedClientSecret: null, scopes: ['openid', 'email'], roleClaim: 'https://scp/roles' },
+});
 
 /** The repository of `name` seen through its generic surface, for table-driven cases. */
 export function repo(store: Store, name: RepositoryName) {

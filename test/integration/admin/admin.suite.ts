@@ -2,6 +2,7 @@ import { afterAll, beforeAll } from '@jest/globals';
 import { describeAuditCases } from './audit.cases.js';
 import { describeAuthorizationCases } from './authz.cases.js';
 import { describeEntityCases } from './entities.cases.js';
+import { describeProviderCases } from './providers.cases.js';
 import { describeRelationCases } from './relations.cases.js';
 import { startHarness, type Harness, type StoreFactory } from './harness.js';
 
@@ -19,6 +20,7 @@ export function describeAdminSuite(kind: string, makeStore: StoreFactory): void 
     return h;
   };
   describeEntityCases(get);
+  describeProviderCases(get);
   describeRelationCases(get);
   describeAuthorizationCases(get);
   describeAuditCases(get);

@@ -170,7 +170,7 @@ export function describeEntityCases(h: () => Harness): void {
     it('a locked provider refuses changes and deletion until unlocked', async () => {
       const { a, call } = h();
       const p = (await call(a.root, 'POST', `${a.base}/credential-providers`, { name: 'locked-idp', locked: true, loginUrl: 'https://idp.example.com/sso' })).body;
-      expect(p).toMatchObject({ kind: 'saml', locked: true, config: { loginUrl: 'https://idp.example.com/sso', metadata: null } });
+      expect(p).toMatchObject({ kind: 'saml', locked: true, loginUrl: 'https://idp.example.com/sso', saml: { metadata: null } });
       expect((await call(a.root, 'PATCH', `${a.base}/credential-providers/${p.id}`, { version: 1, description: 'x' })).body.error.code).toBe('PROVIDER_LOCKED');
       expect((await call(a.root, 'DELETE', `${a.base}/credential-providers/${p.id}`)).body.error.code).toBe('PROVIDER_LOCKED');
       expect((await call(a.root, 'PATCH', `${a.base}/credential-providers/${p.id}`, { version: 1, locked: false })).body.locked).toBe(false);
