@@ -6,12 +6,22 @@ import type { ConsoleAccess } from '../../console-access/index.js';
 import { appError, isAppError, type Violation } from '../../errors.js';
 import { formString, parseInput, type ConsoleSessions } from '../../login/index.js';
 import type { Actor, MfaService } from '../../mfa/index.js';
-import { currentUser, profileView, type AccountSwitch, type ProfileService, type Proof, type SecuritySettings } from '../../my-info/index.js';
+import {
+  currentUser,
+  profileView,
+  type AccountSwitch,
+  type ProfileService,
+  type ProfileView,
+  type Proof,
+  type SecuritySettings,
+} from '../../my-info/index.js';
 import type { Account, Store, User } from '../../store/ports.js';
 import { requirePrincipal } from '../middleware/authenticate.js';
 import { clearSessionCookie, consoleSessionOf, setSessionCookie, type CookieSettings } from '../middleware/session-cookie.js';
 import { ipControlPage, ipDeniedPage, mfaSettingsPage, passwordPage, profilePage, switchPage, type Notice } from '../views/my-info/pages.js';
 import { requireJson } from './mfa.js';
+import { DEFAULT_OFFERING } from '../../authz/srn.js';
+import { serializers } from '../serializers.js';
 
 export interface MyInfoRouteDeps {
   store: Pick<Store, 'users' | 'accounts'>;
@@ -22,6 +32,8 @@ export interface MyInfoRouteDeps {
   switcher: AccountSwitch;
   consoleSessions: ConsoleSessions;
   cookies: CookieSettings;
+  /** SRN offering of the profile's user SRN (TEN-2); default `e`, as the admin API. */
+  offering?: string;
 }
 
 const password = z.string().max(256);
@@ -51,6 +63,7 @@ interface Me {
  * `consoleAccessGate` is LOGIN-5's check of every console request; app.ts registers it before all routes.
  */
 export function registerMyInfoRoutes(router: Router, deps: MyInfoRouteDeps): void {
+  const views = serializers(deps.offering ?? DEFAULT_OFFERING);
   const me = async (ctx: Context): Promise<Me> => {
     const principal = requirePrincipal(ctx);
     const actor: Actor = { accountId: principal.accountId, userId: principal.userId, sourceIp: String(ctx.state.clientIp ?? ''), sessionId: principal.sessionId };
@@ -86,18 +99,20 @@ export function registerMyInfoRoutes(router: Router, deps: MyInfoRouteDeps): voi
   };
 
   // ── JSON ──────────────────────────────────────────────────────────────
-  const json = <S extends z.ZodType, R>(schema: S | null, op: (m: Me, body: z.infer<S>) => Promise<R>, shape: (r: R) => unknown = (r) => r) =>
+  type Shape<R> = (r: R, m: Me) => unknown;
+  const json = <S extends z.ZodType, R>(schema: S | null, op: (m: Me, body: z.infer<S>) => Promise<R>, shape: Shape<R> = (r) => r) =>
     async function myInfoApi(ctx: Context): Promise<void> {
       if (schema) requireJson(ctx);
       const m = await me(ctx);
       const body = schema ? parseInput(schema, ctx.request.body) : undefined;
       const result = await op(m, body as z.infer<S>);
       if (result === undefined) ctx.status = 204;
-      else ctx.body = shape(result);
+      else ctx.body = shape(result, m);
     };
-  router.get('/v1/me/profile', json(null, ops.profile));
-  router.patch('/v1/me/profile', json(bodies.timezone, ops.timezone));
-  router.put('/v1/me/contacts', json(bodies.contacts, ops.contacts));
+  const ownProfile = (p: ProfileView, m: Me) => views.profile(m.account.id, p);
+  router.get('/v1/me/profile', json(null, ops.profile, ownProfile));
+  router.patch('/v1/me/profile', json(bodies.timezone, ops.timezone, ownProfile));
+  router.put('/v1/me/contacts', json(bodies.contacts, ops.contacts, ownProfile));
   router.post('/v1/me/password', json(bodies.password, ops.password));
   router.post('/v1/me/mfa/enrolment', json(z.object({}).strict(), ops.enrol, (r) => ({ secret: r.secret, otpauthUri: r.otpauthUri, qrCodeDataUrl: r.qrDataUrl })));
   router.post('/v1/me/mfa/enrolment/confirm', json(bodies.code, ops.confirm));
