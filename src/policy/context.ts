@@ -5,7 +5,7 @@
  * caller-supplied context cannot override them.
  */
 import { parseSrnFields, type SrnFields } from '../srn/srn.js';
-import { caseInsensitiveLength, normalizeKey } from './keys.js';
+import { PRINCIPAL_TAG, caseInsensitiveLength, normalizeKey } from './keys.js';
 import type { ResolvedAttributeKey } from './registry.js';
 import type { AuthorizationRequest, ContextValue, PrincipalClaims, RequestResource } from './types.js';
 
@@ -85,7 +85,11 @@ export class RequestView {
         return p.ptype;
       case 'scp:currenttime':
         return new Date(this.request.now).toISOString();
+      case 'scp:sourceidentity':
+        return p.sourceIdentity;
       default:
+        // Session tags come from the claims, like the keys above: a request context cannot forge them.
+        if (name.startsWith(PRINCIPAL_TAG)) return lookup(p.tags, name.slice(PRINCIPAL_TAG.length), ciLength - PRINCIPAL_TAG.length, lower);
         return lookup(this.request.context, name, ciLength, normalizeKey);
     }
   }

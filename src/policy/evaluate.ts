@@ -5,6 +5,8 @@
  * 3. same account: an applicable Allow on either side → Allow;
  * 4. across accounts: both an identity Allow and a resource-policy Allow (naming the principal) → Allow;
  * 5. otherwise ImplicitDeny. Any evaluation error → Error (denied, reported): errors never grant.
+ * A session policy set (`PolicySet.session`, an STS-style inline session policy) only narrows: its Denies
+ * join step 1, and an Allow of steps 2–4 stands only when a session statement allows too (intersection).
  * The request is allowed only when every resource is; one explicit deny anywhere denies it (item 15).
  */
 import { PolicyProgram } from './compile.js';
@@ -31,10 +33,17 @@ interface Tally {
   denies: StatementRef[] | undefined;
   identityAllows: StatementRef[] | undefined;
   resourceAllows: StatementRef[] | undefined;
+  sessionAllows: StatementRef[] | undefined;
   errors: EvaluationIssue[] | undefined;
 }
 
-function scan(policy: CompiledPolicy, req: RequestView, res: ResourceView, tally: Tally, resourceSide: boolean): void {
+/** Which set a scanned policy belongs to: its Allows count on that side. */
+const IDENTITY = 0;
+const RESOURCE = 1;
+const SESSION = 2;
+type Side = typeof IDENTITY | typeof RESOURCE | typeof SESSION;
+
+function scan(policy: CompiledPolicy, req: RequestView, res: ResourceView, tally: Tally, side: Side): void {
   if (!(policy instanceof PolicyProgram)) {
     (tally.errors ??= []).push({ code: 'EVAL_INTERNAL', message: `policy "${policy.id}" was not produced by compilePolicy`, resource: res.srn });
     return;
@@ -46,8 +55,9 @@ function scan(policy: CompiledPolicy, req: RequestView, res: ResourceView, tally
     if (outcome === APPLIED) {
       (tally.matched ??= []).push(stmt.ref);
       if (!stmt.allow) (tally.denies ??= []).push(stmt.ref);
-      else if (resourceSide) (tally.resourceAllows ??= []).push(stmt.ref);
-      else (tally.identityAllows ??= []).push(stmt.ref);
+      else if (side === IDENTITY) (tally.identityAllows ??= []).push(stmt.ref);
+      else if (side === RESOURCE) (tally.resourceAllows ??= []).push(stmt.ref);
+      else (tally.sessionAllows ??= []).push(stmt.ref);
     } else if (outcome === ERRORED) {
       const failed = conditionWith(stmt, req, res, 2);
       (tally.errors ??= []).push({
@@ -60,17 +70,21 @@ function scan(policy: CompiledPolicy, req: RequestView, res: ResourceView, tally
   }
 }
 
-function decide(req: RequestView, res: ResourceView, t: Tally): { decision: DecisionKind; deciding: readonly StatementRef[]; root: boolean } {
+function decide(req: RequestView, res: ResourceView, t: Tally, narrowed: boolean): { decision: DecisionKind; deciding: readonly StatementRef[]; root: boolean } {
   if (t.errors !== undefined) return { decision: 'Error', deciding: t.denies ?? NONE, root: false };
   if (t.denies !== undefined) return { decision: 'ExplicitDeny', deciding: t.denies, root: false };
+  // With a session policy nothing is allowed that it does not allow too, the root user's access included.
+  const session = t.sessionAllows;
+  if (narrowed && session === undefined) return { decision: 'ImplicitDeny', deciding: NONE, root: false };
   const p = req.principal;
   const account = res.parts === undefined ? p.acct : res.parts.account;
-  if (p.ptype === 'root' && p.acct === account) return { decision: 'Allow', deciding: NONE, root: true };
+  if (p.ptype === 'root' && p.acct === account) return { decision: 'Allow', deciding: session ?? NONE, root: true };
   const id = t.identityAllows;
   const rp = t.resourceAllows;
   const allowed = p.acct === account ? id !== undefined || rp !== undefined : id !== undefined && rp !== undefined;
   if (!allowed) return { decision: 'ImplicitDeny', deciding: NONE, root: false };
-  return { decision: 'Allow', deciding: id === undefined ? (rp as StatementRef[]) : rp === undefined ? id : [...id, ...rp], root: false };
+  const deciding = id === undefined ? (rp as StatementRef[]) : rp === undefined ? id : [...id, ...rp];
+  return { decision: 'Allow', deciding: session === undefined ? deciding : [...deciding, ...session], root: false };
 }
 
 interface ResourceResult extends ResourceDecision {
@@ -79,15 +93,17 @@ interface ResourceResult extends ResourceDecision {
 
 function evaluateResource(req: RequestView, res: ResourceView, policies: PolicySet): ResourceResult {
   const srn = res.srn;
-  const tally: Tally = { matched: undefined, denies: undefined, identityAllows: undefined, resourceAllows: undefined, errors: undefined };
+  const tally: Tally = { matched: undefined, denies: undefined, identityAllows: undefined, resourceAllows: undefined, sessionAllows: undefined, errors: undefined };
+  const session = policies.session;
   if (res.invalid) tally.errors = [{ code: 'EVAL_RESOURCE_INVALID', message: `"${srn}" is not an SRN or "*"`, resource: srn }];
   else {
     const identity = policies.identity;
-    for (let i = 0; i < identity.length; i++) scan(identity[i] as CompiledPolicy, req, res, tally, false);
+    for (let i = 0; i < identity.length; i++) scan(identity[i] as CompiledPolicy, req, res, tally, IDENTITY);
     const resourcePolicy = res.star ? undefined : policies.resource?.[srn];
-    if (resourcePolicy !== undefined) scan(resourcePolicy, req, res, tally, true);
+    if (resourcePolicy !== undefined) scan(resourcePolicy, req, res, tally, RESOURCE);
+    if (session !== undefined) for (let i = 0; i < session.length; i++) scan(session[i] as CompiledPolicy, req, res, tally, SESSION);
   }
-  const d = decide(req, res, tally);
+  const d = decide(req, res, tally, session !== undefined);
   return { resource: srn, decision: d.decision, root: d.root, deciding: d.deciding, matched: tally.matched ?? NONE, errors: tally.errors ?? NONE };
 }
 

@@ -15,6 +15,7 @@ export const GLOBAL_KEYS = [
   'scp:CurrentTime',
   'scp:AuthType',
   'scp:PrincipalType',
+  'scp:SourceIdentity',
 ] as const;
 
 const GLOBAL_LOWER = new Set(GLOBAL_KEYS.map((k) => k.toLowerCase()));
@@ -43,14 +44,17 @@ export type KeySource =
 
 const RESOURCE_TAG = 'scp:resourcetag/';
 const REQUEST_TAG = 'scp:requesttag/';
+/** A role session's tags (TOK-2 `tags`), read from the principal's claims, never from the request context. */
+export const PRINCIPAL_TAG = 'scp:principaltag/';
+const tagKey = (name: string, prefix: string): boolean => name.startsWith(prefix) && name.length > prefix.length;
 
 export function classifyKey(key: string, registry: ResourceRegistry): KeySource {
   const name = normalizeKey(key);
   if (name.startsWith('scp:')) {
-    if (GLOBAL_LOWER.has(name) || (name.startsWith(REQUEST_TAG) && name.length > REQUEST_TAG.length) || REQUEST_ATTRIBUTE.test(name)) {
+    if (GLOBAL_LOWER.has(name) || tagKey(name, REQUEST_TAG) || tagKey(name, PRINCIPAL_TAG) || REQUEST_ATTRIBUTE.test(name)) {
       return { kind: 'request', name };
     }
-    if (name.startsWith(RESOURCE_TAG) && name.length > RESOURCE_TAG.length) return { kind: 'resourceTag', tag: name.slice(RESOURCE_TAG.length) };
+    if (tagKey(name, RESOURCE_TAG)) return { kind: 'resourceTag', tag: name.slice(RESOURCE_TAG.length) };
     return { kind: 'unresolved', code: 'KEY_UNKNOWN', message: `unknown global condition key "${key}"` };
   }
   const resolved = resolveAttributeKey(registry, key);

@@ -29,7 +29,8 @@ export function simulate(input: AuthorizationRequest | PreparedRequest, policies
   if (decision.resources.length === 0 || req === undefined) return { decision, statements: [] };
   const statements = prepared.resources.flatMap((res) => {
     const resourcePolicy = res.star ? undefined : policies.resource?.[res.srn];
-    return [...policies.identity, ...(resourcePolicy === undefined ? [] : [resourcePolicy])].flatMap((p) => trace(p, req, res));
+    const all = [...policies.identity, ...(resourcePolicy === undefined ? [] : [resourcePolicy]), ...(policies.session ?? [])];
+    return all.flatMap((p) => trace(p, req, res));
   });
   return { decision, statements };
 }

@@ -71,6 +71,10 @@ export interface PrincipalClaims {
   readonly role?: string;
   readonly source?: string;
   readonly sessionName?: string;
+  /** Session tags of a role session (`scp:PrincipalTag/{key}`, key case-insensitive). */
+  readonly tags?: Readonly<Record<string, string>>;
+  /** `scp:SourceIdentity`: set once when a chain of role sessions starts, carried unchanged. */
+  readonly sourceIdentity?: string;
   /** `scp:UserName`; absent for role sessions and federated users. */
   readonly userName?: string;
   /** `scp:UserId`; defaults to the id part of `sub`. */
@@ -137,6 +141,12 @@ export interface PolicySet {
   readonly identity: readonly CompiledPolicy[];
   /** The resource-based policy of each resource, keyed by the resource's SRN. */
   readonly resource?: Readonly<Record<string, CompiledPolicy>>;
+  /**
+   * The session policy of a role session (AssumeRole's inline `policy`, compiled as an identity policy):
+   * when present the request is allowed only if these allow it too, and a Deny here denies. Absent means
+   * no session policy; an empty array allows nothing.
+   */
+  readonly session?: readonly CompiledPolicy[];
 }
 
 // ── decisions (POL-7, item 37) ─────────────────────────────────────────────────────────────────────────
