@@ -48,6 +48,11 @@ async function main(): Promise<void> {
 }
 
 main().catch((err: unknown) => {
+  // A setting refused after loading (the bootstrap root password, PWD-9) is a config error like the others.
+  if (err instanceof ConfigError) {
+    process.stderr.write(`iam-gateway: ${err.message}\n`);
+    process.exit(78); // EX_CONFIG
+  }
   process.stderr.write(`iam-gateway: failed to start: ${err instanceof Error ? err.message : String(err)}\n`);
   process.exit(1);
 });
