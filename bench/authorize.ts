@@ -18,6 +18,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import autocannon from 'autocannon';
+import type Koa from 'koa';
+import type * as AppModule from '../src/app.js';
+import type * as ConfigLoad from '../src/config/load.js';
 
 export const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const HERE = import.meta.dirname;
@@ -118,7 +121,7 @@ export function report(name: string, rows: Record<string, LoadResult | Record<st
 
 
 // ── servers (child processes) ─────────────────────────────────────────────────────────────────────────
-async function listenKoa(app: import('koa'), data?: unknown): Promise<void> {
+async function listenKoa(app: Koa, data?: unknown): Promise<void> {
   const server = app.listen(0, '127.0.0.1');
   await new Promise((r) => server.once('listening', r));
   let file: string | undefined;
@@ -134,8 +137,8 @@ async function serveGateway(): Promise<void> {
   // same sources measured ~10% more CPU per request (docs/performance.md). Specifiers in variables, so the
   // type check does not need dist/ to exist.
   const dist = (m: string) => join(HERE, '..', 'dist', m);
-  const { buildApp } = (await import(dist('app.js'))) as typeof import('../src/app.js');
-  const { testConfig } = (await import(dist('config/load.js'))) as typeof import('../src/config/load.js');
+  const { buildApp } = (await import(dist('app.js'))) as typeof AppModule;
+  const { testConfig } = (await import(dist('config/load.js'))) as typeof ConfigLoad;
   const { seedPrincipal, newSession } = await import('../test/integration/tokens/fixtures.js');
   const gw = await buildApp(testConfig({ REDIS_URL, IAMGW_SESSIONS_KEY_PREFIX: `iamgw-bench-${process.pid}`, IAMGW_TOKENS_KEY_ENCRYPTION_KEY: Buffer.alloc(32, 9).toString('base64') }));
   const { account, user, session } = await seedPrincipal(gw);
@@ -185,7 +188,7 @@ async function serveHello(): Promise<void> {
 async function serveOidc(): Promise<void> {
   // oidc-provider ships no types; only its constructor and Koa app are used here.
   const oidcModule = 'oidc-provider';
-  const { default: Provider } = (await import(oidcModule)) as { default: new (issuer: string, config: unknown) => import('koa') };
+  const { default: Provider } = (await import(oidcModule)) as { default: new (issuer: string, config: unknown) => Koa };
   const jwk = generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey.export({ format: 'jwk' });
   const info = (resource: string) => ({ scope: 'api:read', audience: resource, accessTokenFormat: 'jwt', accessTokenTTL: 900, jwt: { sign: { alg: 'ES256' } } });
   const provider = new Provider('http://127.0.0.1', {

@@ -18,9 +18,10 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { newEnforcer, newModelFromString } from 'casbin';
 import * as cedar from '@cedar-policy/cedar-wasm/nodejs';
 import ts from 'typescript';
+import type * as PolicyIndex from '../src/policy/index.js';
 import type { AuthorizationRequest, CompiledPolicy } from '../src/policy/index.js';
 
-type PolicyModule = typeof import('../src/policy/index.js');
+type PolicyModule = typeof PolicyIndex;
 
 /** Compiles src/policy (and the src/srn it imports) with the build's compiler options; returns the module. */
 async function loadBuiltPolicyModule(): Promise<{ module: PolicyModule; cleanup: () => void }> {
@@ -164,6 +165,7 @@ interface Rate { wall: number; cpu: number }
 
 /** A fresh copy of the loop per engine (its own feedback), so every engine's call site stays monomorphic. */
 function rateLoop(): (fn: () => unknown, ms: number) => Rate {
+  // eslint-disable-next-line @typescript-eslint/no-implied-eval -- a constant source, compiled once per engine
   return new Function('fn', 'ms', `
     let n = 0;
     const c0 = process.cpuUsage();
@@ -216,13 +218,13 @@ async function main(): Promise<void> {
       const lat = latency(() => fn(set.req), name.startsWith(OURS) ? 200_000 : 20_000);
       const correct = setName === 'small' ? `${CORRECTNESS.filter(([, r, want]) => fn(r) === want).length}/${CORRECTNESS.length}` : undefined;
       const r = rounds[name]!;
-      results[setName]![name] = {
+      results[setName][name] = {
         opsPerSec: Math.round(median(r.map((x) => x.wall))), opsPerCpuSec: Math.round(median(r.map((x) => x.cpu))),
         p50us: +lat.p50.toFixed(2), p99us: +lat.p99.toFixed(2), ...(correct ? { correct } : {}),
       };
     }
-    const base = results[setName]![OURS]!.opsPerCpuSec;
-    for (const [name, row] of Object.entries(results[setName]!)) if (name !== OURS) row.cpuRatio = +(base / row.opsPerCpuSec).toFixed(2);
+    const base = results[setName][OURS]!.opsPerCpuSec;
+    for (const [name, row] of Object.entries(results[setName])) if (name !== OURS) row.cpuRatio = +(base / row.opsPerCpuSec).toFixed(2);
   }
   for (const [setName, byEngine] of Object.entries(results)) {
     console.log(`\n${setName === 'small' ? '10 statements, 2 conditions' : '10 policies, 100 statements'} (node ${process.version}, our engine from tsc output)`);

@@ -60,6 +60,7 @@ const JSON_TYPES = new Set([
 const FORM_TYPE = 'application/x-www-form-urlencoded';
 /** FED-2: SAML metadata as a file; `application/samlmetadata+xml` is its registered media type. */
 const XML_TYPES = new Set(['application/xml', 'text/xml', 'application/samlmetadata+xml']);
+// eslint-disable-next-line no-control-regex -- the four whitespace bytes RFC 8259 allows before the value
 const STRICT_JSON = /^[\x20\x09\x0a\x0d]*[[{]/;
 const BODY_METHODS = new Set(['POST', 'PUT', 'PATCH']);
 
@@ -188,7 +189,7 @@ function holdsConstructorPrototype(root: unknown): boolean {
       ? (value as { constructor: unknown }).constructor
       : undefined;
     if (ctor !== null && typeof ctor === 'object' && Object.hasOwn(ctor, 'prototype')) return true;
-    pending.push(...Object.values(value));
+    pending.push(...(Object.values(value) as unknown[]));
   }
   return false;
 }

@@ -55,7 +55,7 @@ export async function ensureBuiltinPolicies(store: Pick<Store, 'policies'>, acco
         name: b.name,
         description: b.description,
         type: 'default',
-        document: structuredClone(b.document) as unknown as Record<string, unknown>,
+        document: structuredClone(b.document),
         policyVersion: 1,
         createdBy: by,
       });

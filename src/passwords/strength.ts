@@ -1,5 +1,8 @@
 import { createRequire } from 'node:module';
+import type * as ZxcvbnCore from '@zxcvbn-ts/core';
 import type { ZxcvbnFactory } from '@zxcvbn-ts/core';
+import type * as LanguageCommon from '@zxcvbn-ts/language-common';
+import type * as LanguageEn from '@zxcvbn-ts/language-en';
 
 /**
  * PWD-6: the common-password list and the strength estimate both come from zxcvbn-ts's shipped data.
@@ -10,14 +13,14 @@ import type { ZxcvbnFactory } from '@zxcvbn-ts/core';
  * idle memory) and the callers stay synchronous.
  */
 const load = createRequire(import.meta.url);
-type Common = typeof import('@zxcvbn-ts/language-common');
-type En = typeof import('@zxcvbn-ts/language-en');
+type Common = typeof LanguageCommon;
+type En = typeof LanguageEn;
 let zxcvbn: ZxcvbnFactory | undefined;
 let commonPasswords: ReadonlySet<string> | undefined;
 
 function matcher(): ZxcvbnFactory {
   if (zxcvbn !== undefined) return zxcvbn;
-  const { ZxcvbnFactory: Factory } = load('@zxcvbn-ts/core') as typeof import('@zxcvbn-ts/core');
+  const { ZxcvbnFactory: Factory } = load('@zxcvbn-ts/core') as typeof ZxcvbnCore;
   const common = load('@zxcvbn-ts/language-common') as Common;
   const en = load('@zxcvbn-ts/language-en') as En;
   zxcvbn = new Factory({

@@ -72,9 +72,20 @@ export class FailClosedRedis {
 
 export type ScriptArg = string | number;
 
-/** Calls a defineCommand script; ioredis adds these methods at runtime, so they are not in its types. */
-export function script(target: Redis | ChainableCommander, name: ScriptName, key: string, ...args: ScriptArg[]): Promise<unknown> {
-  const fn = (target as unknown as Record<ScriptName, (...a: ScriptArg[]) => Promise<unknown>>)[name];
+/**
+ * Calls a defineCommand script; ioredis adds these methods at runtime, so they are not in its types. On a
+ * client it answers the reply; on a pipeline it only queues the command and answers the pipeline (the reply
+ * comes from `exec`), so nothing is left unawaited.
+ */
+export function script(target: Redis, name: ScriptName, key: string, ...args: ScriptArg[]): Promise<unknown>;
+export function script(target: ChainableCommander, name: ScriptName, key: string, ...args: ScriptArg[]): ChainableCommander;
+export function script(
+  target: Redis | ChainableCommander,
+  name: ScriptName,
+  key: string,
+  ...args: ScriptArg[]
+): Promise<unknown> | ChainableCommander {
+  const fn = (target as unknown as Record<ScriptName, (...a: ScriptArg[]) => Promise<unknown> | ChainableCommander>)[name];
   return fn.call(target, key, ...args);
 }
 

@@ -95,5 +95,5 @@ export function valuesAt(doc: unknown, path: string): unknown[] {
     }
     current = next;
   }
-  return current.flatMap((v) => (Array.isArray(v) ? v : [v]));
+  return current.flatMap((v): unknown[] => (Array.isArray(v) ? v : [v]));
 }

@@ -8,8 +8,8 @@ import type { SessionPrincipal, SessionStore } from '../../src/sessions/ports.js
  */
 export interface StoreUnderTest {
   store: SessionStore;
-  /** Lets `ms` of time pass as the store sees it. */
-  pass(ms: number): Promise<void>;
+  /** Lets `ms` of time pass as the store sees it (a property: the contract destructures it). */
+  pass: (ms: number) => Promise<void>;
 }
 
 export type MakeEmptyStore = () => Promise<StoreUnderTest>;

@@ -1,5 +1,4 @@
 import type Router from '@koa/router';
-import type { Context } from 'koa';
 import type { Principal } from '../../auth/principal.js';
 import { appError } from '../../errors.js';
 import { loginPath, type ConsoleSessions } from '../../login/index.js';
@@ -74,9 +73,9 @@ export function registerMeRoutes(router: Router, deps: MeRouteDeps): void {
     ctx.body = { items: items.map((s) => ({ ...s, createdAt: iso(s.createdAtMs), lastSeenAt: iso(s.lastSeenAtMs), expiresAt: iso(Math.min(s.absoluteExpiresAtMs, s.idleExpiresAtMs)) })).map(dropMs) };
   });
 
-  router.delete('/v1/me/sessions/:handle', async function endMySession(ctx: Context) {
+  router.delete('/v1/me/sessions/:handle', async function endMySession(ctx) {
     const p = requirePrincipal(ctx);
-    const ended = await deps.sessions.endOwn(p.accountId, p.userId, String(ctx.params.handle ?? ''));
+    const ended = await deps.sessions.endOwn(p.accountId, p.userId, ctx.params.handle ?? '');
     if (!ended) throw appError('NOT_FOUND', { kind: 'session' });
     ctx.status = 204;
   });

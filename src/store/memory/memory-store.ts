@@ -74,7 +74,7 @@ export function createMemoryStore(deps: StoreDeps, options: MemoryStoreOptions =
   const onChange = (): void => {
     if (loaded) file?.schedule();
   };
-  const table = (name: RepositoryName) => tables.get(name) ?? new Map();
+  const table = (name: RepositoryName) => tables.get(name) ?? new Map<string, Entity & Record<string, unknown>>();
   const repos = assembleRepositories((name, spec) => new MemoryRepository(spec, table(name), deps, resolved, onChange));
 
   return {

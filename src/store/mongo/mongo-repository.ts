@@ -97,7 +97,11 @@ export class MongoRepository implements GenericRepository {
       const { set, unsetDescription } = splitPatch(patch);
       const $set = this.encode({ ...set, modifiedAt: this.deps.clock.now(), modifiedBy: by });
       const $unset: Record<string, ''> = unsetDescription ? { description: '' } : {};
-      for (const field of this.optionalFields) if (set[field] === null) (delete $set[field], ($unset[field] = ''));
+      for (const field of this.optionalFields) {
+        if (set[field] !== null) continue;
+        delete $set[field];
+        $unset[field] = '';
+      }
       const updated = await this.model
         .findOneAndUpdate({ _id: id, accountId, version: expectedVersion }, { $set, $inc: { version: 1 }, ...(Object.keys($unset).length ? { $unset } : {}) }, { returnDocument: 'after' })
         .lean<Doc>()

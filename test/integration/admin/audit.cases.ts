@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import type { AuditEvent } from '../../../src/store/ports.js';
 import { bodyWithVersion, makeFixtures, mutatingRoutes } from './authz.cases.js';
-import { makeUser, viewerAndAdmin, violations, type Harness } from './harness.js';
+import { makeUser, viewerAndAdmin, violations, type ApiAnswer, type Harness } from './harness.js';
 
 const HEX32 = /^[0-9a-f]{32}$/;
 
@@ -45,14 +45,14 @@ export function describeAuditCases(h: () => Harness): void {
       const f = await makeFixtures(h(), 'audit-1');
       for (const [method, path, body] of mutatingRoutes(a.base, f, 'au1')) {
         const input = await bodyWithVersion(h(), method, path, body);
-        let refused: { status: number; body: any } | undefined;
+        let refused: ApiAnswer | undefined;
         const denied = await newEvents(h(), a.id, async () => (refused = await call(users.viewer, method, path, input)));
         const action = refused?.body.error.details.action as string;
         const expectedTarget = isCreate(method, path) ? null : pathTarget(a.id, path);
         expect([method, path, denied.map((e) => [e.action, e.actor, e.target, e.result, e.reasonCode])]).toEqual([method, path, [[action, users.viewer.id, expectedTarget, 'failure', 'ACCESS_DENIED']]]);
         expect(denied[0]?.details).toMatchObject({ decision: 'ImplicitDeny', principalType: 'user' });
 
-        let res: { status: number; body: any } | undefined;
+        let res: ApiAnswer | undefined;
         const done = await newEvents(h(), a.id, async () => (res = await call(users.admin, method, path, input)));
         const target = isCreate(method, path) ? (res?.body.user?.id ?? res?.body.id) : expectedTarget;
         expect([method, path, done.map((e) => [e.action, e.actor, e.target, e.result, e.reasonCode])]).toEqual([method, path, [[action, users.admin.id, target, 'success', null]]]);
@@ -87,7 +87,7 @@ export function describeAuditCases(h: () => Harness): void {
         ['projects', 'iam:deleteProject', [f.project]],
       ];
       for (const [path, action, ids] of cases) {
-        let res: { status: number; body: any } | undefined;
+        let res: ApiAnswer | undefined;
         const events = await newEvents(h(), a.id, async () => (res = await call(users.admin, 'POST', `${a.base}/${path}/bulk-delete`, { ids })));
         expect(res?.status).toBe(200);
         expect(events).toHaveLength(1);

@@ -7,13 +7,21 @@ import { iamSrn } from '../../../src/iam/index.js';
 import { bearerFor } from '../../support/bearer.js';
 import type { Store } from '../../../src/store/ports.js';
 
+/**
+ * A JSON answer of the API. The body is `any` on purpose: the test asserts its shape, a type here would only
+ * restate the API types under test.
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type ApiAnswer = { status: number; body: any };
+
 /** One running gateway with two accounts (A and B) and helpers to call the admin API as anyone. */
 export interface Harness {
   gw: Gateway;
   clock: ManualClock;
   a: AccountFixture;
   b: AccountFixture;
-  call(who: Principal | null, method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<{ status: number; body: any }>;
+  // A property, not a method: the cases destructure it (`const { call } = h()`) and it uses no `this`.
+  call: (who: Principal | null, method: string, path: string, body?: unknown, headers?: Record<string, string>) => Promise<ApiAnswer>;
   close(): Promise<void>;
 }
 
@@ -79,7 +87,7 @@ export async function makeUser(h: Harness, acc: AccountFixture, name: string, ex
 }
 
 /** Violation codes of a 400 answer, as `path:code`. */
-export function violations(res: { body: any }): string[] {
+export function violations(res: Pick<ApiAnswer, 'body'>): string[] {
   return (res.body?.error?.details?.violations ?? []).map((v: { path: string; code: string }) => `${v.path}:${v.code}`);
 }
 

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { User } from '../../../src/store/ports.js';
+import { violations } from '../admin/harness.js';
 import { NO_THROTTLE, OTHER_PASSWORD, PASSWORD, sessionOf, startGateway, type TestGateway } from '../mfa/helpers.js';
 import { refusal, switchEvents, switchTo, targetsOf, whoAmI, type Session } from './switch-helpers.js';
 
@@ -24,9 +25,8 @@ describe('account switching attack: an IAM admin of B cannot switch into A’s r
       headers: { cookie: s.cookie, ...(method === 'GET' ? {} : { 'x-csrf-token': s.csrf }), ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
       ...(body === undefined ? {} : { body: JSON.stringify(body) }),
     });
-    return { status: res.status, body: (await res.json()) as any };
+    return { status: res.status, body: await res.json() };
   };
-  const violations = (r: { body: any }) => (r.body.error?.details?.violations ?? []).map((v: { path: string; code: string }) => `${v.path}:${v.code}`);
 
   beforeAll(async () => {
     t = await startGateway(NO_THROTTLE);

@@ -224,7 +224,7 @@ describeWithServer('redis', 'Redis SessionStore inspect cache (TOK-4, ENT-5)', (
     expect(b.inspectCacheActive).toBe(true);
     await expect(ask(b, sid)).rejects.toMatchObject({ code: 'STORE_UNAVAILABLE' });
     await proxy.start();
-    await until('B to answer again', async () => (await ask(b, sid).then(() => true, () => false)), 5_000);
+    await until('B to answer again', () => ask(b, sid).then(() => true, () => false), 5_000);
   });
 });
 

@@ -154,7 +154,7 @@ describe('token verification refuses every attack with its code (TOK-3)', () => 
       await refused(await signRaw({ alg: 'ES256', kid, typ: 'at+jwt', crit: [] }, claims)).toMatchObject({ code: 'TOKEN_MALFORMED' });
       const attacker = generateKeyPairSync('ec', { namedCurve: 'P-256' });
       const jwk = attacker.publicKey.export({ format: 'jwk' });
-      const forged = await new SignJWT(claims).setProtectedHeader({ alg: 'ES256', kid, typ: 'at+jwt', jwk: jwk as never, jku: 'https://evil.example/jwks', x5u: 'https://evil.example/x5' }).sign(attacker.privateKey);
+      const forged = await new SignJWT(claims).setProtectedHeader({ alg: 'ES256', kid, typ: 'at+jwt', jwk, jku: 'https://evil.example/jwks', x5u: 'https://evil.example/x5' }).sign(attacker.privateKey);
       await refused(forged).toMatchObject({ code: 'TOKEN_SIGNATURE_INVALID' });
     });
 

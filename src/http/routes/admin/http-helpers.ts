@@ -30,7 +30,7 @@ export function body(ctx: Context): unknown {
 /** TEN-7 bulk delete body `{ ids: [...] }`; the ids are also the resources to authorise. */
 export function bulkIds(ctx: Context): string[] {
   const b = ctx.request.body as { ids?: unknown } | undefined;
-  return Array.isArray(b?.ids) && b.ids.every((i) => typeof i === 'string') ? (b.ids as string[]) : [];
+  return Array.isArray(b?.ids) && b.ids.every((i) => typeof i === 'string') ? b.ids : [];
 }
 
 export function respond(ctx: Context, status: number, value?: unknown): void {

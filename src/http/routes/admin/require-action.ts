@@ -62,7 +62,10 @@ export function requireAction(authorizer: Authorizer, action: string, resources:
       throw appError('ACCESS_DENIED', { action, resources: result.resources, decision: result.decision, deciding }, `Not allowed to call ${action} on ${result.resources.join(', ')}.`);
     }
     ctx.state.authorization = result;
-    if (call === null || READS.has(ctx.method)) return next();
+    if (call === null || READS.has(ctx.method)) {
+      await next();
+      return;
+    }
     try {
       await next();
     } catch (err) {
