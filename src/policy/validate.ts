@@ -6,8 +6,7 @@
 import { DEFAULT_REGISTRY } from './catalogue.js';
 import { IssueSink, childPath } from './issues.js';
 import { readJson, utf8Length } from './json.js';
-import type { ResourceRegistry } from './registry.js';
-import type { PolicyDocument, PolicyKind, ValidateOptions, ValidationResult } from './types.js';
+import type { PolicyDocument, ValidateOptions, ValidationResult } from './types.js';
 import { checkKeys, isRecord, type ValidationContext } from './validate-context.js';
 import { checkStatement } from './validate-statement.js';
 

@@ -10,6 +10,7 @@ import {
 } from '../../login/index.js';
 import type { Account, Store } from '../../store/ports.js';
 import { requirePrincipal } from '../middleware/authenticate.js';
+import { param } from './admin/http-helpers.js';
 import { requireAction } from './admin/require-action.js';
 import { secretsEqual } from '../middleware/csrf.js';
 import { cookieName, readTokenCookie, setSessionCookie, writeCookie, type CookieSettings } from '../middleware/session-cookie.js';
@@ -173,7 +174,7 @@ export function registerLoginRoutes(router: Router, deps: LoginRouteDeps): void 
     sendOutcome(ctx, deps.cookies, await deps.login.changePassword(input.pendingToken, input.newPassword, origin(ctx)));
   });
 
-  const unlockTarget = (ctx: Context) => ({ accountId: String(ctx.params.accountId ?? ''), userId: String(ctx.params.userId ?? '') });
+  const unlockTarget = (ctx: Context) => ({ accountId: param(ctx, 'accountId'), userId: param(ctx, 'userId') });
   router.post(
     '/v1/accounts/:accountId/users/:userId/unlock',
     requireAction(deps.authorizer, IAM_ACTIONS.unlockUser, (ctx) => iamSrn(unlockTarget(ctx).accountId, 'user', unlockTarget(ctx).userId)),

@@ -5,6 +5,7 @@ import type { IamServices } from '../../iam/index.js';
 import { IAM_ACTIONS } from '../../policy/index.js';
 import type { RoleAssumption } from '../../roles/index.js';
 import { requirePrincipal } from '../middleware/authenticate.js';
+import { param } from './admin/http-helpers.js';
 import { requireAction } from './admin/require-action.js';
 import { origin } from './login.js';
 
@@ -26,7 +27,7 @@ export function registerStsRoutes(router: Router, deps: { roles: RoleAssumption;
     };
   });
 
-  const roleOf = (ctx: Context) => ({ accountId: String(ctx.params.accountId ?? ''), roleId: String(ctx.params.roleId ?? '') });
+  const roleOf = (ctx: Context) => ({ accountId: param(ctx, 'accountId'), roleId: param(ctx, 'roleId') });
   router.post(
     '/v1/accounts/:accountId/roles/:roleId/revoke-sessions',
     requireAction(deps.iam.authorizer, IAM_ACTIONS.revokeRoleSessions, (ctx) => iamSrn(roleOf(ctx).accountId, 'role', roleOf(ctx).roleId), { audit: deps.iam.adminAudit }),
