@@ -112,12 +112,20 @@ export const configSchema = z
         clockSkewSeconds: z.number().int().min(0).max(300),
         /** TOK-1: a new signing key every N seconds; the old one stays published until its tokens expire. */
         rotationSeconds: seconds,
-        /** Key-encryption key (base64, 32 bytes) for private keys at rest. Secret; required in production. */
+        /**
+         * The current key-encryption key (base64, 32 bytes): seals every secret at rest (signing keys, MFA
+         * secrets; src/crypto) and keys the `sid`/refresh-handle subkeys. Secret; required in production.
+         */
         keyEncryptionKey: z.string(),
       })
       .strict(),
     limits: z
       .object({
+        /**
+         * Earlier KEKs (base64, 32 bytes each), kept while secrets sealed under them remain: they open, never
+         * seal. Rotation steps in docs/operations.md. Secret.
+         */
+        previousKeyEncryptionKeys: z.array(z.string()).max(10),
         /** POL-2: policy document size. */
         policyDocumentBytes: positiveInt,
         /** FED-2: SAML metadata upload size. */
@@ -166,7 +174,7 @@ export const configSchema = z
       ctx.addIssue({ code: 'custom', path: ['sessions', 'redisUrl'], message: 'required when sessions.kind is "redis" (set REDIS_URL)' });
     if (c.passwords.minLength > c.passwords.maxLength)
       ctx.addIssue({ code: 'custom', path: ['passwords', 'minLength'], message: 'must not exceed passwords.maxLength' });
-    if (c.tokens.keyEncryptionKey && Buffer.from(c.tokens.keyEncryptionKey, 'base64').length !== 32)
+    if (c.tokens.keyEncryptionKey && !isKek(c.tokens.keyEncryptionKey))
       ctx.addIssue({ code: 'custom', path: ['tokens', 'keyEncryptionKey'], message: 'must be 32 bytes, base64-encoded' });
     if (c.env === 'production') {
       // OPS-5: production runs several instances; nothing shared may live only in process memory.
@@ -181,3 +189,22 @@ export const configSchema = z
   });
 
 export type Config = z.infer<typeof configSchema>;
+    for (const message of previousKekProblems(c.tokens.keyEncryptionKey, c.tokens.previousKeyEncryptionKeys))
+      ctx.addIssue({ code: 'custom', path: ['tokens', 'previousKeyEncryptionKeys'], message });
+
+function isKek(base64: string): boolean {
+  return Buffer.from(base64, 'base64').length === 32;
+}
+
+/** Each wrong entry once, by position (never by value: the values are keys). */
+function previousKekProblems(current: string, previous: readonly string[]): string[] {
+  if (previous.length > 0 && !current) return ['needs tokens.keyEncryptionKey (the current key) to be set'];
+  const seen = new Set([Buffer.from(current, 'base64').toString('base64')]);
+  return previous.flatMap((k, i) => {
+    if (!isKek(k)) return [`entry ${i + 1} must be 32 bytes, base64-encoded`];
+    const canonical = Buffer.from(k, 'base64').toString('base64');
+    if (seen.has(canonical)) return [`entry ${i + 1} repeats tokens.keyEncryptionKey or an earlier entry`];
+    seen.add(canonical);
+    return [];
+  });
+}

@@ -34,6 +34,7 @@ export const REDACT_PATHS = [
   'config.store.mongoUri',
   'config.sessions.redisUrl',
   'config.tokens.keyEncryptionKey',
+  'config.tokens.previousKeyEncryptionKeys',
   'config.bootstrap.rootPassword',
 ];
 

@@ -73,3 +73,34 @@ describe('sessions.inspectCacheMs (TOK-4, ENT-5)', () => {
       expect(() => loadConfig({ NODE_ENV: 'test', IAMGW_SESSIONS_INSPECT_CACHE_MS: bad })).toThrow(/sessions\.inspectCacheMs \(from IAMGW_SESSIONS_INSPECT_CACHE_MS\)/);
   });
 });
+
+describe('tokens.previousKeyEncryptionKeys (OPS-1 KEK rotation)', () => {
+  const k = (fill: number) => Buffer.alloc(32, fill).toString('base64');
+
+  it('defaults to none; takes a comma list or JSON array from IAMGW_TOKENS_PREVIOUS_KEY_ENCRYPTION_KEYS', () => {
+    expect(loadConfig({ NODE_ENV: 'test' }).tokens.previousKeyEncryptionKeys).toEqual([]);
+    const env = { NODE_ENV: 'test', IAMGW_TOKENS_KEY_ENCRYPTION_KEY: k(1) };
+    const previous = (list: string) => loadConfig({ ...env, IAMGW_TOKENS_PREVIOUS_KEY_ENCRYPTION_KEYS: list }).tokens;
+    expect(previous(`${k(2)},${k(3)}`).previousKeyEncryptionKeys).toEqual([k(2), k(3)]);
+    expect(previous(JSON.stringify([k(2)])).previousKeyEncryptionKeys).toEqual([k(2)]);
+  });
+
+  it('refuses at start-up, naming the setting and the entry, never the key: wrong length, a repeat, no current key', () => {
+    const bad = (current: string, previous: string) => () =>
+      loadConfig({
+        NODE_ENV: 'test',
+        IAMGW_TOKENS_KEY_ENCRYPTION_KEY: current,
+        IAMGW_TOKENS_PREVIOUS_KEY_ENCRYPTION_KEYS: previous,
+      });
+    const setting = 'tokens\\.previousKeyEncryptionKeys \\(from IAMGW_TOKENS_PREVIOUS_KEY_ENCRYPTION_KEYS\\)';
+    expect(bad(k(1), `${k(2)},c2hvcnQ=`)).toThrow(new RegExp(`${setting}: entry 2 must be 32 bytes`));
+    expect(bad(k(1), `${k(2)},${k(1)}`)).toThrow(new RegExp(`${setting}: entry 2 repeats tokens\\.keyEncryptionKey`));
+    expect(bad(k(1), `${k(2)},${k(2)}`)).toThrow(/entry 2 repeats/);
+    expect(bad('', k(2))).toThrow(new RegExp(`${setting}: needs tokens\\.keyEncryptionKey`));
+    try {
+      bad(k(1), `${k(2)},${k(1)}`)();
+    } catch (e) {
+      expect((e as Error).message).not.toContain(k(1));
+    }
+  });
+});
