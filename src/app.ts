@@ -1,4 +1,5 @@
 import type { Server } from 'node:http';
+import type { Server as NetServer } from 'node:net';
 import type Koa from 'koa';
 import { randomIds, systemClock, type Clock, type Ids } from './clock.js';
 import type { Config } from './config/schema.js';
@@ -61,8 +62,11 @@ export interface Gateway {
   issuer: SessionIssuer;
   /** The Koa app (every route, every caller); `listen` also serves the service API on its fast lane. */
   http: Koa;
-  /** Starts listening on config.http (port 0 = any free port); resolves with the bound server. */
-  listen(): Promise<Server>;
+  /**
+   * Starts listening on config.http (port 0 = any free port), or takes over `bound`, a socket already
+   * listening (main.ts binds port 0 first so the public URL can name it); resolves with the server.
+   */
+  listen(bound?: NetServer): Promise<Server>;
   /** Stops accepting, lets in-flight requests finish (up to shutdownGraceMs), then closes the stores. */
   close(): Promise<void>;
 }
@@ -119,9 +123,10 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
   let server: Server | undefined;
   return {
     config, clock, ids, logger, metrics, store, sessions, passwords, iam, tokens, login, issuer, http,
-    listen: () =>
+    listen: (bound) =>
       new Promise((resolve, reject) => {
-        const s = httpApp.createServer().listen(config.http.port, config.http.host);
+        const created = httpApp.createServer();
+        const s = bound === undefined ? created.listen(config.http.port, config.http.host) : created.listen(bound);
         s.once('listening', () => resolve(s));
         s.once('error', reject);
         server = s;

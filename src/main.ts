@@ -1,6 +1,7 @@
 import { buildApp } from './app.js';
 import { bootstrapIfEmpty } from './bootstrap.js';
-import { ConfigError, loadConfig } from './config/load.js';
+import { createServer, type AddressInfo, type Server as NetServer } from 'node:net';
+import { ConfigError, loadConfig, withListeningPort } from './config/load.js';
 
 /**
  * The process: load and validate config (a wrong setting stops here, naming it), build the app, bootstrap
@@ -17,9 +18,12 @@ async function main(): Promise<void> {
     }
     throw e;
   }
+  // Port 0 = any free port: bound first, so a public URL derived from it (login URLs, token issuer) names it.
+  const bound = config.http.port === 0 ? await bindAnyPort(config.http.host) : undefined;
+  if (bound) config = withListeningPort((bound.address() as AddressInfo).port);
   const gw = await buildApp(config);
   const boot = await bootstrapIfEmpty(gw);
-  const server = await gw.listen();
+  const server = await gw.listen(bound);
   const addr = server.address();
   gw.logger.info({ address: typeof addr === 'object' && addr ? `${addr.address}:${addr.port}` : addr, store: config.store.kind, sessions: config.sessions.kind }, 'listening');
   if (boot) {
@@ -45,6 +49,15 @@ async function main(): Promise<void> {
   };
   process.on('SIGTERM', () => stop('SIGTERM'));
   process.on('SIGINT', () => stop('SIGINT'));
+}
+
+/** A socket listening on a free port of `host`; `gw.listen` takes it over. */
+function bindAnyPort(host: string): Promise<NetServer> {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.once('error', reject);
+    s.listen(0, host, () => resolve(s));
+  });
 }
 
 main().catch((err: unknown) => {

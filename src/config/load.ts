@@ -129,7 +129,25 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, dir = join(impo
     }
   }
   if (problems.length > 0 || !parsed.success) throw new ConfigError(problems);
+  const http = parsed.data.http;
+  if (http.publicUrl === '') http.publicUrl = listeningUrl(http.host, http.port);
   return deepFreeze(parsed.data);
+}
+
+/**
+ * The default public URL: `http://<host>:<port>` of the listening address. Wildcard and loopback hosts read
+ * as `localhost` (what a browser on the same machine opens), so the default start prints
+ * `http://localhost:8080` as before; any other host is used as it is.
+ */
+export function listeningUrl(host: string, port: number): string {
+  const local = ['0.0.0.0', '::', '[::]', '127.0.0.1', '::1', '[::1]', 'localhost'].includes(host);
+  const name = local ? 'localhost' : host.includes(':') && !host.startsWith('[') ? `[${host}]` : host;
+  return `http://${name}:${port}`;
+}
+
+/** The same configuration listening on `port` (main.ts, after binding port 0): a derived public URL follows it. */
+export function withListeningPort(port: number, env: NodeJS.ProcessEnv = process.env): Config {
+  return loadConfig({ ...env, IAMGW_HTTP_PORT: String(port) });
 }
 
 /** Test helper: the test config with overrides applied, without touching process.env. */

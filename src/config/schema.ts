@@ -17,8 +17,12 @@ export const configSchema = z
       .object({
         host: z.string().min(1),
         port,
-        /** Public base URL (scheme + host [+ port]) used in login URLs, token `iss` and SP metadata. */
-        publicUrl: z.string().url(),
+        /**
+         * Public base URL (scheme + host [+ port]) used in login URLs, token `iss` and SP metadata. Empty
+         * (the default) = `http://<host>:<port>` of the listening address (load.ts `listeningUrl`; with port
+         * 0 the port main.ts bound). Instances that name different URLs refuse each other's tokens.
+         */
+        publicUrl: z.union([z.literal(''), z.string().url()]),
         /** Peers (IPs or CIDRs) whose X-Forwarded-For is believed (LOGIN-5); empty = socket address only. */
         trustedProxies: z.array(z.string().min(1)).max(50),
         /** Largest JSON/form body accepted, in bytes (the default `json` and the `raw` body readers). */
@@ -182,6 +186,8 @@ export const configSchema = z
       if (c.sessions.kind !== 'redis') ctx.addIssue({ code: 'custom', path: ['sessions', 'kind'], message: 'must be "redis" in production (set REDIS_URL)' });
       if (!c.cookies.secure) ctx.addIssue({ code: 'custom', path: ['cookies', 'secure'], message: 'must be true in production' });
       if (!c.tokens.keyEncryptionKey) ctx.addIssue({ code: 'custom', path: ['tokens', 'keyEncryptionKey'], message: 'required in production' });
+      // It is the token issuer: instances deriving it from their own address would refuse each other's tokens.
+      if (!c.http.publicUrl) ctx.addIssue({ code: 'custom', path: ['http', 'publicUrl'], message: 'required in production (the URL clients reach, the same on every instance)' });
       const a = c.passwords.argon2;
       if (a.memoryCostKiB < 19456 || a.timeCost < 2)
         ctx.addIssue({ code: 'custom', path: ['passwords', 'argon2'], message: 'must be at least m=19456 KiB, t=2 in production (PWD-10)' });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { ConfigError, loadConfig } from '../../src/config/load.js';
+import { ConfigError, listeningUrl, loadConfig, withListeningPort } from '../../src/config/load.js';
 
 describe('config (OPS-1)', () => {
   it('loads the spec defaults', () => {
@@ -102,5 +102,30 @@ describe('tokens.previousKeyEncryptionKeys (OPS-1 KEK rotation)', () => {
     } catch (e) {
       expect((e as Error).message).not.toContain(k(1));
     }
+  });
+});
+
+describe('http.publicUrl default (OPS-1, TOK-1)', () => {
+  const dev = (vars: Record<string, string> = {}) => loadConfig({ NODE_ENV: 'development', ...vars }).http.publicUrl;
+
+  it('follows the listening address unless set: IAMGW_HTTP_PORT=9000 gives port 9000, not 8080', () => {
+    expect(dev()).toBe('http://localhost:8080');
+    expect(dev({ IAMGW_HTTP_PORT: '9000' })).toBe('http://localhost:9000');
+    expect(dev({ IAMGW_HTTP_PORT: '9000', IAMGW_HTTP_HOST: '0.0.0.0' })).toBe('http://localhost:9000');
+    expect(dev({ IAMGW_HTTP_PORT: '9000', IAMGW_HTTP_HOST: '10.1.2.3' })).toBe('http://10.1.2.3:9000');
+    expect(dev({ IAMGW_HTTP_PORT: '9000', IAMGW_HTTP_PUBLIC_URL: 'https://console.example.com' })).toBe('https://console.example.com');
+    expect(listeningUrl('fd00::5', 9000)).toBe('http://[fd00::5]:9000');
+    expect(listeningUrl('::', 9000)).toBe('http://localhost:9000');
+  });
+
+  it('port 0: the port bound at start (main.ts) replaces it; a set URL stays', () => {
+    const env = { NODE_ENV: 'development', IAMGW_HTTP_PORT: '0' };
+    expect(withListeningPort(41234, env).http).toMatchObject({ port: 41234, publicUrl: 'http://localhost:41234' });
+    expect(withListeningPort(41234, { ...env, IAMGW_HTTP_PUBLIC_URL: 'https://console.example.com' }).http.publicUrl).toBe('https://console.example.com');
+  });
+
+  it('refuses anything but a URL, and is required in production (the issuer every instance must share)', () => {
+    expect(() => dev({ IAMGW_HTTP_PUBLIC_URL: 'console' })).toThrow(/http\.publicUrl \(from IAMGW_HTTP_PUBLIC_URL\)/);
+    expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(/http\.publicUrl: required in production/);
   });
 });

@@ -33,6 +33,8 @@ describeWithServer('redis', 'two gateway processes (ENT-5, TOK-4)', () => {
         REDIS_URL: servers.redisUrl,
         IAMGW_HTTP_PORT: String(port),
         IAMGW_HTTP_HOST: '127.0.0.1',
+        // one deployment names one public URL: it is the token issuer (a URL derived per port would differ)
+        IAMGW_HTTP_PUBLIC_URL: 'http://localhost:8080',
         IAMGW_SESSIONS_KEY_PREFIX: prefix,
         IAMGW_TOKENS_KEY_ENCRYPTION_KEY: KEK,
         IAMGW_BOOTSTRAP_ROOT_PASSWORD: ROOT_PASSWORD,
