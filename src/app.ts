@@ -3,6 +3,7 @@ import type { Server as NetServer } from 'node:net';
 import type Koa from 'koa';
 import { randomIds, systemClock, type Clock, type Ids } from './clock.js';
 import type { Config } from './config/schema.js';
+import { Sealer, type ResealReport } from './crypto/index.js';
 import { createHttpApp, type HttpApp, type RouteModule } from './http/app.js';
 import type { Authenticator } from './http/middleware/authenticate.js';
 import { registerHealthRoutes } from './http/routes/health.js';
@@ -20,6 +21,7 @@ import { registerMfaRoutes } from './http/routes/mfa.js';
 import { consoleAccessGate, registerMyInfoRoutes } from './http/routes/my-info.js';
 import { SessionIssuer } from './issuer/index.js';
 import { createSecurityServices } from './my-info/services.js';
+import { resealMfaSecrets } from './mfa/index.js';
 import { sessionCookieAuthenticator } from './http/middleware/session-cookie.js';
 import { LoginService, type SecondFactorPolicy } from './login/index.js';
 import { createLogger, type Logger } from './observability/logger.js';
@@ -28,7 +30,7 @@ import { PasswordService } from './passwords/index.js';
 import { createSessionStore, createSigningKeyStore, createStore } from './adapters.js';
 import type { SessionStore } from './sessions/index.js';
 import type { Store } from './store/index.js';
-import { createTokens, type SigningKeyStore, type Tokens } from './tokens/index.js';
+import { createTokens, resealSigningKeys, type SigningKeyStore, type Tokens } from './tokens/index.js';
 
 /**
  * The composition root (DESIGN §1): the only place that reads config to pick adapters and wires every
@@ -67,6 +69,11 @@ export interface Gateway {
    * listening (main.ts binds port 0 first so the public URL can name it); resolves with the server.
    */
   listen(bound?: NetServer): Promise<Server>;
+  /**
+   * `reseal-secrets` (src/main.ts, docs/operations.md): every secret at rest moved onto the current KEK, so
+   * previous KEKs can then be removed. Refused with an ephemeral KEK, which would lose them all at exit.
+   */
+  resealSecrets(): Promise<{ keyId: string; mfaSecrets: ResealReport; signingKeys: ResealReport }>;
   /** Stops accepting, lets in-flight requests finish (up to shutdownGraceMs), then closes the stores. */
   close(): Promise<void>;
 }
@@ -76,6 +83,8 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
   const ids = overrides.ids ?? randomIds;
   const logger = overrides.logger ?? createLogger(config.log.level);
   const metrics = createMetrics({ defaultMetrics: config.env !== 'test' });
+  // One sealer for every secret at rest (MFA secrets, signing keys; next OIDC client and API key secrets).
+  const sealer = Sealer.fromSettings(config.tokens, (m) => logger.warn(m));
   const sessions =
     overrides.sessions ??
     createSessionStore(config, { clock, ids, revocationTtlMs: revocationTtlMs(config), onError: (err) => logger.warn({ err: err.message }, 'session store connection error') });
@@ -89,7 +98,7 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
     onDecision: decisionCounter(metrics),
   });
   const signingKeys = overrides.signingKeys ?? (await createSigningKeyStore(config));
-  const tokens = createTokens(config, { clock, ids, sessions, store, signingKeys, warn: (m) => logger.warn(m) });
+  const tokens = createTokens(config, { clock, ids, sessions, store, signingKeys, sealer });
   await tokens.signingKeys.init();
   const authorizer = iam.authorizer; // one compiled-policy cache for the admin API and /v1/authorize
 
@@ -97,7 +106,7 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
   // MFA, console IP control, My Info (issue 6): built before login, whose password step calls consoleAccess.
   // Every session starts here: console and API login, switch identity (and next, role sessions and federation).
   const issuer = new SessionIssuer({ sessions, store, tokens: tokens.service, ids, clock, lifetimes: config.sessions });
-  const security = createSecurityServices({ config, store, sessions, passwords, clock, issuer });
+  const security = createSecurityServices({ config, store, sessions, passwords, clock, issuer, sealer });
   const login = new LoginService({ store, sessions, passwords, clock, ids, metrics, config, issuer, consoleAccess: security.consoleAccess, ...(overrides.secondFactor ? { secondFactor: overrides.secondFactor } : {}) });
   const cookies = { secure: config.cookies.secure, sessionName: config.cookies.sessionName, maxAgeSeconds: config.sessions.absoluteTtlSeconds };
   authenticators.push(sessionCookieAuthenticator(login.consoleSessions, cookies, isLoginPath));
@@ -123,6 +132,13 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
   let server: Server | undefined;
   return {
     config, clock, ids, logger, metrics, store, sessions, passwords, iam, tokens, login, issuer, http,
+    resealSecrets: async () => {
+      if (!config.tokens.keyEncryptionKey)
+        throw new Error('reseal-secrets needs tokens.keyEncryptionKey (the new current key)');
+      const mfaSecrets = await resealMfaSecrets(store, sealer);
+      const signingKeys = await resealSigningKeys(tokens.signingKeys, sealer, clock.now());
+      return { keyId: sealer.currentKeyId, mfaSecrets, signingKeys };
+    },
     listen: (bound) =>
       new Promise((resolve, reject) => {
         const created = httpApp.createServer();

@@ -2,10 +2,13 @@ import { buildApp } from './app.js';
 import { bootstrapIfEmpty } from './bootstrap.js';
 import { createServer, type AddressInfo, type Server as NetServer } from 'node:net';
 import { ConfigError, loadConfig, withListeningPort } from './config/load.js';
+import type { Config } from './config/schema.js';
+import type { ResealReport } from './crypto/index.js';
 
 /**
  * The process: load and validate config (a wrong setting stops here, naming it), build the app, bootstrap
- * an empty store, listen, and drain on SIGTERM/SIGINT.
+ * an empty store, listen, and drain on SIGTERM/SIGINT. `node dist/main.js reseal-secrets` instead re-seals
+ * every secret at rest under the current KEK and exits (docs/operations.md).
  */
 async function main(): Promise<void> {
   let config;
@@ -17,6 +20,10 @@ async function main(): Promise<void> {
       process.exit(78); // EX_CONFIG
     }
     throw e;
+  }
+  if (process.argv[2] === 'reseal-secrets') {
+    await resealSecrets(config);
+    process.exit(); // with process.exitCode
   }
   // Port 0 = any free port: bound first, so a public URL derived from it (login URLs, token issuer) names it.
   const bound = config.http.port === 0 ? await bindAnyPort(config.http.host) : undefined;
@@ -49,6 +56,27 @@ async function main(): Promise<void> {
   };
   process.on('SIGTERM', () => stop('SIGTERM'));
   process.on('SIGINT', () => stop('SIGINT'));
+}
+
+/** Prints what it did (key ids and counts, never key material); exit 1 while anything still needs an old key. */
+async function resealSecrets(config: Config): Promise<void> {
+  const gw = await buildApp(config);
+  try {
+    const { keyId, mfaSecrets, signingKeys } = await gw.resealSecrets();
+    const line = (what: string, r: ResealReport) =>
+      `  ${what}: ${r.resealed} re-sealed, ${r.unchanged} already current, ${r.failed.length} failed\n`;
+    process.stdout.write(`reseal-secrets: current key id ${keyId}\n`);
+    process.stdout.write(line('MFA secrets', mfaSecrets) + line('signing keys', signingKeys));
+    const failed = [...mfaSecrets.failed, ...signingKeys.failed];
+    for (const f of failed) {
+      const under = f.keyId === null ? 'a KEK from before key ids' : `key id ${f.keyId}`;
+      const key = f.keyId === undefined ? '' : ` (sealed under ${under})`;
+      process.stdout.write(`  not re-sealed: ${f.record}: ${f.code}${key}\n`);
+    }
+    process.exitCode = failed.length > 0 ? 1 : 0;
+  } finally {
+    await gw.close();
+  }
 }
 
 /** A socket listening on a free port of `host`; `gw.listen` takes it over. */

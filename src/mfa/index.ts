@@ -1,6 +1,6 @@
 /**
  * MFA (SPEC LOGIN-4): TOTP enrolment and verification (replay-safe, own lockout counter), recovery codes,
- * secrets sealed at rest. No Koa here: src/http/routes/mfa.ts (login step) and my-info.ts (self-service)
+ * secrets sealed at rest (src/crypto; `resealMfaSecrets` after a KEK rotation). No Koa here: src/http/routes/mfa.ts (login step) and my-info.ts (self-service)
  * translate HTTP to these calls.
  *
  *   beginEnrolment → secret + otpauth URI + QR (secret sealed, enrolled=false)
@@ -11,5 +11,5 @@
 export { SecurityAudit, type Actor, type SecurityAction, type SecurityEvent } from './audit.js';
 export { MfaService, type MfaConfig, type MfaDeps, type SecondFactorInput, type SecondFactorMethod } from './mfa-service.js';
 export { RECOVERY_CODE_COUNT, normaliseRecoveryCode } from './recovery-codes.js';
-export { SecretBox } from './secret-box.js';
+export { mfaSecretBinding, resealMfaSecrets } from './reseal.js';
 export { matchTotp, TOTP_PERIOD_SECONDS, type TotpEnrolmentMaterial } from './totp.js';

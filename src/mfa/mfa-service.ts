@@ -1,11 +1,12 @@
 import type { Clock } from '../clock.js';
+import type { Sealer } from '../crypto/index.js';
 import { appError } from '../errors.js';
 import { LockoutService, mfaSubject, type LockoutConfig } from '../login/lockout.js';
 import type { SessionStore } from '../sessions/ports.js';
 import type { Account, NamedRepository, User } from '../store/ports.js';
 import type { Actor, SecurityAudit } from './audit.js';
 import { findRecoveryCode, hashRecoveryCode, newRecoveryCodes, normaliseRecoveryCode } from './recovery-codes.js';
-import type { SecretBox } from './secret-box.js';
+import { mfaSecretBinding } from './reseal.js';
 import { matchTotp, newTotpMaterial, TOTP_PERIOD_SECONDS, type TotpEnrolmentMaterial } from './totp.js';
 
 export interface MfaConfig {
@@ -20,7 +21,8 @@ export interface MfaDeps {
   sessions: SessionStore;
   clock: Clock;
   audit: SecurityAudit;
-  box: SecretBox;
+  /** TOTP secrets at rest (src/crypto), bound to the user id: a secret copied onto another user does not open. */
+  sealer: Sealer;
   config: MfaConfig;
 }
 
@@ -58,7 +60,7 @@ export class MfaService {
   async beginEnrolment(user: User, accountLabel: string): Promise<TotpEnrolmentMaterial> {
     if (user.mfa.enrolled) throw appError('MFA_ALREADY_ENROLLED');
     const material = await newTotpMaterial(this.deps.config.issuer, `${accountLabel}/${user.name}`);
-    const sealed = this.deps.box.seal(material.secret, user.id);
+    const sealed = this.deps.sealer.seal(material.secret, mfaSecretBinding(user.id));
     await this.deps.users.mutate(user.accountId, user.id, user.id, (current) => {
       if (current.mfa.enrolled) throw appError('MFA_ALREADY_ENROLLED');
       return { mfa: { ...OFF, secret: sealed } };
@@ -88,13 +90,19 @@ export class MfaService {
    */
   async verify(user: User, input: SecondFactorInput, actor: Actor, opts: { allowPending?: boolean } = {}): Promise<SecondFactorMethod> {
     if (!user.mfa.secret || (!user.mfa.enrolled && !opts.allowPending)) throw appError('MFA_NOT_ENROLLED');
+    const recoveryCode = user.mfa.enrolled ? input.recoveryCode : undefined;
+    // Opened before a lockout slot is taken: a secret that does not open (its KEK left out of the config)
+    // is a server error naming the key, not a wrong code counted against the user.
+    const secret = recoveryCode ? null : this.deps.sealer.open(user.mfa.secret, mfaSecretBinding(user.id));
     const subject = mfaSubject(user.id);
     const slot = await this.lockout.reserve(user.accountId, subject);
     if (slot.locked) {
       await this.deps.audit.record(event(actor, user, 'mfa.verify', 'failure', 'ACCOUNT_LOCKED'));
       throw appError('ACCOUNT_LOCKED');
     }
-    const method = input.recoveryCode && user.mfa.enrolled ? await this.useRecoveryCode(user, input.recoveryCode) : await this.useTotp(user, input.code ?? '');
+    const method = recoveryCode
+      ? await this.useRecoveryCode(user, recoveryCode)
+      : await this.useTotp(user, secret ?? '', input.code ?? '');
     if (method) {
       await this.lockout.succeeded(user.accountId, subject);
       if (method === 'recovery_code') {
@@ -127,9 +135,7 @@ export class MfaService {
     return { recoveryCodes: codes };
   }
 
-  private async useTotp(user: User, code: string): Promise<SecondFactorMethod | null> {
-    const secret = this.deps.box.open(user.mfa.secret ?? '', user.id);
-    if (secret === null) return null;
+  private async useTotp(user: User, secret: string, code: string): Promise<SecondFactorMethod | null> {
     const now = this.deps.clock.now();
     const step = await matchTotp(secret, code.trim(), now, this.deps.config.window);
     if (step === null) return null;

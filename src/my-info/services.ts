@@ -1,9 +1,10 @@
 import type { Clock } from '../clock.js';
 import type { Config } from '../config/schema.js';
+import type { Sealer } from '../crypto/index.js';
 import { ConsoleAccess } from '../console-access/index.js';
 import type { SessionIssuer } from '../issuer/index.js';
 import { LockoutService } from '../login/lockout.js';
-import { MfaService, SecretBox, SecurityAudit } from '../mfa/index.js';
+import { MfaService, SecurityAudit } from '../mfa/index.js';
 import type { PasswordService } from '../passwords/index.js';
 import type { SessionStore } from '../sessions/ports.js';
 import type { Store } from '../store/ports.js';
@@ -22,10 +23,19 @@ export interface SecurityServices {
 }
 
 /** Builds the MFA / IP control / My Info services once (called from the composition root, src/app.ts). */
-export function createSecurityServices(d: { config: Config; store: Store; sessions: SessionStore; passwords: PasswordService; clock: Clock; issuer: SessionIssuer }): SecurityServices {
-  const { config, store, sessions, passwords, clock, issuer } = d;
+export function createSecurityServices(d: {
+  config: Config;
+  store: Store;
+  sessions: SessionStore;
+  passwords: PasswordService;
+  clock: Clock;
+  issuer: SessionIssuer;
+  sealer: Sealer;
+}): SecurityServices {
+  const { config, store, sessions, passwords, clock, issuer, sealer } = d;
   const audit = new SecurityAudit(store.audit);
-  const mfa = new MfaService({ users: store.users, sessions, clock, audit, box: new SecretBox(config.tokens.keyEncryptionKey), config: { ...config.mfa, lockout: config.lockout } });
+  const mfaConfig = { ...config.mfa, lockout: config.lockout };
+  const mfa = new MfaService({ users: store.users, sessions, clock, audit, sealer, config: mfaConfig });
   const consoleAccess = new ConsoleAccess({ users: store.users, audit });
   const reconfirm = new Reconfirmation({ sessions, issuer, passwords, clock, audit, threshold: config.lockout.reconfirmThreshold, sessionTtlMs: config.sessions.absoluteTtlSeconds * 1000 });
   return {

@@ -132,6 +132,8 @@ export interface AccountRepository extends NamedRepository<Account> {
   getByAlias(alias: string): Promise<Account | null>;
   /** Accounts in the whole store (bootstrap decides on an empty store). */
   countAll(): Promise<number>;
+  /** Every account in the store, by id ascending, a page at a time (operator tasks such as `reseal-secrets`). */
+  listEvery(page?: PageRequest): Promise<Page<Account>>;
 }
 
 export type Project = NamedEntity;

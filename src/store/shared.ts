@@ -2,7 +2,18 @@ import type { Clock, Ids } from '../clock.js';
 import { appError, isAppError } from '../errors.js';
 import { AGGREGATES, REPOSITORY_NAMES, type AggregateSpec, type RepositoryName } from './aggregates.js';
 import { CONTACT_KEY_FIELDS, MAX_CONTACT_MATCHES, normaliseContact } from './contacts.js';
-import type { ContactKind, Entity, Page, Patch, PolicyTargets, Repository, Store, StoreOptions, Tag } from './ports.js';
+import type {
+  ContactKind,
+  Entity,
+  Page,
+  PageRequest,
+  Patch,
+  PolicyTargets,
+  Repository,
+  Store,
+  StoreOptions,
+  Tag,
+} from './ports.js';
 
 /** Helpers both adapters share, so the port's invariants are written once. */
 
@@ -123,13 +134,18 @@ export interface GenericRepository extends Repository<Entity, Record<string, unk
   /** Global lookup on a derived key (AggregateSpec.derived), ordered by id, at most `limit`. */
   findByDerived(field: string, key: string, limit: number): Promise<Entity[]>;
   countAll(): Promise<number>;
+  /** Every entity of every account, by id ascending (AccountRepository.listEvery). */
+  scan(page: PageRequest): Promise<Page<Entity>>;
 }
 
 export type Repositories = Pick<Store, RepositoryName>;
 
 export function assembleRepositories(make: (name: RepositoryName, spec: AggregateSpec) => GenericRepository): Repositories {
   const repos = Object.fromEntries(REPOSITORY_NAMES.map((n) => [n, make(n, AGGREGATES[n])])) as Record<RepositoryName, GenericRepository>;
-  const accounts = Object.assign(repos.accounts, { getByAlias: (alias: string) => repos.accounts.findByField('alias', alias) });
+  const accounts = Object.assign(repos.accounts, {
+    getByAlias: (alias: string) => repos.accounts.findByField('alias', alias),
+    listEvery: (page: PageRequest = {}) => repos.accounts.scan(page),
+  });
   const authKeys = Object.assign(repos.authKeys, { getByAccessKeyId: (id: string) => repos.authKeys.findByField('accessKeyId', id) });
   const users = Object.assign(repos.users, {
     findByVerifiedContact: async (kind: ContactKind, value: string, limit?: number) => {

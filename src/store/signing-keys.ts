@@ -18,7 +18,7 @@ export interface StoredSigningKey {
   kid: string;
   alg: SigningAlgorithm;
   publicJwk: JWK;
-  /** PKCS#8 PEM sealed with AES-256-GCM under the KEK (src/tokens/secrets.ts); never logged or returned. */
+  /** PKCS#8 PEM in a Sealer envelope (src/crypto) bound to `kid`; never logged or returned. */
   sealedPrivateKey: string;
   createdAtMs: number;
   /** New tokens are signed with this key from `activeFromMs` until `activeUntilMs`. */
@@ -33,6 +33,11 @@ export interface SigningKeyStore {
   insertIfAbsent(key: StoredSigningKey): Promise<StoredSigningKey>;
   /** Keys with `publishedUntilMs > nowMs`, oldest `activeFromMs` first. */
   listPublished(nowMs: number): Promise<StoredSigningKey[]>;
+  /**
+   * Compare-and-swap of the sealed private key (`reseal-secrets` after a KEK rotation): writes `sealed` only
+   * while the stored value is still `expected`; false when it is not (or the key is gone).
+   */
+  replaceSealed(id: string, expected: string, sealed: string): Promise<boolean>;
   /** Removes keys no longer published; returns how many. */
   deleteExpired(nowMs: number): Promise<number>;
   /** Creates collections and indexes (Mongo); call once at startup. */

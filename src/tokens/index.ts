@@ -11,6 +11,7 @@
  */
 import type { Clock, Ids } from '../clock.js';
 import type { Config } from '../config/schema.js';
+import type { Sealer } from '../crypto/index.js';
 import type { SessionStore } from '../sessions/ports.js';
 import { KeyRing } from './key-ring.js';
 import type { SigningKeyStore } from '../store/signing-keys.js';
@@ -24,6 +25,7 @@ export type { SigningKeyStore, StoredSigningKey, SigningAlgorithm } from '../sto
 export type { Introspection, TokenResponse } from './service.js';
 export { KeyRing } from './key-ring.js';
 export { TokenSecrets } from './secrets.js';
+export { resealSigningKeys } from './reseal.js';
 export { TokenService } from './service.js';
 export { TokenVerifier, ACCESS_TOKEN_TYPE } from './verify.js';
 
@@ -42,16 +44,14 @@ export interface TokensDeps {
   store: SubjectStore;
   /** The composition root's `createSigningKeyStore(config)` unless a test shares one between gateways. */
   signingKeys: SigningKeyStore;
-  /** Called once when no KEK is configured (dev/test only: config requires one in production). */
-  warn: (message: string) => void;
+  /** The gateway's one sealer (src/crypto): signing keys at rest, and the subkeys of `sid` and refresh handles. */
+  sealer: Sealer;
 }
 
 export function createTokens(config: Pick<Config, 'tokens' | 'http' | 'store'>, deps: TokensDeps): Tokens {
   const t = config.tokens;
   const issuer = config.http.publicUrl.replace(/\/+$/, '');
-  const secrets = TokenSecrets.fromConfig(t.keyEncryptionKey, () =>
-    deps.warn('tokens.keyEncryptionKey is empty: using an ephemeral key, so signing keys stored by this process are unreadable after a restart'),
-  );
+  const secrets = new TokenSecrets(deps.sealer);
   const signingKeys = deps.signingKeys;
   const keys = new KeyRing({
     store: signingKeys,

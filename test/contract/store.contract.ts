@@ -142,6 +142,23 @@ export function describeStoreContract(adapterName: string, makeEmptyStore: MakeS
       expect(await fx.store.accounts.countAll()).toBeGreaterThanOrEqual(4);
     });
 
+    it(`[${adapterName}] listEvery walks every account of the store by id, page by page, none twice`, async () => {
+      const made = await Promise.all([6, 7, 8].map((n) => fx.store.accounts.create(samples.accounts('', n))));
+      const seen: string[] = [];
+      let cursor: string | null = null;
+      do {
+        const query = { limit: 2, ...(cursor === null ? {} : { cursor }) };
+        const page: Awaited<ReturnType<Store['accounts']['listEvery']>> = await fx.store.accounts.listEvery(query);
+        expect(page.items.length).toBeLessThanOrEqual(2);
+        seen.push(...page.items.map((a) => a.id));
+        cursor = page.nextCursor;
+      } while (cursor !== null);
+      expect(seen).toEqual([...seen].sort());
+      expect(new Set(seen).size).toBe(seen.length);
+      expect(seen).toEqual(expect.arrayContaining(made.map((a) => a.id)));
+      expect(seen).toHaveLength(await fx.store.accounts.countAll());
+    });
+
     it(`[${adapterName}] accessKeyId is globally unique and found without an account`, async () => {
       const key = await fx.store.authKeys.create(samples.authKeys(newAccountId(), 1));
       await expect(fx.store.authKeys.create({ ...samples.authKeys(newAccountId(), 2), accessKeyId: key.accessKeyId })).rejects.toMatchObject({

@@ -1,6 +1,6 @@
 import { appError } from '../../errors.js';
 import { valuesAt, type AggregateSpec } from '../aggregates.js';
-import type { Entity, ListQuery, NewEntity, Page, Patch } from '../ports.js';
+import type { Entity, ListQuery, NewEntity, Page, PageRequest, Patch } from '../ports.js';
 import {
   checkTags,
   mutateWithRetry,
@@ -125,6 +125,16 @@ export class MemoryRepository implements GenericRepository {
 
   async countAll(): Promise<number> {
     return this.rows.size;
+  }
+
+  async scan(page: PageRequest): Promise<Page<Entity>> {
+    const limit = pageLimit(page.limit, this.options.maxPageSize);
+    const { cursor } = page;
+    const rows = [...this.rows.values()]
+      .filter((r) => cursor === undefined || r.id > cursor)
+      .sort((a, b) => (a.id < b.id ? -1 : 1))
+      .slice(0, limit + 1);
+    return toPage(structuredClone(rows), limit, (last) => last.id);
   }
 
   private own(accountId: string, id: string): Row | undefined {

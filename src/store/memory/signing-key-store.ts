@@ -18,6 +18,13 @@ export class MemorySigningKeyStore implements SigningKeyStore {
       .map((k) => structuredClone(k));
   }
 
+  async replaceSealed(id: string, expected: string, sealed: string): Promise<boolean> {
+    const existing = this.keys.get(id);
+    if (existing?.sealedPrivateKey !== expected) return false;
+    existing.sealedPrivateKey = sealed;
+    return true;
+  }
+
   async deleteExpired(nowMs: number): Promise<number> {
     let n = 0;
     for (const [id, k] of this.keys) if (k.publishedUntilMs <= nowMs && this.keys.delete(id)) n++;

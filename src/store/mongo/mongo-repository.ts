@@ -1,7 +1,7 @@
 import type { QueryFilter } from 'mongoose';
 import { appError } from '../../errors.js';
 import type { AggregateSpec } from '../aggregates.js';
-import type { Entity, ListQuery, NewEntity, Page, Patch, Tag } from '../ports.js';
+import type { Entity, ListQuery, NewEntity, Page, PageRequest, Patch, Tag } from '../ports.js';
 import { checkTags, mutateWithRetry, pageLimit, splitPatch, toPage, type GenericRepository, type ResolvedOptions, type StoreDeps } from '../shared.js';
 import { guarded, isDuplicateKey } from './errors.js';
 import { KeyedLock } from './keyed-lock.js';
@@ -132,6 +132,15 @@ export class MongoRepository implements GenericRepository {
 
   countAll(): Promise<number> {
     return guarded(() => this.model.countDocuments({}).exec());
+  }
+
+  scan(page: PageRequest): Promise<Page<Entity>> {
+    return guarded(async () => {
+      const limit = pageLimit(page.limit, this.options.maxPageSize);
+      const filter: QueryFilter<Doc> = page.cursor === undefined ? {} : { _id: { $gt: page.cursor } };
+      const docs = await this.model.find(filter).sort({ _id: 1 }).limit(limit + 1).lean<Doc[]>();
+      return toPage(docs.map((d) => this.fromDoc(d)), limit, (last) => last.id);
+    });
   }
 
   private findOne(filter: QueryFilter<Doc>): Promise<Entity | null> {

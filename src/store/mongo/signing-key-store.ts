@@ -1,6 +1,7 @@
 import mongoose, { Schema, type Model } from 'mongoose';
 import type { SigningKeyStore, StoredSigningKey } from '../signing-keys.js';
 import { guarded, isDuplicateKey } from './errors.js';
+import { KeyedLock } from './keyed-lock.js';
 
 /**
  * Signing keys in MongoDB (or FerretDB) on a connection of their own: the entity store's connection is
@@ -13,6 +14,7 @@ type KeyDoc = Omit<StoredSigningKey, 'id' | 'publicJwk'> & { _id: string; public
 export class MongoSigningKeyStore implements SigningKeyStore {
   private readonly conn: mongoose.Connection;
   private readonly model: Model<KeyDoc>;
+  private readonly lock = new KeyedLock();
 
   constructor(uri: string, timeoutMs = 2000) {
     this.conn = mongoose.createConnection(uri, { serverSelectionTimeoutMS: timeoutMs, connectTimeoutMS: timeoutMs });
@@ -46,6 +48,17 @@ export class MongoSigningKeyStore implements SigningKeyStore {
       const docs = await this.model.find({ publishedUntilMs: { $gt: nowMs } }).sort({ activeFromMs: 1 }).lean<KeyDoc[]>();
       return docs.map(fromDoc);
     });
+  }
+
+  /** The filter is the CAS on MongoDB; the lock makes it one on FerretDB v1 too, within a process (keyed-lock.ts). */
+  replaceSealed(id: string, expected: string, sealed: string): Promise<boolean> {
+    return this.lock.run(id, () =>
+      guarded(async () => {
+        const filter = { _id: id, sealedPrivateKey: expected };
+        const r = await this.model.updateOne(filter, { $set: { sealedPrivateKey: sealed } });
+        return r.modifiedCount === 1;
+      }),
+    );
   }
 
   deleteExpired(nowMs: number): Promise<number> {

@@ -34,6 +34,18 @@ function signingKeyStoreContract(name: string, make: () => Promise<SigningKeySto
     expect(await store.deleteExpired(1000)).toBe(2);
     expect((await store.listPublished(0)).map((k) => k.publicJwk)).toEqual([key('x', 1).publicJwk]);
   });
+
+  it(`[${name}] replaceSealed is a compare-and-swap on the sealed key (reseal-secrets after a KEK rotation)`, async () => {
+    await store.insertIfAbsent(key('ES256-9', 5000));
+    const racers = await Promise.all(['v2.one', 'v2.two'].map((s) => store.replaceSealed('ES256-9', 'v1.a.b.c', s)));
+    expect(racers.filter(Boolean)).toHaveLength(1);
+    const stored = (await store.listPublished(0)).find((k) => k.id === 'ES256-9');
+    expect(['v2.one', 'v2.two']).toContain(stored?.sealedPrivateKey);
+    expect(await store.replaceSealed('ES256-9', 'v1.a.b.c', 'v2.late')).toBe(false); // expected value is stale
+    expect(await store.replaceSealed('ES256-404', 'v1.a.b.c', 'v2.x')).toBe(false);
+    const after = (await store.listPublished(0)).find((k) => k.id === 'ES256-9');
+    expect(after).toEqual({ ...key('ES256-9', 5000), sealedPrivateKey: stored?.sealedPrivateKey });
+  });
 }
 
 function inspectContract(name: string, make: () => SessionStore): void {

@@ -2,7 +2,6 @@ import { describe, expect, it } from '@jest/globals';
 import { generate, generateSecret, verify } from 'otplib';
 import { matchTotp } from '../../../src/mfa/totp.js';
 import { findRecoveryCode, hashRecoveryCode, newRecoveryCodes, normaliseRecoveryCode } from '../../../src/mfa/recovery-codes.js';
-import { SecretBox } from '../../../src/mfa/secret-box.js';
 
 const T0 = Date.UTC(2026, 5, 1, 8, 0, 15);
 const at = (secret: string, ms: number) => generate({ secret, epoch: Math.floor(ms / 1000) });
@@ -49,27 +48,5 @@ describe('recovery codes', () => {
     expect(findRecoveryCode(hashes, hashRecoveryCode(b, 'u1'))).toBe(1);
     expect(findRecoveryCode(hashes, hashRecoveryCode(b, 'u2'))).toBe(-1);
     expect(hashes.join()).not.toContain(a);
-  });
-});
-
-describe('SecretBox (AES-256-GCM, key from the KEK)', () => {
-  const kek = Buffer.alloc(32, 7).toString('base64');
-
-  it('round-trips, and refuses another user, another key, or a tampered value', () => {
-    const box = new SecretBox(kek);
-    const sealed = box.seal('JBSWY3DPEHPK3PXP', 'user-1');
-    expect(sealed).not.toContain('JBSWY3DPEHPK3PXP');
-    expect(box.open(sealed, 'user-1')).toBe('JBSWY3DPEHPK3PXP');
-    expect(new SecretBox(kek).open(sealed, 'user-1')).toBe('JBSWY3DPEHPK3PXP'); // same KEK → same key across instances
-    expect(box.open(sealed, 'user-2')).toBeNull();
-    expect(new SecretBox(Buffer.alloc(32, 8).toString('base64')).open(sealed, 'user-1')).toBeNull();
-    const parts = sealed.split('.');
-    parts[2] = Buffer.from('x'.repeat(16)).toString('base64url');
-    expect(box.open(parts.join('.'), 'user-1')).toBeNull();
-    expect(box.open('garbage', 'user-1')).toBeNull();
-  });
-
-  it('without a KEK each instance has its own ephemeral key', () => {
-    expect(new SecretBox('').open(new SecretBox('').seal('s', 'u'), 'u')).toBeNull();
   });
 });

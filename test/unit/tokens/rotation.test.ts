@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { decodeProtectedHeader } from 'jose';
 import { ManualClock } from '../../../src/clock.js';
+import { Sealer } from '../../../src/crypto/index.js';
 import { MemorySigningKeyStore } from '../../../src/store/memory/signing-key-store.js';
 import { KeyRing, TokenSecrets } from '../../../src/tokens/index.js';
 import { accessToken, newSession, seededGateway, type Seeded } from '../../integration/tokens/fixtures.js';
@@ -51,7 +52,7 @@ describe('signing key rotation with a ManualClock (TOK-1)', () => {
 describe('key storage (TOK-1)', () => {
   const clock = new ManualClock();
   const ring = (store: MemorySigningKeyStore, kek: Buffer) =>
-    new KeyRing({ store, secrets: new TokenSecrets(kek), clock, algorithm: 'EdDSA', rotationMs: HOUR, publishMarginMs: 60_000 });
+    new KeyRing({ store, secrets: new TokenSecrets(new Sealer(kek)), clock, algorithm: 'EdDSA', rotationMs: HOUR, publishMarginMs: 60_000 });
 
   it('several instances starting together agree on one key per slot', async () => {
     const store = new MemorySigningKeyStore();
@@ -70,7 +71,7 @@ describe('key storage (TOK-1)', () => {
   });
 
   it('a sealed key moved onto another key id does not open (the kid is bound as additional data)', () => {
-    const secrets = new TokenSecrets(Buffer.alloc(32, 3));
+    const secrets = new TokenSecrets(new Sealer(Buffer.alloc(32, 3)));
     const sealed = secrets.seal('pem', 'kid-a');
     expect(secrets.open(sealed, 'kid-a')).toBe('pem');
     expect(() => secrets.open(sealed, 'kid-b')).toThrow(expect.objectContaining({ code: 'TOKEN_SIGNING_KEY_UNAVAILABLE' }));
