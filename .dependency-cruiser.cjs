@@ -39,14 +39,16 @@ module.exports = {
     },
     {
       name: 'ioredis-only-in-redis-adapters',
-      comment: 'ioredis belongs to the redis adapters (src/sessions/redis*.ts); capabilities use the SessionStore port.',
+      comment:
+        'ioredis belongs to the redis adapters (src/sessions/redis*.ts); capabilities use the SessionStore port.',
       severity: 'error',
       from: { path: '^src/', pathNot: '^src/sessions/redis[^/]*\\.ts$' },
       to: { path: '(^|/)node_modules/ioredis/' },
     },
     {
       name: 'adapters-only-from-composition-root',
-      comment: 'Only the composition root (src/app.ts, src/adapters.ts) picks an adapter; everyone else imports the port.',
+      comment:
+        'Only the composition root (src/app.ts, src/adapters.ts) picks an adapter; everyone else imports the port.',
       severity: 'error',
       from: { path: '^src/', pathNot: [COMPOSITION_ROOT, ADAPTERS] },
       to: { path: ADAPTERS },

@@ -26,16 +26,30 @@ export const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const HERE = import.meta.dirname;
 export const DISTINCT = 20_000; // > the verified-token cache (10,000): cycling through them always misses
 
-export interface LoadResult { rps: number; p50: number; p99: number; non2xx: number; errors: number }
-export interface Served { port: number; data: Record<string, unknown>; stop(): void }
+export interface LoadResult {
+  rps: number;
+  p50: number;
+  p99: number;
+  non2xx: number;
+  errors: number;
+}
+export interface Served {
+  port: number;
+  data: Record<string, unknown>;
+  stop(): void;
+}
 
 /** Starts `bench/authorize.ts --serve <kind>` and waits for its READY line. */
 export async function serve(kind: string): Promise<Served> {
   // node itself (not the tsx wrapper), so that stop() ends the server and not only a launcher.
-  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', join(HERE, 'authorize.ts'), '--serve', kind], {
-    env: { ...process.env, NODE_ENV: 'production', REDIS_URL },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
+  const child: ChildProcess = spawn(
+    process.execPath,
+    ['--import', 'tsx', join(HERE, 'authorize.ts'), '--serve', kind],
+    {
+      env: { ...process.env, NODE_ENV: 'production', REDIS_URL },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
   const lines = createInterface({ input: child.stdout! });
   const ready = await new Promise<string>((resolve, reject) => {
     lines.on('line', (l) => l.startsWith('READY ') && resolve(l.slice(6)));
@@ -49,7 +63,13 @@ export async function serve(kind: string): Promise<Served> {
 /** `seconds` of load at 50 connections; latency percentiles from autocannon's histogram (ms). */
 export async function load(opts: autocannon.Options, seconds: number): Promise<LoadResult> {
   const r = await autocannon({ connections: 50, pipelining: 1, ...opts, duration: seconds });
-  return { rps: Math.round(r.requests.average), p50: r.latency.p50, p99: r.latency.p99, non2xx: r.non2xx, errors: r.errors + r.timeouts };
+  return {
+    rps: Math.round(r.requests.average),
+    p50: r.latency.p50,
+    p99: r.latency.p99,
+    non2xx: r.non2xx,
+    errors: r.errors + r.timeouts,
+  };
 }
 
 /** Removes what gateway bench servers left in Redis (refresh replay markers live 12 h otherwise). */
@@ -75,11 +95,18 @@ export async function interleaved(
   ratios: Record<string, [string, string]>,
   rounds = 5,
   seconds = 3,
-): Promise<{ rows: Record<string, LoadResult>; ratios: Record<string, number>; spread: Record<string, [number, number]> }> {
+): Promise<{
+  rows: Record<string, LoadResult>;
+  ratios: Record<string, number>;
+  spread: Record<string, [number, number]>;
+}> {
   const served: Record<string, Served> = {};
   try {
     for (const [name, { kind }] of Object.entries(plan)) served[name] = await serve(kind);
-    const options = (name: string): autocannon.Options => ({ ...plan[name]!.opts(served[name]!), url: `http://127.0.0.1:${served[name]!.port}` });
+    const options = (name: string): autocannon.Options => ({
+      ...plan[name]!.opts(served[name]!),
+      url: `http://127.0.0.1:${served[name]!.port}`,
+    });
     for (const name of Object.keys(plan)) await load(options(name), WARM_UP_SECONDS); // JIT and caches, not measured
     const byRound: Record<string, LoadResult>[] = [];
     for (let r = 0; r < rounds; r++) {
@@ -91,7 +118,13 @@ export async function interleaved(
     const rows: Record<string, LoadResult> = {};
     for (const name of Object.keys(plan)) {
       const all = byRound.map((round) => round[name]!);
-      rows[name] = { rps: median(all.map((x) => x.rps)), p50: median(all.map((x) => x.p50)), p99: median(all.map((x) => x.p99)), non2xx: sum(all.map((x) => x.non2xx)), errors: sum(all.map((x) => x.errors)) };
+      rows[name] = {
+        rps: median(all.map((x) => x.rps)),
+        p50: median(all.map((x) => x.p50)),
+        p99: median(all.map((x) => x.p99)),
+        non2xx: sum(all.map((x) => x.non2xx)),
+        errors: sum(all.map((x) => x.errors)),
+      };
     }
     const out: Record<string, number> = {};
     const spread: Record<string, [number, number]> = {};
@@ -110,15 +143,34 @@ export async function interleaved(
 const WARM_UP_SECONDS = 3;
 const sum = (xs: number[]): number => xs.reduce((a, b) => a + b, 0);
 
-export function report(name: string, rows: Record<string, LoadResult | Record<string, number>>, ratios: Record<string, number>, spread?: Record<string, [number, number]>): void {
+export function report(
+  name: string,
+  rows: Record<string, LoadResult | Record<string, number>>,
+  ratios: Record<string, number>,
+  spread?: Record<string, [number, number]>,
+): void {
   for (const [k, v] of Object.entries(rows)) console.log(`${k.padEnd(34)} ${JSON.stringify(v)}`);
   for (const [k, v] of Object.entries(ratios)) {
     const range = spread?.[k];
-    console.log(`ratio ${k.padEnd(28)} ${v.toFixed(2)}×${range === undefined ? '' : `  (rounds ${range[0].toFixed(2)}–${range[1].toFixed(2)})`}`);
+    console.log(
+      `ratio ${k.padEnd(28)} ${v.toFixed(2)}×${range === undefined ? '' : `  (rounds ${range[0].toFixed(2)}–${range[1].toFixed(2)})`}`,
+    );
   }
-  writeFileSync(join(HERE, 'results', `${name}.json`), JSON.stringify({ at: new Date().toISOString(), node: process.version, rows, ratios, ...(spread === undefined ? {} : { spread }) }, null, 2));
+  writeFileSync(
+    join(HERE, 'results', `${name}.json`),
+    JSON.stringify(
+      {
+        at: new Date().toISOString(),
+        node: process.version,
+        rows,
+        ratios,
+        ...(spread === undefined ? {} : { spread }),
+      },
+      null,
+      2,
+    ),
+  );
 }
-
 
 // ── servers (child processes) ─────────────────────────────────────────────────────────────────────────
 async function listenKoa(app: Koa, data?: unknown): Promise<void> {
@@ -140,7 +192,13 @@ async function serveGateway(): Promise<void> {
   const { buildApp } = (await import(dist('app.js'))) as typeof AppModule;
   const { testConfig } = (await import(dist('config/load.js'))) as typeof ConfigLoad;
   const { seedPrincipal, newSession } = await import('../test/integration/tokens/fixtures.js');
-  const gw = await buildApp(testConfig({ REDIS_URL, IAMGW_SESSIONS_KEY_PREFIX: `iamgw-bench-${process.pid}`, IAMGW_TOKENS_KEY_ENCRYPTION_KEY: Buffer.alloc(32, 9).toString('base64') }));
+  const gw = await buildApp(
+    testConfig({
+      REDIS_URL,
+      IAMGW_SESSIONS_KEY_PREFIX: `iamgw-bench-${process.pid}`,
+      IAMGW_TOKENS_KEY_ENCRYPTION_KEY: Buffer.alloc(32, 9).toString('base64'),
+    }),
+  );
   const { account, user, session } = await seedPrincipal(gw);
   const tokens: string[] = [];
   for (let i = 0; i < DISTINCT; i += 200) {
@@ -149,7 +207,11 @@ async function serveGateway(): Promise<void> {
   }
   const refresh: string[] = [];
   // Refresh chains for bench/tokens.ts (a queue of current handles feeding 50 connections).
-  for (let i = 0; i < 500; i++) refresh.push((await gw.tokens.service.issueForSession((await newSession(gw, user)).id, { withRefresh: true })).refresh_token ?? '');
+  for (let i = 0; i < 500; i++)
+    refresh.push(
+      (await gw.tokens.service.issueForSession((await newSession(gw, user)).id, { withRefresh: true })).refresh_token ??
+        '',
+    );
   const server = await gw.listen();
   const file = join(mkdtempSync(join(tmpdir(), 'iamgw-bench-')), 'data.json');
   writeFileSync(file, JSON.stringify({ tokens, refresh, resource: `srn:e::${account.id}:::scp-iam:user/${user.id}` }));
@@ -157,17 +219,31 @@ async function serveGateway(): Promise<void> {
 }
 
 async function serveJose(): Promise<void> {
-  const [{ default: Koa }, { default: Router }, { SignJWT, jwtVerify }] = await Promise.all([import('koa'), import('@koa/router'), import('jose')]);
+  const [{ default: Koa }, { default: Router }, { SignJWT, jwtVerify }] = await Promise.all([
+    import('koa'),
+    import('@koa/router'),
+    import('jose'),
+  ]);
   const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
   const claims = { iss: 'http://bench', aud: 'iam-gateway', sub: 'srn:e::a:::scp-iam:user/u', sid: 's', groups: ['g'] };
   const tokens = await Promise.all(
-    Array.from({ length: DISTINCT }, (_, i) => new SignJWT({ ...claims, jti: String(i) }).setProtectedHeader({ alg: 'ES256', kid: 'k1' }).setIssuedAt().setExpirationTime('2h').sign(privateKey)),
+    Array.from({ length: DISTINCT }, (_, i) =>
+      new SignJWT({ ...claims, jti: String(i) })
+        .setProtectedHeader({ alg: 'ES256', kid: 'k1' })
+        .setIssuedAt()
+        .setExpirationTime('2h')
+        .sign(privateKey),
+    ),
   );
   const app = new Koa();
   const router = new Router();
   router.post('/v1/authorize', async (ctx) => {
     const token = (ctx.get('authorization') || '').slice(7);
-    const { payload } = await jwtVerify(token, publicKey, { issuer: claims.iss, audience: claims.aud, algorithms: ['ES256'] });
+    const { payload } = await jwtVerify(token, publicKey, {
+      issuer: claims.iss,
+      audience: claims.aud,
+      algorithms: ['ES256'],
+    });
     ctx.body = { decision: 'Allow', sub: payload.sub };
   });
   app.use(router.routes());
@@ -190,16 +266,37 @@ async function serveOidc(): Promise<void> {
   const oidcModule = 'oidc-provider';
   const { default: Provider } = (await import(oidcModule)) as { default: new (issuer: string, config: unknown) => Koa };
   const jwk = generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey.export({ format: 'jwk' });
-  const info = (resource: string) => ({ scope: 'api:read', audience: resource, accessTokenFormat: 'jwt', accessTokenTTL: 900, jwt: { sign: { alg: 'ES256' } } });
+  const info = (resource: string) => ({
+    scope: 'api:read',
+    audience: resource,
+    accessTokenFormat: 'jwt',
+    accessTokenTTL: 900,
+    jwt: { sign: { alg: 'ES256' } },
+  });
   const provider = new Provider('http://127.0.0.1', {
-    clients: [{ client_id: 'svc-client', client_secret: 'a-secret-of-fifty-two-characters-for-the-bench-run!!', grant_types: ['client_credentials'], response_types: [], redirect_uris: [], token_endpoint_auth_method: 'client_secret_basic', scope: 'api:read' }],
+    clients: [
+      {
+        client_id: 'svc-client',
+        client_secret: 'a-secret-of-fifty-two-characters-for-the-bench-run!!',
+        grant_types: ['client_credentials'],
+        response_types: [],
+        redirect_uris: [],
+        token_endpoint_auth_method: 'client_secret_basic',
+        scope: 'api:read',
+      },
+    ],
     jwks: { keys: [{ ...jwk, kid: 'k1', use: 'sig', alg: 'ES256' }] },
     clientDefaults: { id_token_signed_response_alg: 'ES256' },
     scopes: ['openid', 'api:read'],
     features: {
       devInteractions: { enabled: false },
       clientCredentials: { enabled: true },
-      resourceIndicators: { enabled: true, defaultResource: () => 'urn:api', useGrantedResource: () => true, getResourceServerInfo: (_ctx: unknown, resource: string) => info(resource) },
+      resourceIndicators: {
+        enabled: true,
+        defaultResource: () => 'urn:api',
+        useGrantedResource: () => true,
+        getResourceServerInfo: (_ctx: unknown, resource: string) => info(resource),
+      },
     },
   });
   await listenKoa(provider); // the Provider is itself the Koa app (oidc-provider 9)
@@ -208,7 +305,15 @@ async function serveOidc(): Promise<void> {
 /** The floor for request (b): node:http reading the same JSON POST and answering a constant of similar size. */
 async function servePostFloor(): Promise<void> {
   const { createServer } = await import('node:http');
-  const answer = JSON.stringify({ allowed: true, decision: 'Allow', principal: 'srn:e::' + '0'.repeat(32) + ':::scp-iam:user/' + '0'.repeat(32), action: 'iam:getUser', resources: [], deciding: [], reasons: [] });
+  const answer = JSON.stringify({
+    allowed: true,
+    decision: 'Allow',
+    principal: 'srn:e::' + '0'.repeat(32) + ':::scp-iam:user/' + '0'.repeat(32),
+    action: 'iam:getUser',
+    resources: [],
+    deciding: [],
+    reasons: [],
+  });
   const server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
@@ -223,23 +328,47 @@ async function servePostFloor(): Promise<void> {
   console.log(`READY ${JSON.stringify({ port: (server.address() as { port: number }).port })}`);
 }
 
-const SERVERS: Record<string, () => Promise<void>> = { gateway: serveGateway, jose: serveJose, hello: serveHello, oidc: serveOidc, floor: servePostFloor };
+const SERVERS: Record<string, () => Promise<void>> = {
+  gateway: serveGateway,
+  jose: serveJose,
+  hello: serveHello,
+  oidc: serveOidc,
+  floor: servePostFloor,
+};
 
 // ── the bench ─────────────────────────────────────────────────────────────────────────────────────────
 async function main(): Promise<void> {
   const cycle = (tokens: string[]) => {
     let i = 0;
-    return (req: autocannon.Request) => ({ ...req, headers: { ...req.headers, authorization: `Bearer ${tokens[i++ % tokens.length]}` } });
+    return (req: autocannon.Request) => ({
+      ...req,
+      headers: { ...req.headers, authorization: `Bearer ${tokens[i++ % tokens.length]}` },
+    });
   };
   const authorizeBody = (s: Served) => JSON.stringify({ action: 'iam:getUser', resource: s.data.resource });
   const post = (s: Served, setup: (r: autocannon.Request) => autocannon.Request): Partial<autocannon.Options> => ({
-    requests: [{ method: 'POST', path: '/v1/authorize', headers: { 'content-type': 'application/json' }, body: authorizeBody(s), setupRequest: setup }],
+    requests: [
+      {
+        method: 'POST',
+        path: '/v1/authorize',
+        headers: { 'content-type': 'application/json' },
+        body: authorizeBody(s),
+        setupRequest: setup,
+      },
+    ],
   });
   // One token for every request: a constant header, as a service holding its token sends it. (A
   // per-request setupRequest costs autocannon, on the same two cores, ~30% of the floor's req/s, which
   // the GET hello reference does not pay.)
   const postConstant = (s: Served, token: string): Partial<autocannon.Options> => ({
-    requests: [{ method: 'POST', path: '/v1/authorize', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: authorizeBody(s) }],
+    requests: [
+      {
+        method: 'POST',
+        path: '/v1/authorize',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+        body: authorizeBody(s),
+      },
+    ],
   });
   // Servers in their own processes, all up at once; the two gateway loads use two gateway processes, so
   // the distinct tokens' churn never reaches the repeated-token one.

@@ -38,13 +38,35 @@ const server = await gw.listen();
 const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
 const accountId = gw.ids.hex32();
-await gw.store.accounts.create({ id: accountId, accountId, name: 'bench', alias: 'bench', rootUserId: null, settings: { mfaRequired: false }, createdBy: 'bench' });
+await gw.store.accounts.create({
+  id: accountId,
+  accountId,
+  name: 'bench',
+  alias: 'bench',
+  rootUserId: null,
+  settings: { mfaRequired: false },
+  createdBy: 'bench',
+});
 const hash = await gw.passwords.hash(PASSWORD);
 await gw.store.users.create({
-  accountId, name: 'alice', kind: 'iam', state: 'active', email: null, phone: null, timezone: null, lastLoginAt: null,
-  passwordChangedAt: Date.now(), reuseRestriction: 5, mustChangePassword: false, passwordHash: hash, passwordHistory: [hash],
-  mfa: { secret: null, enrolled: false, recoveryCodeHashes: [] }, consoleIpControl: { enabled: false, entries: [] }, policyIds: [],
-  keySecurity: { acceptedMethods: ['authkey', 'tempkey'], ipControl: { enabled: false, entries: [] } }, createdBy: 'bench',
+  accountId,
+  name: 'alice',
+  kind: 'iam',
+  state: 'active',
+  email: null,
+  phone: null,
+  timezone: null,
+  lastLoginAt: null,
+  passwordChangedAt: Date.now(),
+  reuseRestriction: 5,
+  mustChangePassword: false,
+  passwordHash: hash,
+  passwordHistory: [hash],
+  mfa: { secret: null, enrolled: false, recoveryCodeHashes: [] },
+  consoleIpControl: { enabled: false, entries: [] },
+  policyIds: [],
+  keySecurity: { acceptedMethods: ['authkey', 'tempkey'], ipControl: { enabled: false, entries: [] } },
+  createdBy: 'bench',
 });
 
 /** argon2 verify alone: CONCURRENCY workers verifying back to back for SECONDS. */
@@ -78,7 +100,11 @@ async function httpLogins(): Promise<{ rate: number; non2xx: number }> {
 
 async function failureLatency(username: string): Promise<number> {
   const t0 = performance.now();
-  const res = await fetch(`${base}/v1/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ account: accountId, username, password: 'Wrong#pass9x' }) });
+  const res = await fetch(`${base}/v1/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ account: accountId, username, password: 'Wrong#pass9x' }),
+  });
   await res.arrayBuffer();
   if (res.status !== 401) throw new Error(`expected 401, got ${res.status}`);
   return performance.now() - t0;
@@ -89,7 +115,9 @@ const median = (xs: number[]): number => {
   return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
 };
 
-console.log(`login bench: node ${process.version}, argon2 m=${config.passwords.argon2.memoryCostKiB} KiB t=${config.passwords.argon2.timeCost} p=${config.passwords.argon2.parallelism}, concurrency ${CONCURRENCY}, ${ROUNDS} rounds of ${SECONDS}s + ${SECONDS}s`);
+console.log(
+  `login bench: node ${process.version}, argon2 m=${config.passwords.argon2.memoryCostKiB} KiB t=${config.passwords.argon2.timeCost} p=${config.passwords.argon2.parallelism}, concurrency ${CONCURRENCY}, ${ROUNDS} rounds of ${SECONDS}s + ${SECONDS}s`,
+);
 await gw.passwords.dummyVerify(); // make the dummy hash before anything is timed
 await httpLogins(); // warm-up (JIT, connections)
 const rounds: { verify: number; http: number; ratio: number }[] = [];
@@ -107,14 +135,18 @@ for (let i = 0; i < ROUNDS; i++) {
   }
   non2xx += http.non2xx;
   rounds.push({ verify, http: http.rate, ratio: http.rate / verify });
-  console.log(`    round ${i + 1}: verify ${verify.toFixed(1)}/s, login ${http.rate.toFixed(1)}/s, ratio ${((http.rate / verify) * 100).toFixed(1)}%`);
+  console.log(
+    `    round ${i + 1}: verify ${verify.toFixed(1)}/s, login ${http.rate.toFixed(1)}/s, ratio ${((http.rate / verify) * 100).toFixed(1)}%`,
+  );
 }
 const verifyRate = median(rounds.map((r) => r.verify));
 const httpRate = median(rounds.map((r) => r.http));
 const ratio = median(rounds.map((r) => r.ratio));
 console.log(`(a) argon2 verify only : ${verifyRate.toFixed(1)} verifies/s (median of ${ROUNDS} rounds)`);
 console.log(`    POST /v1/login      : ${httpRate.toFixed(1)} logins/s (median; non-2xx ${non2xx})`);
-console.log(`    ratio               : ${(ratio * 100).toFixed(1)}% median of per-round ratios (goal ≥ 85%) ${ratio >= 0.85 ? 'OK' : 'MISSED'}`);
+console.log(
+  `    ratio               : ${(ratio * 100).toFixed(1)}% median of per-round ratios (goal ≥ 85%) ${ratio >= 0.85 ? 'OK' : 'MISSED'}`,
+);
 
 const unknown: number[] = [];
 const known: number[] = [];
@@ -131,7 +163,9 @@ for (let i = 0; i < SAMPLES; i++) {
 const mu = median(unknown);
 const mk = median(known);
 const diff = Math.abs(mu - mk) / mk;
-console.log(`(b) failure latency median of ${SAMPLES}: unknown user ${mu.toFixed(2)} ms, known user ${mk.toFixed(2)} ms, difference ${(diff * 100).toFixed(1)}% (goal < 10%) ${diff < 0.1 ? 'OK' : 'MISSED'}`);
+console.log(
+  `(b) failure latency median of ${SAMPLES}: unknown user ${mu.toFixed(2)} ms, known user ${mk.toFixed(2)} ms, difference ${(diff * 100).toFixed(1)}% (goal < 10%) ${diff < 0.1 ? 'OK' : 'MISSED'}`,
+);
 
 writeFileSync(
   new URL('./results/login.json', import.meta.url),
@@ -142,8 +176,25 @@ writeFileSync(
       argon2: config.passwords.argon2,
       concurrency: CONCURRENCY,
       seconds: SECONDS,
-      throughput: { verifyOnlyPerSec: +verifyRate.toFixed(1), httpLoginsPerSec: +httpRate.toFixed(1), non2xx, ratio: +ratio.toFixed(3), goal: 0.85, rounds: rounds.map((r) => ({ verify: +r.verify.toFixed(1), http: +r.http.toFixed(1), ratio: +r.ratio.toFixed(3) })) },
-      failureLatency: { samples: SAMPLES, unknownUserMedianMs: +mu.toFixed(2), knownUserMedianMs: +mk.toFixed(2), difference: +diff.toFixed(3), goal: 0.1 },
+      throughput: {
+        verifyOnlyPerSec: +verifyRate.toFixed(1),
+        httpLoginsPerSec: +httpRate.toFixed(1),
+        non2xx,
+        ratio: +ratio.toFixed(3),
+        goal: 0.85,
+        rounds: rounds.map((r) => ({
+          verify: +r.verify.toFixed(1),
+          http: +r.http.toFixed(1),
+          ratio: +r.ratio.toFixed(3),
+        })),
+      },
+      failureLatency: {
+        samples: SAMPLES,
+        unknownUserMedianMs: +mu.toFixed(2),
+        knownUserMedianMs: +mk.toFixed(2),
+        difference: +diff.toFixed(3),
+        goal: 0.1,
+      },
     },
     null,
     2,

@@ -27,20 +27,40 @@ async function verifyRates(): Promise<Record<string, number>> {
   const gw = await buildApp(testConfig({ IAMGW_TOKENS_KEY_ENCRYPTION_KEY: Buffer.alloc(32, 9).toString('base64') }));
   const { session } = await seedPrincipal(gw);
   const tokens: string[] = [];
-  while (tokens.length < 12_000) tokens.push(...(await Promise.all(Array.from({ length: 200 }, () => gw.tokens.service.issueForSession(session.id)))).map((t) => t.access_token));
+  while (tokens.length < 12_000)
+    tokens.push(
+      ...(await Promise.all(Array.from({ length: 200 }, () => gw.tokens.service.issueForSession(session.id)))).map(
+        (t) => t.access_token,
+      ),
+    );
   const kid = decodeProtectedHeader(tokens[0] ?? '').kid;
   const jwk = (await gw.tokens.keys.jwks()).keys.find((k) => k.kid === kid)!;
   const cryptoKey = await importJWK(jwk, 'ES256');
   const keyObject: KeyObject = createPublicKey({ key: jwk as JsonWebKey, format: 'jwk' });
-  const opts = { issuer: gw.config.http.publicUrl.replace(/\/$/, ''), audience: gw.config.tokens.audience, algorithms: ['ES256'] };
+  const opts = {
+    issuer: gw.config.http.publicUrl.replace(/\/$/, ''),
+    audience: gw.config.tokens.audience,
+    algorithms: ['ES256'],
+  };
   const raw = (t: string) => {
     const dot = t.lastIndexOf('.');
-    return cryptoVerify('sha256', Buffer.from(t.slice(0, dot)), { key: keyObject, dsaEncoding: 'ieee-p1363' }, Buffer.from(t.slice(dot + 1), 'base64url'));
+    return cryptoVerify(
+      'sha256',
+      Buffer.from(t.slice(0, dot)),
+      { key: keyObject, dsaEncoding: 'ieee-p1363' },
+      Buffer.from(t.slice(dot + 1), 'base64url'),
+    );
   };
   const rawAsync = (t: string) =>
     new Promise<boolean>((resolve, reject) => {
       const dot = t.lastIndexOf('.');
-      cryptoVerify('sha256', Buffer.from(t.slice(0, dot)), { key: keyObject, dsaEncoding: 'ieee-p1363' }, Buffer.from(t.slice(dot + 1), 'base64url'), (err, ok) => (err ? reject(err) : resolve(ok)));
+      cryptoVerify(
+        'sha256',
+        Buffer.from(t.slice(0, dot)),
+        { key: keyObject, dsaEncoding: 'ieee-p1363' },
+        Buffer.from(t.slice(dot + 1), 'base64url'),
+        (err, ok) => (err ? reject(err) : resolve(ok)),
+      );
     });
   const at = (i: number) => tokens[i % tokens.length] ?? '';
   const out: Record<string, number> = {};
@@ -65,22 +85,35 @@ function refreshLoad(s: { data: Record<string, unknown> }): Partial<autocannon.O
   let ready = queues.get(s.data);
   if (ready === undefined) queues.set(s.data, (ready = [...(s.data.refresh as string[])]));
   return {
-    requests: [{
-      method: 'POST', path: '/v1/token', headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      setupRequest: (req) => ({ ...req, body: `grant_type=refresh_token&refresh_token=${encodeURIComponent(ready.shift() ?? '')}` }),
-      onResponse: (status, body) => {
-        if (status === 200) ready.push((JSON.parse(body) as { refresh_token: string }).refresh_token);
+    requests: [
+      {
+        method: 'POST',
+        path: '/v1/token',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        setupRequest: (req) => ({
+          ...req,
+          body: `grant_type=refresh_token&refresh_token=${encodeURIComponent(ready.shift() ?? '')}`,
+        }),
+        onResponse: (status, body) => {
+          if (status === 200) ready.push((JSON.parse(body) as { refresh_token: string }).refresh_token);
+        },
       },
-    }],
+    ],
   };
 }
 
 const oidcLoad: Partial<autocannon.Options> = {
-  requests: [{
-    method: 'POST', path: '/token',
-    headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: `Basic ${Buffer.from('svc-client:a-secret-of-fifty-two-characters-for-the-bench-run!!').toString('base64')}` },
-    body: 'grant_type=client_credentials&scope=api%3Aread&resource=urn%3Aapi',
-  }],
+  requests: [
+    {
+      method: 'POST',
+      path: '/token',
+      headers: {
+        'content-type': 'application/x-www-form-urlencoded',
+        authorization: `Basic ${Buffer.from('svc-client:a-secret-of-fifty-two-characters-for-the-bench-run!!').toString('base64')}`,
+      },
+      body: 'grant_type=client_credentials&scope=api%3Aread&resource=urn%3Aapi',
+    },
+  ],
 };
 
 if (process.argv[2] === 'tokens') {
@@ -93,11 +126,16 @@ if (process.argv[2] === 'tokens') {
   );
   Object.assign(rows, issue.rows);
   const mean = (k: string) => ((verify[`${k}1`] ?? 0) + (verify[`${k}2`] ?? 0)) / 2;
-  report('tokens', rows, {
-    'verify uncached / jose': mean('oursUncached') / mean('jose'),
-    'verify uncached / raw crypto': mean('oursUncached') / mean('rawCryptoVerify'),
-    'verify uncached / raw crypto async': mean('oursUncached') / mean('rawCryptoVerifyAsync'),
-    'verify cached / jose': mean('oursCached') / mean('jose'),
-    ...issue.ratios,
-  }, issue.spread);
+  report(
+    'tokens',
+    rows,
+    {
+      'verify uncached / jose': mean('oursUncached') / mean('jose'),
+      'verify uncached / raw crypto': mean('oursUncached') / mean('rawCryptoVerify'),
+      'verify uncached / raw crypto async': mean('oursUncached') / mean('rawCryptoVerifyAsync'),
+      'verify cached / jose': mean('oursCached') / mean('jose'),
+      ...issue.ratios,
+    },
+    issue.spread,
+  );
 }

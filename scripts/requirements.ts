@@ -93,7 +93,8 @@ async function citations(root: string): Promise<Map<string, Set<string>>> {
 const prefixOf = (id: string): string => id.slice(0, id.indexOf('-'));
 const numberOf = (id: string): number => Number(id.slice(id.indexOf('-') + 1));
 const byNumber = (a: string, b: string): number => numberOf(a) - numberOf(b);
-const glob = (pattern: string): RegExp => new RegExp(`^${pattern.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '\\d+')}$`);
+const glob = (pattern: string): RegExp =>
+  new RegExp(`^${pattern.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '\\d+')}$`);
 const sorted = (files: Iterable<string>): string[] => [...files].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
 const code = (files: readonly string[]): string => files.map((f) => `\`${f}\``).join(', ');
 
@@ -114,7 +115,9 @@ export async function renderRequirements(root: string): Promise<RequirementsPage
     const checked = sorted(files).filter((f) => CHECKED.some((dir) => f.startsWith(dir)));
     if (checked.length === 0 || source.requirements[id] !== undefined) continue;
     if (prefixes.has(prefixOf(id))) {
-      problems.push(`${id} is cited in ${checked.join(', ')} but has no line in ${SOURCE_FILE}: add one, then run \`${REGENERATE}\``);
+      problems.push(
+        `${id} is cited in ${checked.join(', ')} but has no line in ${SOURCE_FILE}: add one, then run \`${REGENERATE}\``,
+      );
     } else if (!ignored.some((re) => re.test(id))) {
       problems.push(
         `${id} (in ${checked.join(', ')}) looks like a requirement id of no known area: add its area and line to ` +
@@ -139,8 +142,11 @@ export async function renderRequirements(root: string): Promise<RequirementsPage
       lines.push(`- **${id}** ${r.text}`);
       if (r.status !== undefined) lines.push(`  - **${r.status}**${r.note === undefined ? '' : `: ${r.note}`}`);
       if (r.status === 'not built yet') notBuilt.push(files.length === 0 ? `${id} (not cited anywhere yet)` : id);
-      lines.push(`  - ${r.status === undefined ? 'implemented in' : 'cited in'}: ${impl.length === 0 ? '—' : code(impl)}`);
-      if (r.status !== 'not built yet' || tests.length > 0) lines.push(`  - proved by: ${tests.length === 0 ? '—' : code(tests)}`);
+      lines.push(
+        `  - ${r.status === undefined ? 'implemented in' : 'cited in'}: ${impl.length === 0 ? '—' : code(impl)}`,
+      );
+      if (r.status !== 'not built yet' || tests.length > 0)
+        lines.push(`  - proved by: ${tests.length === 0 ? '—' : code(tests)}`);
       if (benches.length > 0) lines.push(`  - measured by: ${code(benches)}`);
     }
     sections.push(lines.join('\n'));

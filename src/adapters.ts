@@ -22,7 +22,10 @@ export async function createStore(config: Pick<Config, 'store' | 'limits'>, deps
   const options = { maxTags: config.limits.tagsPerResource, maxPageSize: config.limits.maxPageSize };
   switch (config.store.kind) {
     case 'memory':
-      return createMemoryStore(deps, { ...options, ...(config.store.memoryFile ? { file: config.store.memoryFile } : {}) });
+      return createMemoryStore(deps, {
+        ...options,
+        ...(config.store.memoryFile ? { file: config.store.memoryFile } : {}),
+      });
     case 'mongo': {
       const { createMongoStore } = await import('./store/mongo/mongo-store.js');
       return createMongoStore(deps, { ...options, uri: config.store.mongoUri });

@@ -87,14 +87,26 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
   const sealer = Sealer.fromSettings(config.tokens, (m) => logger.warn(m));
   const sessions =
     overrides.sessions ??
-    createSessionStore(config, { clock, ids, revocationTtlMs: revocationTtlMs(config), onError: (err) => logger.warn({ err: err.message }, 'session store connection error') });
+    createSessionStore(config, {
+      clock,
+      ids,
+      revocationTtlMs: revocationTtlMs(config),
+      onError: (err) => logger.warn({ err: err.message }, 'session store connection error'),
+    });
   // Every capability writes through this: IAM writes replace the account's epoch (authorizer cache).
   const store = withPolicyEpochs(overrides.store ?? (await createStore(config, { clock, ids })), sessions);
   await store.init();
   const passwords = new PasswordService(config.passwords, clock);
   const iam = createIamServices({
-    store, sessions, passwords, clock, ids, limits: config.limits, publicUrl: config.http.publicUrl,
-    defaultReuseRestriction: config.passwords.defaultReuseRestriction, policyDocumentBytes: config.limits.policyDocumentBytes,
+    store,
+    sessions,
+    passwords,
+    clock,
+    ids,
+    limits: config.limits,
+    publicUrl: config.http.publicUrl,
+    defaultReuseRestriction: config.passwords.defaultReuseRestriction,
+    policyDocumentBytes: config.limits.policyDocumentBytes,
     onDecision: decisionCounter(metrics),
   });
   const signingKeys = overrides.signingKeys ?? (await createSigningKeyStore(config));
@@ -107,12 +119,34 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
   // Every session starts here: console and API login, switch identity (and next, role sessions and federation).
   const issuer = new SessionIssuer({ sessions, store, tokens: tokens.service, ids, clock, lifetimes: config.sessions });
   const security = createSecurityServices({ config, store, sessions, passwords, clock, issuer, sealer });
-  const login = new LoginService({ store, sessions, passwords, clock, ids, metrics, config, issuer, consoleAccess: security.consoleAccess, ...(overrides.secondFactor ? { secondFactor: overrides.secondFactor } : {}) });
-  const cookies = { secure: config.cookies.secure, sessionName: config.cookies.sessionName, maxAgeSeconds: config.sessions.absoluteTtlSeconds };
+  const login = new LoginService({
+    store,
+    sessions,
+    passwords,
+    clock,
+    ids,
+    metrics,
+    config,
+    issuer,
+    consoleAccess: security.consoleAccess,
+    ...(overrides.secondFactor ? { secondFactor: overrides.secondFactor } : {}),
+  });
+  const cookies = {
+    secure: config.cookies.secure,
+    sessionName: config.cookies.sessionName,
+    maxAgeSeconds: config.sessions.absoluteTtlSeconds,
+  };
   authenticators.push(sessionCookieAuthenticator(login.consoleSessions, cookies, isLoginPath));
   const modules: RouteModule[] = [
     (router) => router.use(consoleAccessGate(security.consoleAccess)), // LOGIN-5: before every route
-    (router) => registerHealthRoutes(router, { metrics, probes: [{ name: config.store.kind, ping: () => store.ping() }, { name: config.sessions.kind === 'redis' ? 'redis' : 'sessions', ping: () => sessions.ping() }] }),
+    (router) =>
+      registerHealthRoutes(router, {
+        metrics,
+        probes: [
+          { name: config.store.kind, ping: () => store.ping() },
+          { name: config.sessions.kind === 'redis' ? 'redis' : 'sessions', ping: () => sessions.ping() },
+        ],
+      }),
     (router) => registerAdminRoutes(router, iam, DEFAULT_OFFERING),
     (router) => registerWellKnownRoutes(router, tokens),
     (router) => registerTokenRoutes(router, tokens.service),
@@ -131,7 +165,19 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
   const http = httpApp.koa;
   let server: Server | undefined;
   return {
-    config, clock, ids, logger, metrics, store, sessions, passwords, iam, tokens, login, issuer, http,
+    config,
+    clock,
+    ids,
+    logger,
+    metrics,
+    store,
+    sessions,
+    passwords,
+    iam,
+    tokens,
+    login,
+    issuer,
+    http,
     resealSecrets: async () => {
       if (!config.tokens.keyEncryptionKey)
         throw new Error('reseal-secrets needs tokens.keyEncryptionKey (the new current key)');
@@ -155,11 +201,18 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
 }
 
 /** OPS-4 label of each evaluator outcome. */
-const DECISION_LABELS = { Allow: 'allow', ExplicitDeny: 'explicit_deny', ImplicitDeny: 'implicit_deny', Error: 'error' } as const;
+const DECISION_LABELS = {
+  Allow: 'allow',
+  ExplicitDeny: 'explicit_deny',
+  ImplicitDeny: 'implicit_deny',
+  Error: 'error',
+} as const;
 
 /** Counts each decision with a handle bound once per outcome (every `/v1/authorize` passes here). */
 function decisionCounter(metrics: Metrics): (decision: keyof typeof DECISION_LABELS) => void {
-  const handles = Object.fromEntries(Object.entries(DECISION_LABELS).map(([kind, decision]) => [kind, metrics.decisions.labels({ decision })]));
+  const handles = Object.fromEntries(
+    Object.entries(DECISION_LABELS).map(([kind, decision]) => [kind, metrics.decisions.labels({ decision })]),
+  );
   return (decision) => handles[decision]?.inc();
 }
 
@@ -169,7 +222,8 @@ function decisionCounter(metrics: Metrics): (decision: keyof typeof DECISION_LAB
  * would bring a disabled user's unseen session back to life.
  */
 export function revocationTtlMs(config: Config): number {
-  const s = config.sessions, t = config.tokens;
+  const s = config.sessions,
+    t = config.tokens;
   const longest = Math.max(s.absoluteTtlSeconds, t.refreshTtlSeconds, t.accessTtlSeconds + t.clockSkewSeconds, 43_200);
   return (longest + 3600) * 1000;
 }

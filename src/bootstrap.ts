@@ -41,7 +41,13 @@ export async function bootstrapIfEmpty(gw: Pick<Gateway, 'config' | 'store' | 'i
     .catch((err: unknown) => {
       throw isAppError(err) && err.code === 'PASSWORD_REJECTED' ? rootPasswordRefused(err) : err;
     });
-  return { accountId: account.id, alias: account.alias, rootUserName: root.username, generatedPassword: root.password, loginUrl: root.loginUrl };
+  return {
+    accountId: account.id,
+    alias: account.alias,
+    rootUserName: root.username,
+    generatedPassword: root.password,
+    loginUrl: root.loginUrl,
+  };
 }
 
 /** One problem line per broken rule, with its stable code and message; never the password itself. */

@@ -32,7 +32,14 @@ async function main(): Promise<void> {
   const boot = await bootstrapIfEmpty(gw);
   const server = await gw.listen(bound);
   const addr = server.address();
-  gw.logger.info({ address: typeof addr === 'object' && addr ? `${addr.address}:${addr.port}` : addr, store: config.store.kind, sessions: config.sessions.kind }, 'listening');
+  gw.logger.info(
+    {
+      address: typeof addr === 'object' && addr ? `${addr.address}:${addr.port}` : addr,
+      store: config.store.kind,
+      sessions: config.sessions.kind,
+    },
+    'listening',
+  );
   if (boot) {
     // Printed once to the operator's terminal, deliberately not through the logger (OPS-3).
     process.stdout.write(

@@ -1,2 +1,9 @@
 /** The audit capability (DESIGN §1): one recorder over the `store.audit` port, with its secret guard. */
-export { AuditRecorder, AuditSecretError, assertNoSecrets, isSecretKey, type AuditEntry, type AuditResult } from './recorder.js';
+export {
+  AuditRecorder,
+  AuditSecretError,
+  assertNoSecrets,
+  isSecretKey,
+  type AuditEntry,
+  type AuditResult,
+} from './recorder.js';

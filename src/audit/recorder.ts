@@ -34,8 +34,25 @@ export class AuditSecretError extends Error {
 // Key words that name secrets. Matched on the key's words (camelCase, snake_case, kebab-case split), so
 // `reason` or `attempt` pass and `passwordHash`, `recovery_codes`, `sessionToken`, `otp` do not.
 const SECRET_WORDS = new Set([
-  'password', 'passwords', 'passwd', 'pwd', 'passphrase', 'secret', 'secrets', 'token', 'tokens', 'hash', 'hashes',
-  'code', 'codes', 'otp', 'totp', 'cookie', 'cookies', 'salt', 'pin',
+  'password',
+  'passwords',
+  'passwd',
+  'pwd',
+  'passphrase',
+  'secret',
+  'secrets',
+  'token',
+  'tokens',
+  'hash',
+  'hashes',
+  'code',
+  'codes',
+  'otp',
+  'totp',
+  'cookie',
+  'cookies',
+  'salt',
+  'pin',
 ]);
 // Run together in one lower-case word (`passwordhash`, `clientsecret`, `apikey`), these still name a secret.
 const SECRET_FRAGMENTS = ['password', 'secret', 'token', 'hash', 'privatekey', 'apikey', 'sessionid'];
@@ -43,7 +60,11 @@ const SECRET_FRAGMENTS = ['password', 'secret', 'token', 'hash', 'privatekey', '
 const HASH_VALUE = /^\$(argon2(id|i|d)|2[abxy]?|scrypt|pbkdf2[-\w]*)\$/;
 
 function words(key: string): string[] {
-  return key.replace(/([a-z0-9])([A-Z])/g, '$1 $2').toLowerCase().split(/[^a-z0-9]+/).filter((w) => w !== '');
+  return key
+    .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
+    .toLowerCase()
+    .split(/[^a-z0-9]+/)
+    .filter((w) => w !== '');
 }
 
 export function isSecretKey(key: string): boolean {

@@ -38,24 +38,40 @@ export interface ApplicablePolicies {
 
 export type PrincipalKey = Pick<Principal, 'type' | 'accountId' | 'userId' | 'role'>;
 
-export async function applicablePolicies(store: ApplicableStore, principal: PrincipalKey, scope: BindingScope): Promise<ApplicablePolicies | PrincipalRefusal> {
+export async function applicablePolicies(
+  store: ApplicableStore,
+  principal: PrincipalKey,
+  scope: BindingScope,
+): Promise<ApplicablePolicies | PrincipalRefusal> {
   if (principal.type === 'role-session' || principal.type === 'federated') {
     const role = roleOf(principal.role);
     const found = role === null ? null : await store.roles.get(role.accountId, role.roleId);
     if (found === null) return 'PRINCIPAL_UNKNOWN';
-    return { accountId: found.accountId, policyIds: [...new Set(found.policyIds)], groupIds: [], callerId: principal.userId };
+    return {
+      accountId: found.accountId,
+      policyIds: [...new Set(found.policyIds)],
+      groupIds: [],
+      callerId: principal.userId,
+    };
   }
   const user = await store.users.get(principal.accountId, principal.userId);
   if (user === null) return 'PRINCIPAL_UNKNOWN';
   if (user.state !== 'active') return 'PRINCIPAL_INACTIVE';
-  if (principal.type === 'root') return user.kind === 'root' ? { accountId: user.accountId, policyIds: [], groupIds: [], callerId: user.id } : 'PRINCIPAL_UNKNOWN';
+  if (principal.type === 'root')
+    return user.kind === 'root'
+      ? { accountId: user.accountId, policyIds: [], groupIds: [], callerId: user.id }
+      : 'PRINCIPAL_UNKNOWN';
   if (user.kind === 'root') return 'PRINCIPAL_UNKNOWN';
   const { groups, policyIds } = await userPolicies(store, user, scope);
   return { accountId: user.accountId, policyIds, groupIds: groups.map((g) => g.id).sort(), callerId: user.id };
 }
 
 /** A stored user's groups and the policy ids they bring, whatever the user's state (the simulator asks this). */
-export async function userPolicies(store: Pick<Store, 'groups'>, user: User, scope: BindingScope): Promise<{ groups: Group[]; policyIds: string[] }> {
+export async function userPolicies(
+  store: Pick<Store, 'groups'>,
+  user: User,
+  scope: BindingScope,
+): Promise<{ groups: Group[]; policyIds: string[] }> {
   const groups = await listAll(store.groups, user.accountId, { memberId: user.id });
   const policyIds = [...user.policyIds, ...groups.flatMap((g) => groupPolicyIds(g, scope))];
   return { groups, policyIds: [...new Set(policyIds)] };
@@ -65,13 +81,16 @@ export async function userPolicies(store: Pick<Store, 'groups'>, user: User, sco
 export function groupPolicyIds(group: Group, scope: BindingScope): string[] {
   const every = scope === 'every-project';
   const projectId = every ? undefined : scope.projectId;
-  const bound = group.roleBindings.filter((b) => b.scope === 'account' || every || (projectId !== undefined && b.projectId === projectId));
+  const bound = group.roleBindings.filter(
+    (b) => b.scope === 'account' || every || (projectId !== undefined && b.projectId === projectId),
+  );
   return [...group.policyIds, ...bound.flatMap((b) => b.policyIds)];
 }
 
 /** The account and id of an IAM role SRN (`…:scp-iam:role/<id>`); null for anything else. */
 export function roleOf(roleSrn: string | undefined): { accountId: string; roleId: string } | null {
   const parsed = roleSrn === undefined ? null : parseSrn(roleSrn);
-  if (parsed === null || !parsed.ok || parsed.srn.service !== IAM_SERVICE || parsed.srn.resourceType !== 'role') return null;
+  if (parsed === null || !parsed.ok || parsed.srn.service !== IAM_SERVICE || parsed.srn.resourceType !== 'role')
+    return null;
   return { accountId: parsed.srn.account, roleId: parsed.srn.resourceId };
 }

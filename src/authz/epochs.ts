@@ -39,7 +39,12 @@ export function withPolicyEpochs(store: Store, epochs: Epochs): Store {
 }
 
 /** The repository with its write methods wrapped; reads (and anything else) go straight to it. */
-function bumping<T extends Entity, R extends Repository<T, object>>(repo: R, epochs: Epochs, relevant: Relevant<T>, o: { creates: boolean }): R {
+function bumping<T extends Entity, R extends Repository<T, object>>(
+  repo: R,
+  epochs: Epochs,
+  relevant: Relevant<T>,
+  o: { creates: boolean },
+): R {
   const around = async <V>(accountId: string, relevantNow: boolean, write: () => Promise<V>): Promise<V> => {
     const keys = [policyEpochKey(accountId)];
     if (relevantNow) await epochs.bumpEpochs(keys);
@@ -50,7 +55,9 @@ function bumping<T extends Entity, R extends Repository<T, object>>(repo: R, epo
   const wrapped: Partial<Repository<T, object>> = {
     create: (input) => around(input.accountId, o.creates, () => repo.create(input)),
     update: (accountId, id, expectedVersion, patch, by) =>
-      around(accountId, relevant === null || relevant(patch), () => repo.update(accountId, id, expectedVersion, patch, by)),
+      around(accountId, relevant === null || relevant(patch), () =>
+        repo.update(accountId, id, expectedVersion, patch, by),
+      ),
     mutate: async (accountId, id, by, updater) => {
       if (relevant === null) return around(accountId, true, () => repo.mutate(accountId, id, by, updater));
       let touched = false;

@@ -12,5 +12,8 @@ export const SELF_RESOURCE = 'srn:e:::::scp-iam:user/self';
 export function specialiseBuiltin(policy: Policy, callerId: string): Record<string, unknown> | null {
   if (policy.type !== 'default' || policy.name !== 'SelfService') return null;
   const own = SELF_RESOURCE.replace(/self$/, callerId);
-  return JSON.parse(JSON.stringify(policy.document, (_k, v: unknown) => (v === SELF_RESOURCE ? own : v))) as Record<string, unknown>;
+  return JSON.parse(JSON.stringify(policy.document, (_k, v: unknown) => (v === SELF_RESOURCE ? own : v))) as Record<
+    string,
+    unknown
+  >;
 }

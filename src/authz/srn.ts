@@ -8,8 +8,14 @@ import { formatSrn } from '../srn/index.js';
 export const IAM_SERVICE = 'scp-iam';
 export const DEFAULT_OFFERING = 'e';
 
-export type IamResourceType = 'user' | 'group' | 'policy' | 'role' | 'credential-provider' | 'project' | 'account' | 'auth-key' | 'role-session';
+export type IamResourceType =
+  'user' | 'group' | 'policy' | 'role' | 'credential-provider' | 'project' | 'account' | 'auth-key' | 'role-session';
 
-export function iamSrn(accountId: string, resourceType: IamResourceType, id: string, offering = DEFAULT_OFFERING): string {
+export function iamSrn(
+  accountId: string,
+  resourceType: IamResourceType,
+  id: string,
+  offering = DEFAULT_OFFERING,
+): string {
   return formatSrn({ offering, account: accountId, region: '', service: IAM_SERVICE, resourceType, resourceId: id });
 }

@@ -58,7 +58,10 @@ function coerce(raw: string, sample: Json): Json {
         return raw;
       }
     }
-    return raw.split(',').map((s) => s.trim()).filter(Boolean);
+    return raw
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean);
   }
   return raw;
 }
@@ -90,7 +93,10 @@ function readJson(file: string, problems: string[]): JsonObject {
   }
 }
 
-export function loadConfig(env: NodeJS.ProcessEnv = process.env, dir = join(import.meta.dirname, '..', '..', 'config')): Config {
+export function loadConfig(
+  env: NodeJS.ProcessEnv = process.env,
+  dir = join(import.meta.dirname, '..', '..', 'config'),
+): Config {
   const problems: string[] = [];
   const defaults = readJson(join(dir, 'default.json'), problems);
   const mode = env.NODE_ENV === 'production' || env.NODE_ENV === 'test' ? env.NODE_ENV : 'development';

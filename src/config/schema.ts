@@ -80,7 +80,11 @@ export const configSchema = z
         minStrengthScore: z.number().int().min(0).max(4),
         /** PWD-10: argon2id parameters; at least OWASP's m=19 MiB, t=2, p=1 in production. */
         argon2: z
-          .object({ memoryCostKiB: z.number().int().min(1024), timeCost: z.number().int().min(1), parallelism: z.number().int().min(1).max(16) })
+          .object({
+            memoryCostKiB: z.number().int().min(1024),
+            timeCost: z.number().int().min(1),
+            parallelism: z.number().int().min(1).max(16),
+          })
           .strict(),
       })
       .strict(),
@@ -173,30 +177,67 @@ export const configSchema = z
   .strict()
   .superRefine((c, ctx) => {
     if (c.store.kind === 'mongo' && !c.store.mongoUri)
-      ctx.addIssue({ code: 'custom', path: ['store', 'mongoUri'], message: 'required when store.kind is "mongo" (set MONGODB_URI)' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['store', 'mongoUri'],
+        message: 'required when store.kind is "mongo" (set MONGODB_URI)',
+      });
     if (c.sessions.kind === 'redis' && !c.sessions.redisUrl)
-      ctx.addIssue({ code: 'custom', path: ['sessions', 'redisUrl'], message: 'required when sessions.kind is "redis" (set REDIS_URL)' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['sessions', 'redisUrl'],
+        message: 'required when sessions.kind is "redis" (set REDIS_URL)',
+      });
     if (c.passwords.minLength > c.passwords.maxLength)
-      ctx.addIssue({ code: 'custom', path: ['passwords', 'minLength'], message: 'must not exceed passwords.maxLength' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['passwords', 'minLength'],
+        message: 'must not exceed passwords.maxLength',
+      });
     if (c.tokens.keyEncryptionKey && !isKek(c.tokens.keyEncryptionKey))
-      ctx.addIssue({ code: 'custom', path: ['tokens', 'keyEncryptionKey'], message: 'must be 32 bytes, base64-encoded' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['tokens', 'keyEncryptionKey'],
+        message: 'must be 32 bytes, base64-encoded',
+      });
     if (c.env === 'production') {
       // OPS-5: production runs several instances; nothing shared may live only in process memory.
-      if (c.store.kind !== 'mongo') ctx.addIssue({ code: 'custom', path: ['store', 'kind'], message: 'must be "mongo" in production (set MONGODB_URI)' });
-      if (c.sessions.kind !== 'redis') ctx.addIssue({ code: 'custom', path: ['sessions', 'kind'], message: 'must be "redis" in production (set REDIS_URL)' });
-      if (!c.cookies.secure) ctx.addIssue({ code: 'custom', path: ['cookies', 'secure'], message: 'must be true in production' });
-      if (!c.tokens.keyEncryptionKey) ctx.addIssue({ code: 'custom', path: ['tokens', 'keyEncryptionKey'], message: 'required in production' });
+      if (c.store.kind !== 'mongo')
+        ctx.addIssue({
+          code: 'custom',
+          path: ['store', 'kind'],
+          message: 'must be "mongo" in production (set MONGODB_URI)',
+        });
+      if (c.sessions.kind !== 'redis')
+        ctx.addIssue({
+          code: 'custom',
+          path: ['sessions', 'kind'],
+          message: 'must be "redis" in production (set REDIS_URL)',
+        });
+      if (!c.cookies.secure)
+        ctx.addIssue({ code: 'custom', path: ['cookies', 'secure'], message: 'must be true in production' });
+      if (!c.tokens.keyEncryptionKey)
+        ctx.addIssue({ code: 'custom', path: ['tokens', 'keyEncryptionKey'], message: 'required in production' });
       // It is the token issuer: instances deriving it from their own address would refuse each other's tokens.
-      if (!c.http.publicUrl) ctx.addIssue({ code: 'custom', path: ['http', 'publicUrl'], message: 'required in production (the URL clients reach, the same on every instance)' });
+      if (!c.http.publicUrl)
+        ctx.addIssue({
+          code: 'custom',
+          path: ['http', 'publicUrl'],
+          message: 'required in production (the URL clients reach, the same on every instance)',
+        });
       const a = c.passwords.argon2;
       if (a.memoryCostKiB < 19456 || a.timeCost < 2)
-        ctx.addIssue({ code: 'custom', path: ['passwords', 'argon2'], message: 'must be at least m=19456 KiB, t=2 in production (PWD-10)' });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['passwords', 'argon2'],
+          message: 'must be at least m=19456 KiB, t=2 in production (PWD-10)',
+        });
     }
   });
 
 export type Config = z.infer<typeof configSchema>;
-    for (const message of previousKekProblems(c.tokens.keyEncryptionKey, c.tokens.previousKeyEncryptionKeys))
-      ctx.addIssue({ code: 'custom', path: ['tokens', 'previousKeyEncryptionKeys'], message });
+for (const message of previousKekProblems(c.tokens.keyEncryptionKey, c.tokens.previousKeyEncryptionKeys))
+  ctx.addIssue({ code: 'custom', path: ['tokens', 'previousKeyEncryptionKeys'], message });
 
 function isKek(base64: string): boolean {
   return Buffer.from(base64, 'base64').length === 32;

@@ -18,22 +18,36 @@ export interface IpControlView extends IpControl {
  * every request authenticated by a console session. A refusal is CONSOLE_IP_DENIED plus an audit event.
  */
 export class ConsoleAccess {
-  constructor(
-    private readonly deps: { users: NamedRepository<User>; audit: SecurityAudit },
-  ) {}
+  constructor(private readonly deps: { users: NamedRepository<User>; audit: SecurityAudit }) {}
 
   view(user: User, currentAddress: string): IpControlView {
     const c = user.consoleIpControl;
-    return { enabled: c.enabled, entries: [...c.entries], currentAddress, currentAddressAllowed: !c.enabled || addressAllowed(c.entries, currentAddress) };
+    return {
+      enabled: c.enabled,
+      entries: [...c.entries],
+      currentAddress,
+      currentAddressAllowed: !c.enabled || addressAllowed(c.entries, currentAddress),
+    };
   }
 
   /** Validates everything first (all violations at once, nothing written), then stores and audits. The caller re-confirmed the password. */
-  async update(user: User, input: { enabled: boolean; entries: readonly string[] }, actor: Actor): Promise<IpControlView> {
+  async update(
+    user: User,
+    input: { enabled: boolean; entries: readonly string[] },
+    actor: Actor,
+  ): Promise<IpControlView> {
     const { violations, canonical } = validateEntries(input.enabled, input.entries);
     if (violations.length > 0) throw validationFailed(violations);
-    const updated = await this.deps.users.mutate(user.accountId, user.id, actor.userId, () => ({ consoleIpControl: { enabled: input.enabled, entries: canonical } }));
+    const updated = await this.deps.users.mutate(user.accountId, user.id, actor.userId, () => ({
+      consoleIpControl: { enabled: input.enabled, entries: canonical },
+    }));
     await this.deps.audit.record({
-      accountId: user.accountId, actor: actor.userId, action: 'console_ip_control.change', target: user.id, sourceIp: actor.sourceIp, result: 'success',
+      accountId: user.accountId,
+      actor: actor.userId,
+      action: 'console_ip_control.change',
+      target: user.id,
+      sourceIp: actor.sourceIp,
+      result: 'success',
       details: { enabled: input.enabled, entries: canonical.length },
     });
     return this.view(updated, actor.sourceIp);
@@ -51,12 +65,23 @@ export class ConsoleAccess {
     if (user) await this.enforce(user, principal.type, sourceIp, 'request');
   }
 
-  private async enforce(user: User, principalType: string, sourceIp: string, during: 'login' | 'request'): Promise<void> {
+  private async enforce(
+    user: User,
+    principalType: string,
+    sourceIp: string,
+    during: 'login' | 'request',
+  ): Promise<void> {
     const c = user.consoleIpControl;
     if (!SUBJECT_TYPES.has(principalType) || !c.enabled || addressAllowed(c.entries, sourceIp)) return;
     await this.deps.audit.record({
-      accountId: user.accountId, actor: user.id, action: 'console_ip_control.deny', target: user.id, sourceIp, result: 'failure',
-      reasonCode: 'CONSOLE_IP_DENIED', details: { during },
+      accountId: user.accountId,
+      actor: user.id,
+      action: 'console_ip_control.deny',
+      target: user.id,
+      sourceIp,
+      result: 'failure',
+      reasonCode: 'CONSOLE_IP_DENIED',
+      details: { during },
     });
     throw appError('CONSOLE_IP_DENIED', { rule: 'console-access-ip-control', sourceIp });
   }

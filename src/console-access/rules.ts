@@ -28,15 +28,38 @@ export function canonicalEntry(raw: string): string | null {
 }
 
 /** Every problem at once (count, each bad entry with its index, duplicates), as VALIDATION_FAILED violations. */
-export function validateEntries(enabled: boolean, entries: readonly string[]): { violations: Violation[]; canonical: string[] } {
+export function validateEntries(
+  enabled: boolean,
+  entries: readonly string[],
+): { violations: Violation[]; canonical: string[] } {
   const violations: Violation[] = [];
-  if (enabled && entries.length === 0) violations.push({ path: 'entries', code: 'IP_CONTROL_ENTRIES_REQUIRED', message: 'Add at least one address or CIDR before turning IP control on.' });
-  if (entries.length > MAX_ENTRIES) violations.push({ path: 'entries', code: 'IP_CONTROL_TOO_MANY_ENTRIES', message: `At most ${MAX_ENTRIES} entries.` });
+  if (enabled && entries.length === 0)
+    violations.push({
+      path: 'entries',
+      code: 'IP_CONTROL_ENTRIES_REQUIRED',
+      message: 'Add at least one address or CIDR before turning IP control on.',
+    });
+  if (entries.length > MAX_ENTRIES)
+    violations.push({
+      path: 'entries',
+      code: 'IP_CONTROL_TOO_MANY_ENTRIES',
+      message: `At most ${MAX_ENTRIES} entries.`,
+    });
   const canonical: string[] = [];
   entries.forEach((raw, i) => {
     const c = canonicalEntry(raw);
-    if (c === null) violations.push({ path: `entries[${i}]`, code: 'IP_CONTROL_INVALID_ENTRY', message: 'Not an IPv4/IPv6 address or CIDR.' });
-    else if (canonical.includes(c)) violations.push({ path: `entries[${i}]`, code: 'IP_CONTROL_DUPLICATE_ENTRY', message: 'The same entry appears twice.' });
+    if (c === null)
+      violations.push({
+        path: `entries[${i}]`,
+        code: 'IP_CONTROL_INVALID_ENTRY',
+        message: 'Not an IPv4/IPv6 address or CIDR.',
+      });
+    else if (canonical.includes(c))
+      violations.push({
+        path: `entries[${i}]`,
+        code: 'IP_CONTROL_DUPLICATE_ENTRY',
+        message: 'The same entry appears twice.',
+      });
     else canonical.push(c);
   });
   return { violations, canonical };

@@ -106,7 +106,13 @@ interface LaneHeaders {
   refused: readonly string[];
 }
 
-async function serve(deps: LaneDeps, route: ApiRoute, headers: LaneHeaders, req: IncomingMessage, res: ServerResponse): Promise<void> {
+async function serve(
+  deps: LaneDeps,
+  route: ApiRoute,
+  headers: LaneHeaders,
+  req: IncomingMessage,
+  res: ServerResponse,
+): Promise<void> {
   const started = process.hrtime.bigint();
   const incoming = req.headers['x-request-id'];
   const requestId = requestIdOf(typeof incoming === 'string' && incoming !== '' ? incoming : undefined, deps.ids);
@@ -137,5 +143,13 @@ async function serve(deps: LaneDeps, route: ApiRoute, headers: LaneHeaders, req:
   res.writeHead(status, head);
   res.end(json);
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-  deps.observe({ requestId, method: 'POST', route: route.path, path: route.path, status, seconds, ip: deps.clientIp(req) });
+  deps.observe({
+    requestId,
+    method: 'POST',
+    route: route.path,
+    path: route.path,
+    status,
+    seconds,
+    ip: deps.clientIp(req),
+  });
 }

@@ -56,7 +56,18 @@ export class AccountService {
 
   view(a: Account): AccountView {
     const { id, name, alias, rootUserId, version, createdAt, createdBy, modifiedAt, modifiedBy } = a;
-    return { id, name, alias, rootUserId, loginUrl: this.loginUrl(a), version, createdAt, createdBy, modifiedAt, modifiedBy };
+    return {
+      id,
+      name,
+      alias,
+      rootUserId,
+      loginUrl: this.loginUrl(a),
+      version,
+      createdAt,
+      createdBy,
+      modifiedAt,
+      modifiedBy,
+    };
   }
 
   /** A new tenant with its root user (password given or generated, shown once) and the built-in policies. */
@@ -65,14 +76,31 @@ export class AccountService {
     const { store, ids } = this.deps;
     const accountId = ids.hex32();
     // Checked before anything is written, so a refused root password leaves no half-made account.
-    const password = await this.users.choosePassword(data.rootPassword, { username: ROOT_USER_NAME, accountId, accountAlias: data.alias ?? undefined });
-    await store.accounts.create({ id: accountId, accountId, name: data.name, alias: data.alias ?? null, rootUserId: null, settings: { mfaRequired: false }, createdBy: by });
+    const password = await this.users.choosePassword(data.rootPassword, {
+      username: ROOT_USER_NAME,
+      accountId,
+      accountAlias: data.alias ?? undefined,
+    });
+    await store.accounts.create({
+      id: accountId,
+      accountId,
+      name: data.name,
+      alias: data.alias ?? null,
+      rootUserId: null,
+      settings: { mfaRequired: false },
+      createdBy: by,
+    });
     const root = await this.users.createRoot(accountId, ROOT_USER_NAME, password, data.rootEmail ?? null, by);
     const account = await store.accounts.mutate(accountId, accountId, by, () => ({ rootUserId: root.id }));
     await ensureBuiltinPolicies(store, accountId, by);
     return {
       account: this.view(account),
-      root: { accountId, username: ROOT_USER_NAME, password: password.generated ? password.value : null, loginUrl: this.loginUrl(account) },
+      root: {
+        accountId,
+        username: ROOT_USER_NAME,
+        password: password.generated ? password.value : null,
+        loginUrl: this.loginUrl(account),
+      },
     };
   }
 
@@ -91,7 +119,12 @@ export class AccountService {
     return this.writeAlias(accountId, null, undefined, by);
   }
 
-  private async writeAlias(accountId: string, alias: string | null, version: number | undefined, by: Actor): Promise<AccountView> {
+  private async writeAlias(
+    accountId: string,
+    alias: string | null,
+    version: number | undefined,
+    by: Actor,
+  ): Promise<AccountView> {
     const { accounts } = this.deps.store;
     const updated =
       version === undefined
@@ -119,6 +152,13 @@ export class AccountService {
       store.projects.count(accountId),
     ]);
     // The root user is the account itself, not an IAM user (ENT-8): the home counts IAM users.
-    return { users: users - (account.rootUserId === null ? 0 : 1), groups, policies, roles, credentialProviders, projects };
+    return {
+      users: users - (account.rootUserId === null ? 0 : 1),
+      groups,
+      policies,
+      roles,
+      credentialProviders,
+      projects,
+    };
   }
 }

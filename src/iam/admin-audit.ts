@@ -37,7 +37,7 @@ export class AdminAudit {
   async record(call: AdminCall, outcome: AdminOutcome): Promise<void> {
     const concrete = call.resources.filter((r) => r !== '*');
     const created = outcome.result === 'success' ? outcome.created : undefined;
-    const target = created ?? (call.many === true ? null : (concrete[0] === undefined ? null : idOf(concrete[0])));
+    const target = created ?? (call.many === true ? null : concrete[0] === undefined ? null : idOf(concrete[0]));
     const { principal } = call;
     await this.recorder.record({
       accountId: call.accountId,
@@ -65,5 +65,9 @@ function idOf(srn: string): string {
 
 /** What a bulk delete did, for its event (ids only; the refusal reason under `reason`). */
 export function bulkAuditDetails(result: BulkResult): Record<string, unknown> {
-  return { deleted: result.deleted, notFound: result.notFound, refused: result.refused.map((r) => ({ id: r.id, reason: r.code })) };
+  return {
+    deleted: result.deleted,
+    notFound: result.notFound,
+    refused: result.refused.map((r) => ({ id: r.id, reason: r.code })),
+  };
 }

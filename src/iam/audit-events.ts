@@ -28,12 +28,23 @@ export class AuditEventService {
     const max = deps.limits.maxPageSize;
     this.schema = z
       .strictObject({
-        limit: z.coerce.number().int().min(1, { error: 'LIMIT_OUT_OF_RANGE' }).max(max, { error: 'LIMIT_OUT_OF_RANGE' }).optional(),
-        cursor: z.string().regex(/^\d+~[^~]+$/, { error: 'CURSOR_INVALID' }).optional(),
+        limit: z.coerce
+          .number()
+          .int()
+          .min(1, { error: 'LIMIT_OUT_OF_RANGE' })
+          .max(max, { error: 'LIMIT_OUT_OF_RANGE' })
+          .optional(),
+        cursor: z
+          .string()
+          .regex(/^\d+~[^~]+$/, { error: 'CURSOR_INVALID' })
+          .optional(),
         from: instant('TIME_INVALID').optional(),
         to: instant('TIME_INVALID').optional(),
       })
-      .refine((q) => q.from === undefined || q.to === undefined || q.from <= q.to, { error: 'TIME_RANGE_INVALID', path: ['to'] });
+      .refine((q) => q.from === undefined || q.to === undefined || q.from <= q.to, {
+        error: 'TIME_RANGE_INVALID',
+        path: ['to'],
+      });
   }
 
   async list(accountId: string, query: unknown): Promise<{ items: AuditEvent[]; nextCursor: string | null }> {

@@ -24,12 +24,18 @@ export const BUILTIN_POLICIES = [
   {
     name: 'IAMAdministrator',
     description: 'Manage users, groups, policies, roles, credential providers and projects of the account.',
-    document: { Version: VERSION, Statement: [{ Sid: 'IamFullAccess', Effect: 'Allow', Action: 'iam:*', Resource: '*' }] },
+    document: {
+      Version: VERSION,
+      Statement: [{ Sid: 'IamFullAccess', Effect: 'Allow', Action: 'iam:*', Resource: '*' }],
+    },
   },
   {
     name: 'ReadOnlyAccess',
     description: 'View IAM resources of the account without changing them.',
-    document: { Version: VERSION, Statement: [{ Sid: 'IamReadOnly', Effect: 'Allow', Action: ['iam:get*', 'iam:list*'], Resource: '*' }] },
+    document: {
+      Version: VERSION,
+      Statement: [{ Sid: 'IamReadOnly', Effect: 'Allow', Action: ['iam:get*', 'iam:list*'], Resource: '*' }],
+    },
   },
   {
     name: 'SelfService',
@@ -46,7 +52,11 @@ export const BUILTIN_POLICIES = [
 export type BuiltinPolicyName = (typeof BUILTIN_POLICIES)[number]['name'];
 
 /** Creates the built-ins missing from an account; a parallel creator winning the race is fine. */
-export async function ensureBuiltinPolicies(store: Pick<Store, 'policies'>, accountId: string, by: string): Promise<void> {
+export async function ensureBuiltinPolicies(
+  store: Pick<Store, 'policies'>,
+  accountId: string,
+  by: string,
+): Promise<void> {
   for (const b of BUILTIN_POLICIES) {
     if ((await store.policies.getByName(accountId, b.name)) !== null) continue;
     try {
@@ -66,7 +76,11 @@ export async function ensureBuiltinPolicies(store: Pick<Store, 'policies'>, acco
 }
 
 /** The id of a built-in in an account (seeded at account creation). */
-export async function builtinPolicyId(store: Pick<Store, 'policies'>, accountId: string, name: BuiltinPolicyName): Promise<string> {
+export async function builtinPolicyId(
+  store: Pick<Store, 'policies'>,
+  accountId: string,
+  name: BuiltinPolicyName,
+): Promise<string> {
   const p = await store.policies.getByName(accountId, name);
   if (p === null || p.type !== 'default') throw appError('NOT_FOUND', { kind: 'policy', name });
   return p.id;

@@ -38,7 +38,12 @@ export type Actor = string;
 
 const listSchema = (max: number) =>
   z.strictObject({
-    limit: z.coerce.number().int().min(1, { error: 'LIMIT_OUT_OF_RANGE' }).max(max, { error: 'LIMIT_OUT_OF_RANGE' }).optional(),
+    limit: z.coerce
+      .number()
+      .int()
+      .min(1, { error: 'LIMIT_OUT_OF_RANGE' })
+      .max(max, { error: 'LIMIT_OUT_OF_RANGE' })
+      .optional(),
     cursor: z.string().min(1).optional(),
     namePrefix: z.string().min(1).optional(),
     tagKey: z.string().min(1).optional(),
@@ -52,26 +57,43 @@ export function parseListQuery(input: unknown, limits: IamLimits): ListQuery {
     ...(q.limit === undefined ? {} : { limit: q.limit }),
     ...(q.cursor === undefined ? {} : { cursor: q.cursor }),
     ...(q.namePrefix === undefined ? {} : { namePrefix: q.namePrefix }),
-    ...(q.tagKey === undefined ? {} : { tag: { key: q.tagKey, ...(q.tagValue === undefined ? {} : { value: q.tagValue }) } }),
+    ...(q.tagKey === undefined
+      ? {}
+      : { tag: { key: q.tagKey, ...(q.tagValue === undefined ? {} : { value: q.tagValue }) } }),
   };
 }
 
 /** The entity, or 404 naming its kind. */
-export async function mustGet<T extends Entity>(repo: { get(a: string, id: string): Promise<T | null> }, kind: string, accountId: string, id: string): Promise<T> {
+export async function mustGet<T extends Entity>(
+  repo: { get(a: string, id: string): Promise<T | null> },
+  kind: string,
+  accountId: string,
+  id: string,
+): Promise<T> {
   const found = await repo.get(accountId, id);
   if (found === null) throw appError('NOT_FOUND', { kind, id });
   return found;
 }
 
 /** Violations for ids that are not entities of this account (`code` e.g. POLICY_NOT_FOUND at `policyIds[2]`). */
-export async function missingIds(repo: { get(a: string, id: string): Promise<unknown> }, accountId: string, ids: readonly string[], path: string, code: string): Promise<Violation[]> {
+export async function missingIds(
+  repo: { get(a: string, id: string): Promise<unknown> },
+  accountId: string,
+  ids: readonly string[],
+  path: string,
+  code: string,
+): Promise<Violation[]> {
   const found = await Promise.all(ids.map((id) => repo.get(accountId, id)));
-  return found.flatMap((f, i) => (f === null ? [{ path: `${path}[${i}]`, code, message: `No such entity in this account: ${ids[i]}` }] : []));
+  return found.flatMap((f, i) =>
+    f === null ? [{ path: `${path}[${i}]`, code, message: `No such entity in this account: ${ids[i]}` }] : [],
+  );
 }
 
 /** Drops undefined values so `exactOptionalPropertyTypes` patches stay exact. */
 export function defined<T extends object>(o: T): { [K in keyof T]: Exclude<T[K], undefined> } {
-  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as { [K in keyof T]: Exclude<T[K], undefined> };
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as {
+    [K in keyof T]: Exclude<T[K], undefined>;
+  };
 }
 
 export interface BulkResult {
@@ -86,7 +108,10 @@ export interface BulkResult {
  * an entity must stay. Each id is deleted atomically on its own (no transactions on FerretDB).
  */
 export async function bulkDeleteEntities<T extends Entity>(
-  repo: { get(a: string, id: string): Promise<T | null>; bulkDelete(a: string, ids: readonly string[]): Promise<{ deleted: string[]; notFound: string[] }> },
+  repo: {
+    get(a: string, id: string): Promise<T | null>;
+    bulkDelete(a: string, ids: readonly string[]): Promise<{ deleted: string[]; notFound: string[] }>;
+  },
   accountId: string,
   ids: readonly string[],
   refuse: (entity: T) => string | null,
@@ -102,9 +127,17 @@ export async function bulkDeleteEntities<T extends Entity>(
     if (code === null) deletable.push(e);
     else refused.push({ id: e.id, code });
   });
-  const result = await repo.bulkDelete(accountId, deletable.map((e) => e.id));
+  const result = await repo.bulkDelete(
+    accountId,
+    deletable.map((e) => e.id),
+  );
   const gone = new Set(result.deleted);
-  return { deleted: result.deleted, notFound: [...notFound, ...result.notFound], refused, entities: deletable.filter((e) => gone.has(e.id)) };
+  return {
+    deleted: result.deleted,
+    notFound: [...notFound, ...result.notFound],
+    refused,
+    entities: deletable.filter((e) => gone.has(e.id)),
+  };
 }
 
 /**
@@ -112,7 +145,11 @@ export async function bulkDeleteEntities<T extends Entity>(
  * before anything changes (503, no partial write), and once after, so a token issued while the write was
  * in flight is refused too.
  */
-export async function withRevocation<T>(deps: Pick<IamDeps, 'sessions' | 'clock'>, keys: readonly string[], write: () => Promise<T>): Promise<T> {
+export async function withRevocation<T>(
+  deps: Pick<IamDeps, 'sessions' | 'clock'>,
+  keys: readonly string[],
+  write: () => Promise<T>,
+): Promise<T> {
   if (keys.length === 0) return write();
   await deps.sessions.markRevoked(keys, deps.clock.now());
   const result = await write();
@@ -129,22 +166,45 @@ const attachSchema = z.strictObject({ policyIds: idList.min(1, { error: 'REQUIRE
 
 /** ENT-6 direct attachments (users, groups, roles): every id must be a policy of the account; `guard` may refuse. */
 export async function attachPolicyIds<T extends WithPolicies>(
-  deps: Pick<IamDeps, 'store'>, repo: Repository<T, object>, kind: string, accountId: string, id: string, input: unknown, by: Actor, guard: (e: T) => void = () => {},
+  deps: Pick<IamDeps, 'store'>,
+  repo: Repository<T, object>,
+  kind: string,
+  accountId: string,
+  id: string,
+  input: unknown,
+  by: Actor,
+  guard: (e: T) => void = () => {},
 ): Promise<T> {
   const { policyIds } = parseInput(attachSchema, input);
   guard(await mustGet(repo, kind, accountId, id));
   assertNoViolations(await missingIds(deps.store.policies, accountId, policyIds, 'policyIds', 'POLICY_NOT_FOUND'));
-  return repo.mutate(accountId, id, by, (e) => ({ policyIds: [...new Set([...e.policyIds, ...policyIds])] }) as unknown as Patch<T>);
+  return repo.mutate(
+    accountId,
+    id,
+    by,
+    (e) => ({ policyIds: [...new Set([...e.policyIds, ...policyIds])] }) as unknown as Patch<T>,
+  );
 }
 
 /** Detaches one policy (404 when it is not attached), publishing `revoke` keys around the write (ENT-5). */
 export async function detachPolicyId<T extends WithPolicies>(
-  deps: Pick<IamDeps, 'sessions' | 'clock'>, repo: Repository<T, object>, kind: string, accountId: string, id: string, policyId: string, by: Actor, revoke: string[],
+  deps: Pick<IamDeps, 'sessions' | 'clock'>,
+  repo: Repository<T, object>,
+  kind: string,
+  accountId: string,
+  id: string,
+  policyId: string,
+  by: Actor,
+  revoke: string[],
 ): Promise<T> {
   const current = await mustGet(repo, kind, accountId, id);
   if (!current.policyIds.includes(policyId)) throw appError('NOT_FOUND', { kind: 'attachment', id: policyId });
   return withRevocation(deps, revoke, () =>
-    repo.mutate(accountId, id, by, (e) => (e.policyIds.includes(policyId) ? ({ policyIds: e.policyIds.filter((p) => p !== policyId) } as unknown as Patch<T>) : null)),
+    repo.mutate(accountId, id, by, (e) =>
+      e.policyIds.includes(policyId)
+        ? ({ policyIds: e.policyIds.filter((p) => p !== policyId) } as unknown as Patch<T>)
+        : null,
+    ),
   );
 }
 

@@ -9,7 +9,22 @@ import { AppError, appError, validationFailed, type Violation } from '../errors.
 import { listAll } from '../store/shared.js';
 import type { Group, RoleBinding } from '../store/ports.js';
 import { IAM_ACTIONS } from '../policy/index.js';
-import { attachPolicyIds, bodyIds, bulkDeleteEntities, detachPolicyId, defined, missingIds, mustGet, pageOf, parseListQuery, withRevocation, type Actor, type BulkResult, type CreateGrant, type IamDeps } from './common.js';
+import {
+  attachPolicyIds,
+  bodyIds,
+  bulkDeleteEntities,
+  detachPolicyId,
+  defined,
+  missingIds,
+  mustGet,
+  pageOf,
+  parseListQuery,
+  withRevocation,
+  type Actor,
+  type BulkResult,
+  type CreateGrant,
+  type IamDeps,
+} from './common.js';
 import { revocationKeys } from '../authz/revocation.js';
 import { NAME_RULES, assertNoViolations, commonFields, idList, parseInput, versionRule } from './validation.js';
 
@@ -19,7 +34,11 @@ const bindingSchema = z.strictObject({
   policyIds: idList.min(1, { error: 'ROLE_BINDINGS_EMPTY' }),
 });
 
-const PROJECT_MISSING: Violation = { path: 'projectId', code: 'PROJECT_NOT_FOUND', message: 'A project scope names a project of this account.' };
+const PROJECT_MISSING: Violation = {
+  path: 'projectId',
+  code: 'PROJECT_NOT_FOUND',
+  message: 'A project scope names a project of this account.',
+};
 
 export class GroupService {
   private readonly createSchema;
@@ -27,7 +46,12 @@ export class GroupService {
 
   constructor(private readonly deps: IamDeps) {
     const common = commonFields(deps.limits);
-    this.createSchema = z.strictObject({ name: NAME_RULES.group, memberIds: idList.optional(), policyIds: idList.optional(), ...common });
+    this.createSchema = z.strictObject({
+      name: NAME_RULES.group,
+      memberIds: idList.optional(),
+      policyIds: idList.optional(),
+      ...common,
+    });
     this.updateSchema = z.strictObject({ version: versionRule, name: NAME_RULES.group.optional(), ...common });
   }
 
@@ -35,8 +59,14 @@ export class GroupService {
   private async memberViolations(accountId: string, userIds: readonly string[], path: string): Promise<Violation[]> {
     const users = await Promise.all(userIds.map((id) => this.deps.store.users.get(accountId, id)));
     return users.flatMap((u, i): Violation[] => {
-      if (u === null) return [{ path: `${path}[${i}]`, code: 'MEMBER_NOT_FOUND', message: `No such user in this account: ${userIds[i]}` }];
-      if (u.kind !== 'iam') return [{ path: `${path}[${i}]`, code: 'MEMBER_NOT_IAM_USER', message: 'Only IAM users can be group members.' }];
+      if (u === null)
+        return [
+          { path: `${path}[${i}]`, code: 'MEMBER_NOT_FOUND', message: `No such user in this account: ${userIds[i]}` },
+        ];
+      if (u.kind !== 'iam')
+        return [
+          { path: `${path}[${i}]`, code: 'MEMBER_NOT_IAM_USER', message: 'Only IAM users can be group members.' },
+        ];
       return [];
     });
   }
@@ -51,7 +81,15 @@ export class GroupService {
       ...(await this.memberViolations(accountId, memberIds, 'memberIds')),
       ...(await missingIds(store.policies, accountId, policyIds, 'policyIds', 'POLICY_NOT_FOUND')),
     ]);
-    return store.groups.create({ accountId, name: d.name, memberIds, policyIds, roleBindings: [], ...defined({ description: d.description ?? undefined, tags: d.tags }), createdBy: by });
+    return store.groups.create({
+      accountId,
+      name: d.name,
+      memberIds,
+      policyIds,
+      roleBindings: [],
+      ...defined({ description: d.description ?? undefined, tags: d.tags }),
+      createdBy: by,
+    });
   }
 
   /** ENT-7: a new group's members and policies need addUserToGroup / attachGroupPolicy, as the routes that add them later. */
@@ -82,9 +120,15 @@ export class GroupService {
 
   /** TEN-7; ENT-5: every member of a deleted group loses what it granted at once. */
   async bulkDelete(accountId: string, ids: readonly string[], _by: Actor): Promise<BulkResult> {
-    const groups = (await Promise.all(ids.map((id) => this.deps.store.groups.get(accountId, id)))).filter((g): g is Group => g !== null);
-    const keys = [...new Set(groups.flatMap((g) => [revocationKeys.group(g.id), ...g.memberIds.map(revocationKeys.user)]))];
-    const { entities: _gone, ...result } = await withRevocation(this.deps, keys, () => bulkDeleteEntities(this.deps.store.groups, accountId, ids, () => null));
+    const groups = (await Promise.all(ids.map((id) => this.deps.store.groups.get(accountId, id)))).filter(
+      (g): g is Group => g !== null,
+    );
+    const keys = [
+      ...new Set(groups.flatMap((g) => [revocationKeys.group(g.id), ...g.memberIds.map(revocationKeys.user)])),
+    ];
+    const { entities: _gone, ...result } = await withRevocation(this.deps, keys, () =>
+      bulkDeleteEntities(this.deps.store.groups, accountId, ids, () => null),
+    );
     return result;
   }
 
@@ -109,7 +153,9 @@ export class GroupService {
     const group = await this.get(accountId, id);
     if (!group.memberIds.includes(userId)) throw appError('NOT_FOUND', { kind: 'member', id: userId });
     return withRevocation(this.deps, [revocationKeys.user(userId)], () =>
-      this.deps.store.groups.mutate(accountId, id, by, (g) => (g.memberIds.includes(userId) ? { memberIds: g.memberIds.filter((m) => m !== userId) } : null)),
+      this.deps.store.groups.mutate(accountId, id, by, (g) =>
+        g.memberIds.includes(userId) ? { memberIds: g.memberIds.filter((m) => m !== userId) } : null,
+      ),
     );
   }
 
@@ -117,11 +163,11 @@ export class GroupService {
     return attachPolicyIds(this.deps, this.deps.store.groups, 'group', accountId, id, input, by);
   }
 
-
   detachPolicy(accountId: string, id: string, policyId: string, by: Actor): Promise<Group> {
-    return detachPolicyId(this.deps, this.deps.store.groups, 'group', accountId, id, policyId, by, [revocationKeys.group(id)]);
+    return detachPolicyId(this.deps, this.deps.store.groups, 'group', accountId, id, policyId, by, [
+      revocationKeys.group(id),
+    ]);
   }
-
 
   /**
    * ENT-4: replaces the policy set bound at one scope. Editing may not leave a scope empty (an empty list
@@ -130,17 +176,33 @@ export class GroupService {
   async setBindings(accountId: string, id: string, input: unknown, by: Actor): Promise<Group> {
     const d = parseInput(bindingSchema, input);
     const group = await this.get(accountId, id);
-    const violations = await missingIds(this.deps.store.policies, accountId, d.policyIds, 'policyIds', 'POLICY_NOT_FOUND');
-    if (d.scope === 'project' && (d.projectId === undefined || (await this.deps.store.projects.get(accountId, d.projectId)) === null))
+    const violations = await missingIds(
+      this.deps.store.policies,
+      accountId,
+      d.policyIds,
+      'policyIds',
+      'POLICY_NOT_FOUND',
+    );
+    if (
+      d.scope === 'project' &&
+      (d.projectId === undefined || (await this.deps.store.projects.get(accountId, d.projectId)) === null)
+    )
       violations.push(PROJECT_MISSING);
-    if (d.scope === 'account' && d.projectId !== undefined) violations.push({ path: 'projectId', code: 'UNKNOWN_FIELD', message: 'The account scope has no project.' });
+    if (d.scope === 'account' && d.projectId !== undefined)
+      violations.push({ path: 'projectId', code: 'UNKNOWN_FIELD', message: 'The account scope has no project.' });
     assertNoViolations(violations);
-    const next: RoleBinding = { scope: d.scope, ...(d.projectId === undefined ? {} : { projectId: d.projectId }), policyIds: [...new Set(d.policyIds)] };
+    const next: RoleBinding = {
+      scope: d.scope,
+      ...(d.projectId === undefined ? {} : { projectId: d.projectId }),
+      policyIds: [...new Set(d.policyIds)],
+    };
     // Only a binding that loses policies revokes: adding permissions needs no new token.
     const before = group.roleBindings.find((b) => sameScope(b, next))?.policyIds ?? [];
     const keys = before.some((p) => !next.policyIds.includes(p)) ? [revocationKeys.group(id)] : [];
     const written = await withRevocation(this.deps, keys, () =>
-      this.deps.store.groups.mutate(accountId, id, by, (g) => ({ roleBindings: [...g.roleBindings.filter((b) => !sameScope(b, next)), next] })),
+      this.deps.store.groups.mutate(accountId, id, by, (g) => ({
+        roleBindings: [...g.roleBindings.filter((b) => !sameScope(b, next)), next],
+      })),
     );
     // A project deleted between the check above and this write would keep a binding nobody cleans up:
     // the project deletion removes bindings after the project is gone, so checking again here closes the gap.
@@ -164,7 +226,9 @@ export class GroupService {
     for (const group of groups) {
       try {
         await withRevocation(this.deps, [revocationKeys.group(group.id)], () =>
-          this.deps.store.groups.mutate(accountId, group.id, by, (g) => (g.roleBindings.some(bound) ? { roleBindings: g.roleBindings.filter((b) => !bound(b)) } : null)),
+          this.deps.store.groups.mutate(accountId, group.id, by, (g) =>
+            g.roleBindings.some(bound) ? { roleBindings: g.roleBindings.filter((b) => !bound(b)) } : null,
+          ),
         );
         changed.push(group.id);
       } catch (err) {
@@ -175,11 +239,21 @@ export class GroupService {
   }
 
   /** ENT-4 "remove all" of one scope (`projectId` given: that project's scope, else the account scope). */
-  async removeBindings(accountId: string, id: string, scope: { projectId?: string | undefined }, by: Actor): Promise<Group> {
+  async removeBindings(
+    accountId: string,
+    id: string,
+    scope: { projectId?: string | undefined },
+    by: Actor,
+  ): Promise<Group> {
     await this.get(accountId, id);
-    const target: Pick<RoleBinding, 'scope' | 'projectId'> = scope.projectId === undefined ? { scope: 'account' } : { scope: 'project', projectId: scope.projectId };
+    const target: Pick<RoleBinding, 'scope' | 'projectId'> =
+      scope.projectId === undefined ? { scope: 'account' } : { scope: 'project', projectId: scope.projectId };
     return withRevocation(this.deps, [revocationKeys.group(id)], () =>
-      this.deps.store.groups.mutate(accountId, id, by, (g) => (g.roleBindings.some((b) => sameScope(b, target)) ? { roleBindings: g.roleBindings.filter((b) => !sameScope(b, target)) } : null)),
+      this.deps.store.groups.mutate(accountId, id, by, (g) =>
+        g.roleBindings.some((b) => sameScope(b, target))
+          ? { roleBindings: g.roleBindings.filter((b) => !sameScope(b, target)) }
+          : null,
+      ),
     );
   }
 }

@@ -10,7 +10,17 @@ import { validatePolicy } from '../policy/index.js';
 import type { Group, Policy } from '../store/ports.js';
 import { listAll } from '../store/shared.js';
 import { groupPolicyIds } from '../authz/applicable.js';
-import { bulkDeleteEntities, defined, mustGet, pageOf, parseListQuery, withRevocation, type Actor, type BulkResult, type IamDeps } from './common.js';
+import {
+  bulkDeleteEntities,
+  defined,
+  mustGet,
+  pageOf,
+  parseListQuery,
+  withRevocation,
+  type Actor,
+  type BulkResult,
+  type IamDeps,
+} from './common.js';
 import { revocationKeys } from '../authz/revocation.js';
 import { NAME_RULES, commonFields, parseInput, versionRule } from './validation.js';
 
@@ -39,21 +49,31 @@ export class PolicyService {
   ) {
     const common = commonFields(deps.limits);
     this.createSchema = z.strictObject({ name: NAME_RULES.policy, document: documentInput, ...common });
-    this.updateSchema = z.strictObject({ version: versionRule, name: NAME_RULES.policy.optional(), document: documentInput.optional(), ...common });
+    this.updateSchema = z.strictObject({
+      version: versionRule,
+      name: NAME_RULES.policy.optional(),
+      document: documentInput.optional(),
+      ...common,
+    });
   }
 
   /** The parsed document, or violations at `document…` for every error the validator found. */
   private checkDocument(document: unknown, violations: Violation[]): Record<string, unknown> | null {
     // A wrong type is reported once, by the schema.
-    if (typeof document !== 'string' && (typeof document !== 'object' || document === null || Array.isArray(document))) return null;
+    if (typeof document !== 'string' && (typeof document !== 'object' || document === null || Array.isArray(document)))
+      return null;
     const text = typeof document === 'string' ? document : JSON.stringify(document);
     const result = validatePolicy(text, { kind: 'identity', maxBytes: this.policyLimits.policyDocumentBytes });
     if (result.ok) return result.policy as unknown as Record<string, unknown>;
-    for (const e of result.errors) violations.push({ path: `document${e.path.replace(/^\$/, '')}`, code: e.code, message: e.message });
+    for (const e of result.errors)
+      violations.push({ path: `document${e.path.replace(/^\$/, '')}`, code: e.code, message: e.message });
     return null;
   }
 
-  private parse<S extends z.ZodType>(schema: S, input: unknown): { data: z.output<S>; document: Record<string, unknown> | null } {
+  private parse<S extends z.ZodType>(
+    schema: S,
+    input: unknown,
+  ): { data: z.output<S>; document: Record<string, unknown> | null } {
     const violations: Violation[] = [];
     const raw = (input ?? {}) as Record<string, unknown>;
     const document = typeof raw === 'object' ? this.checkDocument(raw.document, violations) : null;
@@ -64,8 +84,13 @@ export class PolicyService {
     await mustGet(this.deps.store.accounts, 'account', accountId, accountId);
     const { data, document } = this.parse(this.createSchema, input);
     return this.deps.store.policies.create({
-      accountId, name: data.name, type: 'custom', document: document as Record<string, unknown>, policyVersion: 1,
-      ...defined({ description: data.description ?? undefined, tags: data.tags }), createdBy: by,
+      accountId,
+      name: data.name,
+      type: 'custom',
+      document: document as Record<string, unknown>,
+      policyVersion: 1,
+      ...defined({ description: data.description ?? undefined, tags: data.tags }),
+      createdBy: by,
     });
   }
 
@@ -76,7 +101,10 @@ export class PolicyService {
   async list(accountId: string, query: unknown) {
     const { type, ...rest } = (query ?? {}) as Record<string, unknown>;
     const parsedType = parseInput(z.strictObject({ type: z.enum(['default', 'custom']).optional() }), { type });
-    const page = await this.deps.store.policies.list(accountId, { ...parseListQuery(rest, this.deps.limits), ...defined(parsedType) });
+    const page = await this.deps.store.policies.list(accountId, {
+      ...parseListQuery(rest, this.deps.limits),
+      ...defined(parsedType),
+    });
     return pageOf(page, (p) => p);
   }
 
@@ -99,9 +127,13 @@ export class PolicyService {
   /** TEN-7; built-ins are refused. Targets lose the policy first, then the policy goes. */
   async bulkDelete(accountId: string, ids: readonly string[], by: Actor): Promise<BulkResult> {
     const { store } = this.deps;
-    const custom = (await Promise.all(ids.map((id) => store.policies.get(accountId, id)))).filter((p): p is Policy => p !== null && p.type === 'custom');
+    const custom = (await Promise.all(ids.map((id) => store.policies.get(accountId, id)))).filter(
+      (p): p is Policy => p !== null && p.type === 'custom',
+    );
     for (const p of custom) await this.detachEverywhere(accountId, p.id, by);
-    const { entities: _gone, ...result } = await bulkDeleteEntities(store.policies, accountId, ids, (p) => (p.type === 'default' ? 'POLICY_READ_ONLY' : null));
+    const { entities: _gone, ...result } = await bulkDeleteEntities(store.policies, accountId, ids, (p) =>
+      p.type === 'default' ? 'POLICY_READ_ONLY' : null,
+    );
     return result;
   }
 
@@ -111,13 +143,17 @@ export class PolicyService {
     const keys = [...t.users.map((u) => revocationKeys.user(u.id)), ...t.groups.map((g) => revocationKeys.group(g.id))];
     const without = (ids: string[]) => ids.filter((p) => p !== policyId);
     await withRevocation(this.deps, keys, async () => {
-      for (const u of t.users) await store.users.mutate(accountId, u.id, by, (cur) => ({ policyIds: without(cur.policyIds) }));
-      for (const r of t.roles) await store.roles.mutate(accountId, r.id, by, (cur) => ({ policyIds: without(cur.policyIds) }));
+      for (const u of t.users)
+        await store.users.mutate(accountId, u.id, by, (cur) => ({ policyIds: without(cur.policyIds) }));
+      for (const r of t.roles)
+        await store.roles.mutate(accountId, r.id, by, (cur) => ({ policyIds: without(cur.policyIds) }));
       for (const g of t.groups) {
         await store.groups.mutate(accountId, g.id, by, (cur) => ({
           policyIds: without(cur.policyIds),
           // A binding left empty is removed with its last policy (ENT-4 forbids empty bindings).
-          roleBindings: cur.roleBindings.map((b) => ({ ...b, policyIds: without(b.policyIds) })).filter((b) => b.policyIds.length > 0),
+          roleBindings: cur.roleBindings
+            .map((b) => ({ ...b, policyIds: without(b.policyIds) }))
+            .filter((b) => b.policyIds.length > 0),
         }));
       }
     });
@@ -139,7 +175,8 @@ export class PolicyService {
     const via = new Map<string, { direct: boolean; groups: Group[] }>();
     const entry = (pid: string) => via.get(pid) ?? via.set(pid, { direct: false, groups: [] }).get(pid)!;
     for (const pid of user.policyIds) entry(pid).direct = true;
-    for (const g of groups) for (const pid of new Set(groupPolicyIds(g, { projectId: undefined }))) entry(pid).groups.push(g);
+    for (const g of groups)
+      for (const pid of new Set(groupPolicyIds(g, { projectId: undefined }))) entry(pid).groups.push(g);
     const policies = await Promise.all([...via.keys()].map((pid) => store.policies.get(accountId, pid)));
     return policies
       .filter((p): p is Policy => p !== null)

@@ -9,7 +9,16 @@ import { z } from 'zod';
 import { appError } from '../errors.js';
 import type { Project } from '../store/ports.js';
 import type { GroupService } from './groups.js';
-import { bulkDeleteEntities, defined, mustGet, pageOf, parseListQuery, type Actor, type BulkResult, type IamDeps } from './common.js';
+import {
+  bulkDeleteEntities,
+  defined,
+  mustGet,
+  pageOf,
+  parseListQuery,
+  type Actor,
+  type BulkResult,
+  type IamDeps,
+} from './common.js';
 import { NAME_RULES, commonFields, parseInput, versionRule } from './validation.js';
 
 export class ProjectService {
@@ -28,7 +37,12 @@ export class ProjectService {
   async create(accountId: string, input: unknown, by: Actor): Promise<Project> {
     await mustGet(this.deps.store.accounts, 'account', accountId, accountId);
     const d = parseInput(this.createSchema, input);
-    return this.deps.store.projects.create({ accountId, name: d.name, ...defined({ description: d.description ?? undefined, tags: d.tags }), createdBy: by });
+    return this.deps.store.projects.create({
+      accountId,
+      name: d.name,
+      ...defined({ description: d.description ?? undefined, tags: d.tags }),
+      createdBy: by,
+    });
   }
 
   get(accountId: string, id: string): Promise<Project> {
@@ -51,7 +65,12 @@ export class ProjectService {
   }
 
   async bulkDelete(accountId: string, ids: readonly string[], by: Actor): Promise<BulkResult> {
-    const { entities: _gone, ...result } = await bulkDeleteEntities(this.deps.store.projects, accountId, ids, () => null);
+    const { entities: _gone, ...result } = await bulkDeleteEntities(
+      this.deps.store.projects,
+      accountId,
+      ids,
+      () => null,
+    );
     await this.groups.removeProjectBindings(accountId, [...result.deleted, ...result.notFound], by);
     return result;
   }

@@ -25,7 +25,8 @@ export const issuerRule = z.string().superRefine((s, ctx) => {
     return ctx.addIssue(issue('ISSUER_INVALID'));
   }
   const secure = url.protocol === 'https:' || (url.protocol === 'http:' && isLoopback(url.hostname));
-  if (s.length > 2048 || /[?#]/.test(s) || url.username !== '' || url.password !== '') ctx.addIssue(issue('ISSUER_INVALID'));
+  if (s.length > 2048 || /[?#]/.test(s) || url.username !== '' || url.password !== '')
+    ctx.addIssue(issue('ISSUER_INVALID'));
   else if (!secure) ctx.addIssue(issue('ISSUER_NOT_HTTPS'));
 });
 
@@ -37,7 +38,12 @@ const clientIdRule = z
 
 /** RFC 6749 §3.3 scope-token; the list must ask for `openid` (without it there is no id_token, FED-7). */
 const scopesRule = z
-  .array(z.string().max(128, { error: 'SCOPE_INVALID' }).regex(/^[\x21\x23-\x5B\x5D-\x7E]+$/, { error: 'SCOPE_INVALID' }))
+  .array(
+    z
+      .string()
+      .max(128, { error: 'SCOPE_INVALID' })
+      .regex(/^[\x21\x23-\x5B\x5D-\x7E]+$/, { error: 'SCOPE_INVALID' }),
+  )
   .max(32, { error: 'TOO_MANY_SCOPES' })
   .superRefine((scopes, ctx) => {
     scopes.forEach((s, i) => {
@@ -47,7 +53,10 @@ const scopesRule = z
   });
 
 /** A top-level claim name, URL-style names included (`https://scp/roles`); no whitespace or controls. */
-const roleClaimRule = z.string().max(256, { error: 'ROLE_CLAIM_INVALID' }).regex(/^[^\s\p{Cc}]+$/u, { error: 'ROLE_CLAIM_INVALID' });
+const roleClaimRule = z
+  .string()
+  .max(256, { error: 'ROLE_CLAIM_INVALID' })
+  .regex(/^[^\s\p{Cc}]+$/u, { error: 'ROLE_CLAIM_INVALID' });
 
 export const OIDC_DEFAULTS = { scopes: ['openid'], roleClaim: 'roles' } as const;
 
@@ -78,7 +87,10 @@ const oidcFields = {
   roleClaim: roleClaimRule,
 };
 
-export const PROVIDER_KINDS: { saml: KindRules<SamlSettings, SamlSettings>; oidc: KindRules<OidcSettings, OidcSettingsView> } = {
+export const PROVIDER_KINDS: {
+  saml: KindRules<SamlSettings, SamlSettings>;
+  oidc: KindRules<OidcSettings, OidcSettingsView>;
+} = {
   // FED-2 uploads metadata through its own route, so no create field sets it.
   saml: {
     create: z.strictObject(samlFields),
@@ -103,4 +115,5 @@ export const PROVIDER_KINDS: { saml: KindRules<SamlSettings, SamlSettings>; oidc
 
 export const KIND_NAMES = Object.keys(PROVIDER_KINDS) as ProviderKind[];
 
-export const isProviderKind = (v: unknown): v is ProviderKind => typeof v === 'string' && (KIND_NAMES as string[]).includes(v);
+export const isProviderKind = (v: unknown): v is ProviderKind =>
+  typeof v === 'string' && (KIND_NAMES as string[]).includes(v);

@@ -7,8 +7,25 @@
  */
 import { z } from 'zod';
 import { appError, type Violation } from '../errors.js';
-import type { CredentialProvider, NewEntity, OidcProvider, Patch, ProviderKind, SamlProvider, Tag } from '../store/ports.js';
-import { bulkDeleteEntities, defined, mustGet, pageOf, parseListQuery, type Actor, type BulkResult, type IamDeps } from './common.js';
+import type {
+  CredentialProvider,
+  NewEntity,
+  OidcProvider,
+  Patch,
+  ProviderKind,
+  SamlProvider,
+  Tag,
+} from '../store/ports.js';
+import {
+  bulkDeleteEntities,
+  defined,
+  mustGet,
+  pageOf,
+  parseListQuery,
+  type Actor,
+  type BulkResult,
+  type IamDeps,
+} from './common.js';
 import { KIND_NAMES, PROVIDER_KINDS, isProviderKind, type OidcSettingsView } from './provider-kinds.js';
 import { NAME_RULES, commonFields, parseInput, versionRule } from './validation.js';
 
@@ -37,7 +54,11 @@ type UpdateInput = Sections & {
 };
 
 const kindRule = z.enum(KIND_NAMES, { error: 'PROVIDER_KIND_INVALID' });
-const KIND_IMMUTABLE: Violation = { path: 'kind', code: 'PROVIDER_KIND_IMMUTABLE', message: 'The kind of a credential provider cannot change.' };
+const KIND_IMMUTABLE: Violation = {
+  path: 'kind',
+  code: 'PROVIDER_KIND_IMMUTABLE',
+  message: 'The kind of a credential provider cannot change.',
+};
 
 /** The `kind` a raw body names (absent = `saml`), read before parsing so the kind's schema can be chosen. */
 function rawKind(input: unknown): unknown {
@@ -53,13 +74,27 @@ export class ProviderService {
 
   constructor(private readonly deps: IamDeps) {
     const common = commonFields(deps.limits);
-    const createBase = { name: NAME_RULES.provider, kind: kindRule.default('saml'), loginUrl: loginUrl.optional(), locked: z.boolean().default(false), ...common };
-    const updateBase = { version: versionRule, kind: z.unknown().optional(), name: NAME_RULES.provider.optional(), loginUrl: loginUrl.nullable().optional(), locked: z.boolean().optional(), ...common };
+    const createBase = {
+      name: NAME_RULES.provider,
+      kind: kindRule.default('saml'),
+      loginUrl: loginUrl.optional(),
+      locked: z.boolean().default(false),
+      ...common,
+    };
+    const updateBase = {
+      version: versionRule,
+      kind: z.unknown().optional(),
+      name: NAME_RULES.provider.optional(),
+      loginUrl: loginUrl.nullable().optional(),
+      locked: z.boolean().optional(),
+      ...common,
+    };
     const section = (k: ProviderKind, on: 'create' | 'update') => {
       const rules = PROVIDER_KINDS[k];
       return on === 'create' && !rules.optional ? rules.create : rules[on].optional();
     };
-    const sectionsOf = (kinds: readonly ProviderKind[], on: 'create' | 'update') => Object.fromEntries(kinds.map((k) => [k, section(k, on)]));
+    const sectionsOf = (kinds: readonly ProviderKind[], on: 'create' | 'update') =>
+      Object.fromEntries(kinds.map((k) => [k, section(k, on)]));
     this.createSchemas = {
       saml: z.strictObject({ ...createBase, ...sectionsOf(['saml'], 'create') }),
       oidc: z.strictObject({ ...createBase, ...sectionsOf(['oidc'], 'create') }),
@@ -78,8 +113,14 @@ export class ProviderService {
     const d = parseInput(this.createSchemas[isProviderKind(kind) ? kind : 'invalid'], input) as CreateInput;
     const settings = { ...PROVIDER_KINDS[d.kind].systemFields, ...d[d.kind] };
     const record = {
-      accountId, name: d.name, kind: d.kind, locked: d.locked, loginUrl: d.loginUrl ?? null, [d.kind]: settings,
-      ...defined({ description: d.description ?? undefined, tags: d.tags }), createdBy: by,
+      accountId,
+      name: d.name,
+      kind: d.kind,
+      locked: d.locked,
+      loginUrl: d.loginUrl ?? null,
+      [d.kind]: settings,
+      ...defined({ description: d.description ?? undefined, tags: d.tags }),
+      createdBy: by,
     } as NewEntity<CredentialProvider>;
     return view(await this.deps.store.providers.create(record));
   }
@@ -99,8 +140,13 @@ export class ProviderService {
    */
   async update(accountId: string, id: string, input: unknown, by: Actor): Promise<ProviderView> {
     const current = await this.deps.store.providers.get(accountId, id);
-    const kindChanges = current !== null && rawKind(input) !== current.kind && (input as { kind?: unknown }).kind !== undefined;
-    const d = parseInput(this.updateSchemas[current?.kind ?? 'missing'], input, kindChanges ? [KIND_IMMUTABLE] : []) as UpdateInput;
+    const kindChanges =
+      current !== null && rawKind(input) !== current.kind && (input as { kind?: unknown }).kind !== undefined;
+    const d = parseInput(
+      this.updateSchemas[current?.kind ?? 'missing'],
+      input,
+      kindChanges ? [KIND_IMMUTABLE] : [],
+    ) as UpdateInput;
     if (current === null) throw appError('NOT_FOUND', { kind: 'credential-provider', id });
     const { version, kind: _same, ...rest } = d;
     const sectionPatch = rest[current.kind];
@@ -119,7 +165,9 @@ export class ProviderService {
   }
 
   async bulkDelete(accountId: string, ids: readonly string[]): Promise<BulkResult> {
-    const { entities: _gone, ...result } = await bulkDeleteEntities(this.deps.store.providers, accountId, ids, (p) => (p.locked ? 'PROVIDER_LOCKED' : null));
+    const { entities: _gone, ...result } = await bulkDeleteEntities(this.deps.store.providers, accountId, ids, (p) =>
+      p.locked ? 'PROVIDER_LOCKED' : null,
+    );
     return result;
   }
 }

@@ -11,12 +11,20 @@ import { IAM_SERVICE, type IamResourceType } from '../authz/srn.js';
 
 type Lookup = { get(accountId: string, id: string): Promise<Entity | null> };
 
-export type TaggedStore = Pick<Store, 'accounts' | 'users' | 'groups' | 'policies' | 'roles' | 'providers' | 'projects'>;
+export type TaggedStore = Pick<
+  Store,
+  'accounts' | 'users' | 'groups' | 'policies' | 'roles' | 'providers' | 'projects'
+>;
 
 function repositoryOf(store: TaggedStore, type: string): Lookup | null {
   const repos: Partial<Record<IamResourceType, Lookup>> = {
-    account: store.accounts, user: store.users, group: store.groups, policy: store.policies,
-    role: store.roles, 'credential-provider': store.providers, project: store.projects,
+    account: store.accounts,
+    user: store.users,
+    group: store.groups,
+    policy: store.policies,
+    role: store.roles,
+    'credential-provider': store.providers,
+    project: store.projects,
   };
   return repos[type as IamResourceType] ?? null;
 }

@@ -10,7 +10,22 @@ import { appError, type Violation } from '../errors.js';
 import { isAccountId, parseSrn } from '../srn/index.js';
 import type { Role } from '../store/ports.js';
 import { IAM_ACTIONS } from '../policy/index.js';
-import { attachPolicyIds, bodyIds, bulkDeleteEntities, detachPolicyId, defined, missingIds, mustGet, pageOf, parseListQuery, withRevocation, type Actor, type BulkResult, type CreateGrant, type IamDeps } from './common.js';
+import {
+  attachPolicyIds,
+  bodyIds,
+  bulkDeleteEntities,
+  detachPolicyId,
+  defined,
+  missingIds,
+  mustGet,
+  pageOf,
+  parseListQuery,
+  withRevocation,
+  type Actor,
+  type BulkResult,
+  type CreateGrant,
+  type IamDeps,
+} from './common.js';
 import { revocationKeys } from '../authz/revocation.js';
 import { IAM_SERVICE } from '../authz/srn.js';
 import { NAME_RULES, assertNoViolations, commonFields, idList, parseInput, versionRule } from './validation.js';
@@ -47,24 +62,39 @@ export class RoleService {
       policyIds: idList.optional(),
       ...common,
     });
-    this.updateSchema = z.strictObject({ version: versionRule, name: NAME_RULES.role.optional(), maxSessionSeconds: sessionSeconds.optional(), trustedPrincipals: principals.optional(), ...common });
+    this.updateSchema = z.strictObject({
+      version: versionRule,
+      name: NAME_RULES.role.optional(),
+      maxSessionSeconds: sessionSeconds.optional(),
+      trustedPrincipals: principals.optional(),
+      ...common,
+    });
   }
 
   /** ROLE-2: what each kind's value must be. */
   private async principalViolations(accountId: string, list: readonly TrustedPrincipal[]): Promise<Violation[]> {
     const out: Violation[] = [];
-    const bad = (i: number, code: string, message: string) => out.push({ path: `trustedPrincipals[${i}].value`, code, message });
+    const bad = (i: number, code: string, message: string) =>
+      out.push({ path: `trustedPrincipals[${i}].value`, code, message });
     for (const [i, p] of list.entries()) {
-      if (p.kind === 'current-account' && p.value !== '' && p.value !== accountId) bad(i, 'PRINCIPAL_INVALID', 'current-account takes this account id (or nothing).');
-      if (p.kind === 'other-account' && (!isAccountId(p.value) || p.value === accountId)) bad(i, 'PRINCIPAL_INVALID', 'other-account takes another account\'s 32-hex id.');
+      if (p.kind === 'current-account' && p.value !== '' && p.value !== accountId)
+        bad(i, 'PRINCIPAL_INVALID', 'current-account takes this account id (or nothing).');
+      if (p.kind === 'other-account' && (!isAccountId(p.value) || p.value === accountId))
+        bad(i, 'PRINCIPAL_INVALID', "other-account takes another account's 32-hex id.");
       if (p.kind === 'user') {
         // A role SRN trusts every session of that role: role chaining (ROLE-6) names the role it comes from.
         const srn = parseSrn(p.value);
-        if (!srn.ok || srn.srn.service !== IAM_SERVICE || (srn.srn.resourceType !== 'user' && srn.srn.resourceType !== 'role')) bad(i, 'PRINCIPAL_INVALID', 'user takes a user SRN (or a role SRN, for role chaining).');
+        if (
+          !srn.ok ||
+          srn.srn.service !== IAM_SERVICE ||
+          (srn.srn.resourceType !== 'user' && srn.srn.resourceType !== 'role')
+        )
+          bad(i, 'PRINCIPAL_INVALID', 'user takes a user SRN (or a role SRN, for role chaining).');
       }
       if (p.kind === 'credential-provider' && (await this.deps.store.providers.get(accountId, p.value)) === null)
         bad(i, 'PROVIDER_NOT_FOUND', 'credential-provider takes the id of a provider of this account.');
-      if (p.kind === 'service' && !(TRUSTED_SERVICES as readonly string[]).includes(p.value)) bad(i, 'PRINCIPAL_INVALID', `service is one of ${TRUSTED_SERVICES.join(', ')}.`);
+      if (p.kind === 'service' && !(TRUSTED_SERVICES as readonly string[]).includes(p.value))
+        bad(i, 'PRINCIPAL_INVALID', `service is one of ${TRUSTED_SERVICES.join(', ')}.`);
     }
     return out;
   }
@@ -79,8 +109,13 @@ export class RoleService {
       ...(await missingIds(store.policies, accountId, d.policyIds ?? [], 'policyIds', 'POLICY_NOT_FOUND')),
     ]);
     return store.roles.create({
-      accountId, name: d.name, maxSessionSeconds: d.maxSessionSeconds, trustedPrincipals: trusted, policyIds: [...new Set(d.policyIds ?? [])],
-      ...defined({ description: d.description ?? undefined, tags: d.tags }), createdBy: by,
+      accountId,
+      name: d.name,
+      maxSessionSeconds: d.maxSessionSeconds,
+      trustedPrincipals: trusted,
+      policyIds: [...new Set(d.policyIds ?? [])],
+      ...defined({ description: d.description ?? undefined, tags: d.tags }),
+      createdBy: by,
     });
   }
 
@@ -103,16 +138,22 @@ export class RoleService {
     if (trusted !== undefined) assertNoViolations(await this.principalViolations(accountId, trusted));
     const patch = defined({ ...rest, trustedPrincipals: trusted });
     // A trust change may drop whoever holds a session now: those sessions end with it.
-    return withRevocation(this.deps, trusted === undefined ? [] : [revocationKeys.role(id)], () => this.deps.store.roles.update(accountId, id, version, patch, by));
+    return withRevocation(this.deps, trusted === undefined ? [] : [revocationKeys.role(id)], () =>
+      this.deps.store.roles.update(accountId, id, version, patch, by),
+    );
   }
 
   async delete(accountId: string, id: string): Promise<void> {
-    const gone = await withRevocation(this.deps, [revocationKeys.role(id)], () => this.deps.store.roles.delete(accountId, id));
+    const gone = await withRevocation(this.deps, [revocationKeys.role(id)], () =>
+      this.deps.store.roles.delete(accountId, id),
+    );
     if (!gone) throw appError('NOT_FOUND', { kind: 'role', id });
   }
 
   async bulkDelete(accountId: string, ids: readonly string[]): Promise<BulkResult> {
-    const { entities: _gone, ...result } = await withRevocation(this.deps, ids.map(revocationKeys.role), () => bulkDeleteEntities(this.deps.store.roles, accountId, ids, () => null));
+    const { entities: _gone, ...result } = await withRevocation(this.deps, ids.map(revocationKeys.role), () =>
+      bulkDeleteEntities(this.deps.store.roles, accountId, ids, () => null),
+    );
     return result;
   }
 
@@ -130,7 +171,8 @@ export class RoleService {
 
   // Role sessions read the role's policies live at every decision; the marker also ends their tokens.
   detachPolicy(accountId: string, id: string, policyId: string, by: Actor): Promise<Role> {
-    return detachPolicyId(this.deps, this.deps.store.roles, 'role', accountId, id, policyId, by, [revocationKeys.role(id)]);
+    return detachPolicyId(this.deps, this.deps.store.roles, 'role', accountId, id, policyId, by, [
+      revocationKeys.role(id),
+    ]);
   }
-
 }

@@ -10,9 +10,33 @@ import type { NewPasswordContext } from '../passwords/index.js';
 import type { Store, User } from '../store/ports.js';
 import { listAll } from '../store/shared.js';
 import { IAM_ACTIONS } from '../policy/index.js';
-import { attachPolicyIds, bodyIds, bulkDeleteEntities, detachPolicyId, defined, loginUrlOf, missingIds, mustGet, parseListQuery, pageOf, withRevocation, type Actor, type BulkResult, type CreateGrant, type IamDeps } from './common.js';
+import {
+  attachPolicyIds,
+  bodyIds,
+  bulkDeleteEntities,
+  detachPolicyId,
+  defined,
+  loginUrlOf,
+  missingIds,
+  mustGet,
+  parseListQuery,
+  pageOf,
+  withRevocation,
+  type Actor,
+  type BulkResult,
+  type CreateGrant,
+  type IamDeps,
+} from './common.js';
 import { revocationKeys } from '../authz/revocation.js';
-import { NAME_RULES, assertNoViolations, commonFields, idList, parseInput, toViolations, versionRule } from './validation.js';
+import {
+  NAME_RULES,
+  assertNoViolations,
+  commonFields,
+  idList,
+  parseInput,
+  toViolations,
+  versionRule,
+} from './validation.js';
 
 export interface LoginInfo {
   accountId: string;
@@ -36,7 +60,11 @@ const contact = z
   })
   .nullable();
 const timezone = z.string().refine(isTimeZone, { error: 'TIMEZONE_INVALID' }).nullable();
-const reuse = z.number().int().min(1, { error: 'REUSE_RESTRICTION_OUT_OF_RANGE' }).max(24, { error: 'REUSE_RESTRICTION_OUT_OF_RANGE' });
+const reuse = z
+  .number()
+  .int()
+  .min(1, { error: 'REUSE_RESTRICTION_OUT_OF_RANGE' })
+  .max(24, { error: 'REUSE_RESTRICTION_OUT_OF_RANGE' });
 
 function isTimeZone(tz: string): boolean {
   try {
@@ -68,7 +96,10 @@ export class UserService {
     });
     this.updateSchema = z.strictObject({
       version: versionRule,
-      name: z.unknown().refine(() => false, { error: 'NAME_IMMUTABLE' }).optional(),
+      name: z
+        .unknown()
+        .refine(() => false, { error: 'NAME_IMMUTABLE' })
+        .optional(),
       email: contact.optional(),
       phone: contact.optional(),
       timezone: timezone.optional(),
@@ -85,7 +116,10 @@ export class UserService {
   }
 
   /** A given password must pass every rule (throws PASSWORD_REJECTED); none given → a generated one. */
-  async choosePassword(given: string | undefined, identity: NewPasswordContext): Promise<{ value: string; generated: boolean }> {
+  async choosePassword(
+    given: string | undefined,
+    identity: NewPasswordContext,
+  ): Promise<{ value: string; generated: boolean }> {
     if (given !== undefined) {
       await this.deps.passwords.validateNewPassword(given, identity);
       return { value: given, generated: false };
@@ -93,8 +127,22 @@ export class UserService {
     return { value: this.deps.passwords.generate(identity), generated: true };
   }
 
-  async createRoot(accountId: string, name: string, password: { value: string }, email: string | null, by: Actor): Promise<User> {
-    return this.deps.store.users.create(await this.record(accountId, name, password.value, { kind: 'root', email: email ? { value: email, verified: false } : null, mustChangePassword: false }, by));
+  async createRoot(
+    accountId: string,
+    name: string,
+    password: { value: string },
+    email: string | null,
+    by: Actor,
+  ): Promise<User> {
+    return this.deps.store.users.create(
+      await this.record(
+        accountId,
+        name,
+        password.value,
+        { kind: 'root', email: email ? { value: email, verified: false } : null, mustChangePassword: false },
+        by,
+      ),
+    );
   }
 
   /** ENT-2: the user, its login information (password once), memberships and attachments. */
@@ -104,35 +152,73 @@ export class UserService {
     const parsed = this.createSchema.safeParse(input ?? {});
     const violations: Violation[] = parsed.success ? [] : toViolations(parsed.error);
     const raw = (input ?? {}) as Record<string, unknown>;
-    const identity = { username: typeof raw.name === 'string' ? raw.name : '', accountId, accountAlias: account.alias ?? undefined };
+    const identity = {
+      username: typeof raw.name === 'string' ? raw.name : '',
+      accountId,
+      accountAlias: account.alias ?? undefined,
+    };
     if (typeof raw.password === 'string') {
-      for (const v of await passwords.checkNewPassword(raw.password, identity)) violations.push({ path: 'password', code: v.code, message: v.message });
+      for (const v of await passwords.checkNewPassword(raw.password, identity))
+        violations.push({ path: 'password', code: v.code, message: v.message });
     }
-    const copy = parsed.success && parsed.data.copyFromUserId !== undefined ? await store.users.get(accountId, parsed.data.copyFromUserId) : null;
+    const copy =
+      parsed.success && parsed.data.copyFromUserId !== undefined
+        ? await store.users.get(accountId, parsed.data.copyFromUserId)
+        : null;
     if (parsed.success) {
       const d = parsed.data;
       violations.push(...(await missingIds(store.groups, accountId, d.groupIds ?? [], 'groupIds', 'GROUP_NOT_FOUND')));
-      violations.push(...(await missingIds(store.policies, accountId, d.policyIds ?? [], 'policyIds', 'POLICY_NOT_FOUND')));
+      violations.push(
+        ...(await missingIds(store.policies, accountId, d.policyIds ?? [], 'policyIds', 'POLICY_NOT_FOUND')),
+      );
       if (d.copyFromUserId !== undefined && (copy === null || copy.kind !== 'iam'))
-        violations.push({ path: 'copyFromUserId', code: 'USER_NOT_FOUND', message: 'No such IAM user in this account.' });
+        violations.push({
+          path: 'copyFromUserId',
+          code: 'USER_NOT_FOUND',
+          message: 'No such IAM user in this account.',
+        });
     }
     assertNoViolations(violations);
     const d = parsed.data as NonNullable<typeof parsed.data>;
-    const password = d.password === undefined ? { value: passwords.generate(identity), generated: true } : { value: d.password, generated: false };
-    const copiedGroups = copy === null ? [] : (await listAll(store.groups, accountId, { memberId: copy.id })).map((g) => g.id);
+    const password =
+      d.password === undefined
+        ? { value: passwords.generate(identity), generated: true }
+        : { value: d.password, generated: false };
+    const copiedGroups =
+      copy === null ? [] : (await listAll(store.groups, accountId, { memberId: copy.id })).map((g) => g.id);
     const policyIds = [...new Set([...(d.policyIds ?? []), ...(copy?.policyIds ?? [])])];
     const user = await store.users.create(
-      await this.record(accountId, d.name, password.value, {
-        kind: 'iam',
-        ...defined({ email: d.email, phone: d.phone, timezone: d.timezone, reuseRestriction: d.reuseRestriction, description: d.description ?? undefined, tags: d.tags }),
-        mustChangePassword: d.mustChangePassword ?? password.generated,
-        policyIds,
-      }, by),
+      await this.record(
+        accountId,
+        d.name,
+        password.value,
+        {
+          kind: 'iam',
+          ...defined({
+            email: d.email,
+            phone: d.phone,
+            timezone: d.timezone,
+            reuseRestriction: d.reuseRestriction,
+            description: d.description ?? undefined,
+            tags: d.tags,
+          }),
+          mustChangePassword: d.mustChangePassword ?? password.generated,
+          policyIds,
+        },
+        by,
+      ),
     );
     for (const groupId of new Set([...(d.groupIds ?? []), ...copiedGroups])) {
-      await store.groups.mutate(accountId, groupId, by, (g) => (g.memberIds.includes(user.id) ? null : { memberIds: [...g.memberIds, user.id] }));
+      await store.groups.mutate(accountId, groupId, by, (g) =>
+        g.memberIds.includes(user.id) ? null : { memberIds: [...g.memberIds, user.id] },
+      );
     }
-    const login = { accountId, username: user.name, password: password.generated ? password.value : null, loginUrl: loginUrlOf(this.deps.publicUrl, account) };
+    const login = {
+      accountId,
+      username: user.name,
+      password: password.generated ? password.value : null,
+      loginUrl: loginUrlOf(this.deps.publicUrl, account),
+    };
     return { user: this.view(user), login };
   }
 
@@ -143,25 +229,53 @@ export class UserService {
    */
   async createGrants(accountId: string, input: unknown): Promise<CreateGrant[]> {
     const raw = typeof input === 'object' && input !== null ? (input as Record<string, unknown>) : {};
-    const sourceId = typeof raw.copyFromUserId === 'string' && raw.copyFromUserId.length > 0 ? raw.copyFromUserId : null;
+    const sourceId =
+      typeof raw.copyFromUserId === 'string' && raw.copyFromUserId.length > 0 ? raw.copyFromUserId : null;
     const source = sourceId === null ? null : await this.deps.store.users.get(accountId, sourceId);
-    const copiedGroups = source === null ? [] : (await listAll(this.deps.store.groups, accountId, { memberId: source.id })).map((g) => g.id);
+    const copiedGroups =
+      source === null
+        ? []
+        : (await listAll(this.deps.store.groups, accountId, { memberId: source.id })).map((g) => g.id);
     const union = (a: string[], b: readonly string[]) => [...new Set([...a, ...b])];
     return [
       { action: IAM_ACTIONS.getUser, type: 'user', ids: sourceId === null ? [] : [sourceId] },
-      { action: IAM_ACTIONS.attachUserPolicy, type: 'policy', ids: union(bodyIds(raw, 'policyIds'), source?.policyIds ?? []) },
+      {
+        action: IAM_ACTIONS.attachUserPolicy,
+        type: 'policy',
+        ids: union(bodyIds(raw, 'policyIds'), source?.policyIds ?? []),
+      },
       { action: IAM_ACTIONS.addUserToGroup, type: 'group', ids: union(bodyIds(raw, 'groupIds'), copiedGroups) },
     ];
   }
 
-  private async record(accountId: string, name: string, password: string, fields: Partial<User> & Pick<User, 'kind'>, by: Actor) {
+  private async record(
+    accountId: string,
+    name: string,
+    password: string,
+    fields: Partial<User> & Pick<User, 'kind'>,
+    by: Actor,
+  ) {
     const now = this.deps.clock.now();
     return {
-      accountId, name, state: 'active' as const, email: null, phone: null, timezone: null, lastLoginAt: null,
-      passwordChangedAt: now, reuseRestriction: this.deps.defaultReuseRestriction, mustChangePassword: false,
-      passwordHash: await this.deps.passwords.hash(password), passwordHistory: [],
-      mfa: { secret: null, enrolled: false, recoveryCodeHashes: [] }, consoleIpControl: { enabled: false, entries: [] }, policyIds: [],
-      keySecurity: { acceptedMethods: ['authkey', 'tempkey'] as Array<'authkey' | 'tempkey'>, ipControl: { enabled: false, entries: [] } },
+      accountId,
+      name,
+      state: 'active' as const,
+      email: null,
+      phone: null,
+      timezone: null,
+      lastLoginAt: null,
+      passwordChangedAt: now,
+      reuseRestriction: this.deps.defaultReuseRestriction,
+      mustChangePassword: false,
+      passwordHash: await this.deps.passwords.hash(password),
+      passwordHistory: [],
+      mfa: { secret: null, enrolled: false, recoveryCodeHashes: [] },
+      consoleIpControl: { enabled: false, entries: [] },
+      policyIds: [],
+      keySecurity: {
+        acceptedMethods: ['authkey', 'tempkey'] as Array<'authkey' | 'tempkey'>,
+        ipControl: { enabled: false, entries: [] },
+      },
       ...fields,
       createdBy: by,
     };
@@ -172,7 +286,9 @@ export class UserService {
   }
 
   async list(accountId: string, query: unknown) {
-    return pageOf(await this.deps.store.users.list(accountId, parseListQuery(query, this.deps.limits)), (u) => this.view(u));
+    return pageOf(await this.deps.store.users.list(accountId, parseListQuery(query, this.deps.limits)), (u) =>
+      this.view(u),
+    );
   }
 
   /**
@@ -183,10 +299,13 @@ export class UserService {
   async update(accountId: string, id: string, input: unknown, by: Actor): Promise<UserView> {
     const { version, name: _immutable, ...rest } = parseInput(this.updateSchema, input);
     const current = await mustGet(this.deps.store.users, 'user', accountId, id);
-    if (current.kind === 'root' && (rest.state === 'disabled' || by !== current.id)) throw appError('ROOT_USER_PROTECTED', { id });
+    if (current.kind === 'root' && (rest.state === 'disabled' || by !== current.id))
+      throw appError('ROOT_USER_PROTECTED', { id });
     const patch = defined(rest);
     const keys = rest.state === 'disabled' && current.state !== 'disabled' ? [revocationKeys.user(id)] : [];
-    return this.view(await withRevocation(this.deps, keys, () => this.deps.store.users.update(accountId, id, version, patch, by)));
+    return this.view(
+      await withRevocation(this.deps, keys, () => this.deps.store.users.update(accountId, id, version, patch, by)),
+    );
   }
 
   async delete(accountId: string, id: string, by: Actor): Promise<void> {
@@ -198,9 +317,13 @@ export class UserService {
   /** TEN-7; the root user is refused, memberships are removed and `user:<id>` is published for each. */
   async bulkDelete(accountId: string, ids: readonly string[], by: Actor): Promise<BulkResult> {
     const { store } = this.deps;
-    const candidates = (await Promise.all(ids.map((id) => store.users.get(accountId, id)))).filter((u) => u !== null && u.kind === 'iam');
+    const candidates = (await Promise.all(ids.map((id) => store.users.get(accountId, id)))).filter(
+      (u) => u !== null && u.kind === 'iam',
+    );
     const keys = candidates.map((u) => revocationKeys.user((u as User).id));
-    const { entities, ...result } = await withRevocation(this.deps, keys, () => bulkDeleteEntities(store.users, accountId, ids, (u) => (u.kind === 'root' ? 'ROOT_USER_PROTECTED' : null)));
+    const { entities, ...result } = await withRevocation(this.deps, keys, () =>
+      bulkDeleteEntities(store.users, accountId, ids, (u) => (u.kind === 'root' ? 'ROOT_USER_PROTECTED' : null)),
+    );
     for (const user of entities) await removeFromGroups(store, accountId, user.id, by);
     return result;
   }
@@ -212,15 +335,19 @@ export class UserService {
     return this.view(await attachPolicyIds(this.deps, this.deps.store.users, 'user', accountId, id, input, by, guard));
   }
 
-
   async detachPolicy(accountId: string, id: string, policyId: string, by: Actor): Promise<UserView> {
-    return this.view(await detachPolicyId(this.deps, this.deps.store.users, 'user', accountId, id, policyId, by, [revocationKeys.user(id)]));
+    return this.view(
+      await detachPolicyId(this.deps, this.deps.store.users, 'user', accountId, id, policyId, by, [
+        revocationKeys.user(id),
+      ]),
+    );
   }
-
 }
 
 async function removeFromGroups(store: Store, accountId: string, userId: string, by: Actor): Promise<void> {
   for (const g of await listAll(store.groups, accountId, { memberId: userId })) {
-    await store.groups.mutate(accountId, g.id, by, (cur) => (cur.memberIds.includes(userId) ? { memberIds: cur.memberIds.filter((m) => m !== userId) } : null));
+    await store.groups.mutate(accountId, g.id, by, (cur) =>
+      cur.memberIds.includes(userId) ? { memberIds: cur.memberIds.filter((m) => m !== userId) } : null,
+    );
   }
 }

@@ -18,6 +18,13 @@ export { LockoutService } from './lockout.js';
 export { LoginService, type LoginDeps } from './login-service.js';
 export { PENDING_TTL_MS, type PendingLogin, type PendingStage } from './pending.js';
 export { CONSOLE_HOME, safeRedirect } from './redirect.js';
-export { enrolledOrRequired, type LoginOutcome, type PasswordChangeReason, type PasswordLogin, type RequestOrigin, type SecondFactorPolicy } from './types.js';
+export {
+  enrolledOrRequired,
+  type LoginOutcome,
+  type PasswordChangeReason,
+  type PasswordLogin,
+  type RequestOrigin,
+  type SecondFactorPolicy,
+} from './types.js';
 export { formString, loginBody, parseInput, passwordChangeBody } from './inputs.js';
 export { unlockUser } from './unlock.js';

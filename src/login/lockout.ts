@@ -34,7 +34,9 @@ export class LockoutService {
 
   async reserve(accountId: string, subject: string): Promise<LockoutSlot> {
     if ((await this.sessions.getCounter(lockedKey(accountId, subject))) > 0) return { locked: true };
-    const r = await this.sessions.increment(failuresKey(accountId, subject), this.durationMs, { ceiling: this.config.threshold });
+    const r = await this.sessions.increment(failuresKey(accountId, subject), this.durationMs, {
+      ceiling: this.config.threshold,
+    });
     return r.applied ? { locked: false, attempt: r.value } : { locked: true };
   }
 
@@ -56,7 +58,12 @@ export class LockoutService {
   async unlock(accountId: string, userId: string): Promise<boolean> {
     const subjects = [userSubject(userId), mfaSubject(userId)];
     const locked = await Promise.all(subjects.map((s) => this.sessions.getCounter(lockedKey(accountId, s))));
-    await Promise.all(subjects.flatMap((s) => [this.sessions.resetCounter(lockedKey(accountId, s)), this.sessions.resetCounter(failuresKey(accountId, s))]));
+    await Promise.all(
+      subjects.flatMap((s) => [
+        this.sessions.resetCounter(lockedKey(accountId, s)),
+        this.sessions.resetCounter(failuresKey(accountId, s)),
+      ]),
+    );
     return locked.some((n) => n > 0);
   }
 
@@ -66,7 +73,9 @@ export class LockoutService {
 
   /** Locked by LOGIN-3 (password) or LOGIN-4 (MFA): a login of this user could not finish either way. */
   async isLockedAnyWay(accountId: string, userId: string): Promise<boolean> {
-    const counts = await Promise.all([userSubject(userId), mfaSubject(userId)].map((s) => this.sessions.getCounter(lockedKey(accountId, s))));
+    const counts = await Promise.all(
+      [userSubject(userId), mfaSubject(userId)].map((s) => this.sessions.getCounter(lockedKey(accountId, s))),
+    );
     return counts.some((n) => n > 0);
   }
 

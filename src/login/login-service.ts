@@ -12,7 +12,14 @@ import { changeReason, checkReplacement, endOtherSessions, rehashIfWeak, storeRe
 import { PendingLogins, type PendingLogin, type PendingStage } from './pending.js';
 import { safeRedirect } from './redirect.js';
 import { LoginThrottle, type ThrottleConfig } from './throttle.js';
-import { enrolledOrRequired, type LoginDelivery, type LoginOutcome, type PasswordLogin, type RequestOrigin, type SecondFactorPolicy } from './types.js';
+import {
+  enrolledOrRequired,
+  type LoginDelivery,
+  type LoginOutcome,
+  type PasswordLogin,
+  type RequestOrigin,
+  type SecondFactorPolicy,
+} from './types.js';
 
 export interface LoginDeps {
   store: Store;
@@ -70,7 +77,10 @@ export class LoginService {
       this.deps.metrics.logins.inc({ result: 'failure' });
       throw appError('INVALID_CREDENTIALS');
     }
-    const user = input.username.length > 0 && input.username.length <= USERNAME_MAX ? await this.deps.store.users.getByName(account.id, input.username) : null;
+    const user =
+      input.username.length > 0 && input.username.length <= USERNAME_MAX
+        ? await this.deps.store.users.getByName(account.id, input.username)
+        : null;
     const subject = user ? userSubject(user.id) : nameSubject(input.username);
     const actor = user?.id ?? 'anonymous';
     const base = { accountId: account.id, action: 'login', actor, target: user?.id ?? null, origin: input } as const;
@@ -83,14 +93,22 @@ export class LoginService {
     }
 
     const usable = user !== null && user.state === 'active' && user.passwordHash !== null ? user : null;
-    const ok = usable ? await this.deps.passwords.verify(usable.passwordHash ?? '', input.password) : await this.deps.passwords.dummyVerify().then(() => false);
+    const ok = usable
+      ? await this.deps.passwords.verify(usable.passwordHash ?? '', input.password)
+      : await this.deps.passwords.dummyVerify().then(() => false);
     if (!usable || !ok) {
       const reasonCode = !user ? 'UNKNOWN_USER' : user.state !== 'active' ? 'USER_DISABLED' : 'INVALID_PASSWORD';
       await this.audit.record({ ...base, result: 'failure', reasonCode, details: { attempt: slot.attempt } });
       if (await this.lockout.failed(account.id, subject, slot)) {
         this.deps.metrics.lockouts.inc();
         this.deps.metrics.logins.inc({ result: 'locked' });
-        await this.audit.record({ ...base, action: 'login.lockout', result: 'success', reasonCode: 'LOCKOUT_THRESHOLD', details: { failures: slot.attempt } });
+        await this.audit.record({
+          ...base,
+          action: 'login.lockout',
+          result: 'success',
+          reasonCode: 'LOCKOUT_THRESHOLD',
+          details: { failures: slot.attempt },
+        });
         throw appError('ACCOUNT_LOCKED');
       }
       this.deps.metrics.logins.inc({ result: 'failure' });
@@ -127,14 +145,34 @@ export class LoginService {
     try {
       await checkReplacement(this.deps.passwords, user, account, newPassword);
     } catch (err) {
-      await this.audit.record({ accountId: account.id, action: 'login.password_change', actor: user.id, target: user.id, origin, result: 'failure', reasonCode: 'PASSWORD_REJECTED' });
+      await this.audit.record({
+        accountId: account.id,
+        action: 'login.password_change',
+        actor: user.id,
+        target: user.id,
+        origin,
+        result: 'failure',
+        reasonCode: 'PASSWORD_REJECTED',
+      });
       throw err;
     }
     const claimed = await this.claimStep(token, 'password_change');
-    const updated = await storeReplacement({ passwords: this.deps.passwords, users: this.deps.store.users, clock: this.deps.clock }, claimed.user, newPassword);
+    const updated = await storeReplacement(
+      { passwords: this.deps.passwords, users: this.deps.store.users, clock: this.deps.clock },
+      claimed.user,
+      newPassword,
+    );
     // The change evicts whoever held the old password (flagged or expired because it may be known), as in My Info.
     const ended = await endOtherSessions(this.deps.sessions, updated);
-    await this.audit.record({ accountId: account.id, action: 'login.password_change', actor: user.id, target: user.id, origin, result: 'success', details: { reason: pending.reason, otherSessionsEnded: ended } });
+    await this.audit.record({
+      accountId: account.id,
+      action: 'login.password_change',
+      actor: user.id,
+      target: user.id,
+      origin,
+      result: 'success',
+      details: { reason: pending.reason, otherSessionsEnded: ended },
+    });
     return this.finish(updated, { mfa: pending.mfa, redirect: pending.redirect, issue: pending.issue, origin });
   }
 
@@ -142,20 +180,46 @@ export class LoginService {
     const reason = changeReason(this.deps.passwords, user);
     if (reason) {
       this.deps.metrics.logins.inc({ result: 'password_change_required' });
-      const pending = await this.pending.create(user, { stage: 'password_change', mfa: step.mfa, redirect: step.redirect, issue: step.issue, reason });
+      const pending = await this.pending.create(user, {
+        stage: 'password_change',
+        mfa: step.mfa,
+        redirect: step.redirect,
+        issue: step.issue,
+        reason,
+      });
       return { ...pendingOutcome(pending), state: 'password_change_required', reason };
     }
     return this.finish(user, step);
   }
 
   private async finish(user: User, step: LoginStep): Promise<LoginOutcome> {
-    const { session, csrfToken, tokens } = await this.deps.issuer.start({ subject: { kind: 'user', user }, mfa: step.mfa, origin: step.origin, deliver: step.issue });
+    const { session, csrfToken, tokens } = await this.deps.issuer.start({
+      subject: { kind: 'user', user },
+      mfa: step.mfa,
+      origin: step.origin,
+      deliver: step.issue,
+    });
     const now = this.deps.clock.now();
     await this.deps.store.users.mutate(user.accountId, user.id, user.id, () => ({ lastLoginAt: now }));
-    await this.audit.record({ accountId: user.accountId, action: 'login', actor: user.id, target: user.id, origin: step.origin, result: 'success', details: { mfa: step.mfa } });
+    await this.audit.record({
+      accountId: user.accountId,
+      action: 'login',
+      actor: user.id,
+      target: user.id,
+      origin: step.origin,
+      result: 'success',
+      details: { mfa: step.mfa },
+    });
     this.deps.metrics.logins.inc({ result: 'success' });
-    const done = { state: 'authenticated', sessionId: session.id, absoluteExpiresAtMs: session.absoluteExpiresAtMs, redirect: step.redirect } as const;
-    return tokens === null ? { ...done, issue: 'cookie', csrfToken: csrfToken ?? '' } : { ...done, issue: 'tokens', tokens };
+    const done = {
+      state: 'authenticated',
+      sessionId: session.id,
+      absoluteExpiresAtMs: session.absoluteExpiresAtMs,
+      redirect: step.redirect,
+    } as const;
+    return tokens === null
+      ? { ...done, issue: 'cookie', csrfToken: csrfToken ?? '' }
+      : { ...done, issue: 'tokens', tokens };
   }
 
   private async requireStep(token: string, stage: PendingStage): Promise<PendingLogin> {
@@ -165,7 +229,10 @@ export class LoginService {
   }
 
   private async load(pending: PendingLogin): Promise<{ user: User; account: Account }> {
-    const [user, account] = await Promise.all([this.deps.store.users.get(pending.accountId, pending.userId), this.deps.store.accounts.get(pending.accountId, pending.accountId)]);
+    const [user, account] = await Promise.all([
+      this.deps.store.users.get(pending.accountId, pending.userId),
+      this.deps.store.accounts.get(pending.accountId, pending.accountId),
+    ]);
     // Disabled or deleted while the step was open: the step is over.
     if (!user || !account || user.state !== 'active') throw appError('LOGIN_STEP_EXPIRED');
     return { user, account };

@@ -17,7 +17,12 @@ export function historyWithCurrent(user: Pick<User, 'passwordHash' | 'passwordHi
 }
 
 /** Throws PASSWORD_REJECTED (400, every violation) without writing anything. */
-export async function checkReplacement(passwords: PasswordService, user: User, account: Account, newPassword: string): Promise<void> {
+export async function checkReplacement(
+  passwords: PasswordService,
+  user: User,
+  account: Account,
+  newPassword: string,
+): Promise<void> {
   await passwords.validateNewPassword(newPassword, {
     username: user.name,
     accountId: account.id,
@@ -47,7 +52,11 @@ export async function storeReplacement(
  * out: every session of the user except `keep` ends — console sessions (their tokens check the session,
  * TOK-4) and open pending login steps alike. Returns how many ended.
  */
-export async function endOtherSessions(sessions: Pick<SessionStore, 'listForUser' | 'end'>, user: Pick<User, 'accountId' | 'id'>, keep?: string): Promise<number> {
+export async function endOtherSessions(
+  sessions: Pick<SessionStore, 'listForUser' | 'end'>,
+  user: Pick<User, 'accountId' | 'id'>,
+  keep?: string,
+): Promise<number> {
   const others = (await sessions.listForUser(user.accountId, user.id)).filter((s) => s.id !== keep);
   await Promise.all(others.map((s) => sessions.end(s.id)));
   return others.length;
@@ -62,7 +71,11 @@ export function changeReason(passwords: PasswordService, user: User): 'expired' 
 }
 
 /** PWD-10: swap a hash made with weaker parameters for a current one, unless it changed meanwhile. */
-export async function rehashIfWeak(deps: { passwords: PasswordService; users: NamedRepository<User> }, user: User, password: string): Promise<void> {
+export async function rehashIfWeak(
+  deps: { passwords: PasswordService; users: NamedRepository<User> },
+  user: User,
+  password: string,
+): Promise<void> {
   const old = user.passwordHash;
   if (!old || !deps.passwords.needsRehash(old)) return;
   const fresh = await deps.passwords.hash(password);

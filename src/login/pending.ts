@@ -32,14 +32,34 @@ export const PENDING_TTL_MS = 5 * 60 * 1000;
 export class PendingLogins {
   constructor(private readonly sessions: SessionStore) {}
 
-  async create(user: User, p: { stage: PendingStage; mfa: boolean; redirect: string; issue: LoginDelivery; reason?: PasswordChangeReason }): Promise<PendingLogin> {
+  async create(
+    user: User,
+    p: { stage: PendingStage; mfa: boolean; redirect: string; issue: LoginDelivery; reason?: PasswordChangeReason },
+  ): Promise<PendingLogin> {
     const s = await this.sessions.create({
       principal: { accountId: user.accountId, userId: user.id, type: user.kind === 'root' ? 'root' : 'user' },
-      data: { kind: SESSION_KINDS.pending, stage: p.stage, mfa: p.mfa, redirect: p.redirect, issue: p.issue, reason: p.reason ?? '' },
+      data: {
+        kind: SESSION_KINDS.pending,
+        stage: p.stage,
+        mfa: p.mfa,
+        redirect: p.redirect,
+        issue: p.issue,
+        reason: p.reason ?? '',
+      },
       absoluteTtlMs: PENDING_TTL_MS,
       idleTtlMs: PENDING_TTL_MS,
     });
-    return { token: s.id, accountId: user.accountId, userId: user.id, stage: p.stage, mfa: p.mfa, redirect: p.redirect, issue: p.issue, reason: p.reason ?? null, expiresAtMs: s.absoluteExpiresAtMs };
+    return {
+      token: s.id,
+      accountId: user.accountId,
+      userId: user.id,
+      stage: p.stage,
+      mfa: p.mfa,
+      redirect: p.redirect,
+      issue: p.issue,
+      reason: p.reason ?? null,
+      expiresAtMs: s.absoluteExpiresAtMs,
+    };
   }
 
   /** The live pending login of that stage, or null (unknown, expired, used, or another stage). */

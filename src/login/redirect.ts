@@ -17,7 +17,12 @@ function looksSafe(path: string): boolean {
   // eslint-disable-next-line no-control-regex
   if (/[\u0000-\u001f\u007f\\]/.test(path)) return false;
   if (!path.startsWith('/') || path.startsWith('//')) return false;
-  return path === CONSOLE_HOME || path.startsWith(`${CONSOLE_HOME}/`) || path.startsWith(`${CONSOLE_HOME}?`) || path.startsWith(`${CONSOLE_HOME}#`);
+  return (
+    path === CONSOLE_HOME ||
+    path.startsWith(`${CONSOLE_HOME}/`) ||
+    path.startsWith(`${CONSOLE_HOME}?`) ||
+    path.startsWith(`${CONSOLE_HOME}#`)
+  );
 }
 
 /** Every decoding of `raw` a browser or a proxy might apply (double-encoding included) must look safe. */

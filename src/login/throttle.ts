@@ -24,7 +24,11 @@ export class LoginThrottle {
     const windowMs = this.config.windowSeconds * 1000;
     const byIp = await this.sessions.hit(`throttle:login:ip:${sourceIp}`, windowMs, this.config.perIpLimit);
     if (!byIp.allowed) throw rateLimited(byIp.retryAfterMs);
-    const byAccount = await this.sessions.hit(`throttle:login:account:${accountId}`, windowMs, this.config.perAccountLimit);
+    const byAccount = await this.sessions.hit(
+      `throttle:login:account:${accountId}`,
+      windowMs,
+      this.config.perAccountLimit,
+    );
     if (!byAccount.allowed) throw rateLimited(byAccount.retryAfterMs);
   }
 }

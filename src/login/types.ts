@@ -40,8 +40,7 @@ export type PasswordChangeReason = 'expired' | 'required_by_administrator';
 /** The result of a login step that did not fail. Failures are AppErrors (INVALID_CREDENTIALS …). */
 export type LoginOutcome =
   | ({ state: 'authenticated'; sessionId: string; absoluteExpiresAtMs: number; redirect: string } & (
-      | { issue: 'cookie'; csrfToken: string }
-      | { issue: 'tokens'; tokens: TokenResponse }
+      { issue: 'cookie'; csrfToken: string } | { issue: 'tokens'; tokens: TokenResponse }
     ))
   | { state: 'mfa_required'; pendingToken: string; expiresAtMs: number }
   | { state: 'password_change_required'; pendingToken: string; expiresAtMs: number; reason: PasswordChangeReason };

@@ -19,6 +19,14 @@ export async function unlockUser(
   const user = await deps.store.users.get(target.accountId, target.userId);
   if (!user) throw appError('NOT_FOUND', { kind: 'user', id: target.userId });
   const wasLocked = await deps.lockout.unlock(target.accountId, target.userId);
-  await deps.audit.record({ accountId: target.accountId, action: 'login.unlock', actor: by.userId, target: user.id, origin, result: 'success', details: { wasLocked } });
+  await deps.audit.record({
+    accountId: target.accountId,
+    action: 'login.unlock',
+    actor: by.userId,
+    target: user.id,
+    origin,
+    result: 'success',
+    details: { wasLocked },
+  });
   return { wasLocked };
 }

@@ -9,7 +9,13 @@
  *   disable / regenerateRecoveryCodes → after proof (code or password re-confirmation, src/my-info)
  */
 export { SecurityAudit, type Actor, type SecurityAction, type SecurityEvent } from './audit.js';
-export { MfaService, type MfaConfig, type MfaDeps, type SecondFactorInput, type SecondFactorMethod } from './mfa-service.js';
+export {
+  MfaService,
+  type MfaConfig,
+  type MfaDeps,
+  type SecondFactorInput,
+  type SecondFactorMethod,
+} from './mfa-service.js';
 export { RECOVERY_CODE_COUNT, normaliseRecoveryCode } from './recovery-codes.js';
 export { mfaSecretBinding, resealMfaSecrets } from './reseal.js';
 export { matchTotp, TOTP_PERIOD_SECONDS, type TotpEnrolmentMaterial } from './totp.js';

@@ -88,7 +88,12 @@ export class MfaService {
    * Checks a second factor; resolves with the method used or throws MFA_CODE_INVALID / ACCOUNT_LOCKED.
    * `allowPending` admits the not-yet-confirmed secret (enrolment confirmation only).
    */
-  async verify(user: User, input: SecondFactorInput, actor: Actor, opts: { allowPending?: boolean } = {}): Promise<SecondFactorMethod> {
+  async verify(
+    user: User,
+    input: SecondFactorInput,
+    actor: Actor,
+    opts: { allowPending?: boolean } = {},
+  ): Promise<SecondFactorMethod> {
     if (!user.mfa.secret || (!user.mfa.enrolled && !opts.allowPending)) throw appError('MFA_NOT_ENROLLED');
     const recoveryCode = user.mfa.enrolled ? input.recoveryCode : undefined;
     // Opened before a lockout slot is taken: a secret that does not open (its KEK left out of the config)
@@ -110,7 +115,9 @@ export class MfaService {
       }
       return method;
     }
-    await this.deps.audit.record(event(actor, user, 'mfa.verify', 'failure', 'MFA_CODE_INVALID', { attempt: slot.attempt }));
+    await this.deps.audit.record(
+      event(actor, user, 'mfa.verify', 'failure', 'MFA_CODE_INVALID', { attempt: slot.attempt }),
+    );
     if (await this.lockout.failed(user.accountId, subject, slot)) {
       await this.deps.audit.record(event(actor, user, 'mfa.lockout', 'success', 'LOCKOUT_THRESHOLD'));
       throw appError('ACCOUNT_LOCKED');
@@ -130,7 +137,9 @@ export class MfaService {
   async regenerateRecoveryCodes(user: User, actor: Actor, proof: string): Promise<{ recoveryCodes: string[] }> {
     if (!user.mfa.enrolled) throw appError('MFA_NOT_ENROLLED');
     const codes = newRecoveryCodes();
-    await this.deps.users.mutate(user.accountId, user.id, user.id, (current) => ({ mfa: { ...current.mfa, recoveryCodeHashes: this.hashAll(codes, user.id) } }));
+    await this.deps.users.mutate(user.accountId, user.id, user.id, (current) => ({
+      mfa: { ...current.mfa, recoveryCodeHashes: this.hashAll(codes, user.id) },
+    }));
     await this.deps.audit.record(event(actor, user, 'mfa.recovery_codes.regenerate', 'success', undefined, { proof }));
     return { recoveryCodes: codes };
   }
@@ -164,6 +173,22 @@ export class MfaService {
   }
 }
 
-function event(actor: Actor, user: User, action: Parameters<SecurityAudit['record']>[0]['action'], result: 'success' | 'failure', reasonCode?: string, details?: Record<string, unknown>) {
-  return { accountId: user.accountId, actor: actor.userId, action, target: user.id, sourceIp: actor.sourceIp, result, ...(reasonCode ? { reasonCode } : {}), ...(details ? { details } : {}) };
+function event(
+  actor: Actor,
+  user: User,
+  action: Parameters<SecurityAudit['record']>[0]['action'],
+  result: 'success' | 'failure',
+  reasonCode?: string,
+  details?: Record<string, unknown>,
+) {
+  return {
+    accountId: user.accountId,
+    actor: actor.userId,
+    action,
+    target: user.id,
+    sourceIp: actor.sourceIp,
+    result,
+    ...(reasonCode ? { reasonCode } : {}),
+    ...(details ? { details } : {}),
+  };
 }

@@ -29,7 +29,12 @@ export async function newTotpMaterial(issuer: string, label: string): Promise<To
  */
 export async function matchTotp(secret: string, code: string, nowMs: number, window: number): Promise<number | null> {
   if (!CODE.test(code)) return null;
-  const result = await verifyOtp({ secret, token: code, epoch: Math.floor(nowMs / 1000), epochTolerance: window * TOTP_PERIOD_SECONDS });
+  const result = await verifyOtp({
+    secret,
+    token: code,
+    epoch: Math.floor(nowMs / 1000),
+    epochTolerance: window * TOTP_PERIOD_SECONDS,
+  });
   // The functional API's result type is the TOTP|HOTP union; only the TOTP one carries `timeStep`.
   return result.valid === true && 'timeStep' in result ? result.timeStep : null;
 }

@@ -11,8 +11,23 @@ import type { Reconfirmation } from './reconfirm.js';
  *   switch.ts      LOGIN-8 switching between users (any account) sharing a verified contact
  *   below          actions that need proof: MFA off / new recovery codes (code or password), IP control (password)
  */
-export { AccountSwitch, SWITCH_REFUSALS, sharedVerifiedContact, type CurrentSession, type SwitchRefusal, type SwitchTarget } from './switch.js';
-export { currentUser, ProfileService, profileView, sameContact, validTimezone, type ContactChange, type ProfileView } from './profile.js';
+export {
+  AccountSwitch,
+  SWITCH_REFUSALS,
+  sharedVerifiedContact,
+  type CurrentSession,
+  type SwitchRefusal,
+  type SwitchTarget,
+} from './switch.js';
+export {
+  currentUser,
+  ProfileService,
+  profileView,
+  sameContact,
+  validTimezone,
+  type ContactChange,
+  type ProfileView,
+} from './profile.js';
 export { Reconfirmation } from './reconfirm.js';
 
 /** Proof for turning MFA off or replacing recovery codes: a current code, or the password. */
@@ -48,7 +63,12 @@ export class SecuritySettings {
     return this.deps.mfa.regenerateRecoveryCodes(user, actor, await this.prove(user, proof, actor));
   }
 
-  async updateIpControl(user: User, input: { enabled: boolean; entries: readonly string[] }, password: string, actor: Actor): Promise<IpControlView> {
+  async updateIpControl(
+    user: User,
+    input: { enabled: boolean; entries: readonly string[] },
+    password: string,
+    actor: Actor,
+  ): Promise<IpControlView> {
     // Bad entries are reported before the password is checked, so a typo costs no re-confirmation attempt.
     const { violations } = validateEntries(input.enabled, input.entries);
     if (violations.length > 0) throw validationFailed(violations);

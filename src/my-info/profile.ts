@@ -23,8 +23,14 @@ export interface ProfileView {
 
 export function profileView(u: User): ProfileView {
   return {
-    userId: u.id, userName: u.name, kind: u.kind, email: u.email, phone: u.phone, timezone: u.timezone,
-    lastLoginAt: u.lastLoginAt, passwordChangedAt: u.passwordChangedAt,
+    userId: u.id,
+    userName: u.name,
+    kind: u.kind,
+    email: u.email,
+    phone: u.phone,
+    timezone: u.timezone,
+    lastLoginAt: u.lastLoginAt,
+    passwordChangedAt: u.passwordChangedAt,
     mfa: { enrolled: u.mfa.enrolled, recoveryCodesRemaining: u.mfa.enrolled ? u.mfa.recoveryCodeHashes.length : 0 },
   };
 }
@@ -60,18 +66,28 @@ export interface ContactChange {
  */
 export class ProfileService {
   constructor(
-    private readonly deps: { users: NamedRepository<User>; passwords: PasswordService; sessions: SessionStore; clock: Clock; audit: SecurityAudit; reconfirm: Reconfirmation },
+    private readonly deps: {
+      users: NamedRepository<User>;
+      passwords: PasswordService;
+      sessions: SessionStore;
+      clock: Clock;
+      audit: SecurityAudit;
+      reconfirm: Reconfirmation;
+    },
   ) {}
 
   async setTimezone(user: User, timezone: string | null, actor: Actor): Promise<ProfileView> {
-    if (timezone !== null && !validTimezone(timezone)) throw validationFailed([{ path: 'timezone', code: 'INVALID_TIMEZONE', message: 'Not an IANA time zone name.' }]);
+    if (timezone !== null && !validTimezone(timezone))
+      throw validationFailed([{ path: 'timezone', code: 'INVALID_TIMEZONE', message: 'Not an IANA time zone name.' }]);
     return profileView(await this.deps.users.mutate(user.accountId, user.id, actor.userId, () => ({ timezone })));
   }
 
   async changeContacts(user: User, change: ContactChange, password: string, actor: Actor): Promise<ProfileView> {
     const violations: Violation[] = [];
-    if (typeof change.email === 'string' && (change.email.length > 254 || !EMAIL.test(change.email))) violations.push({ path: 'email', code: 'INVALID_EMAIL', message: 'Not an e-mail address.' });
-    if (typeof change.phone === 'string' && !PHONE.test(change.phone)) violations.push({ path: 'phone', code: 'INVALID_PHONE', message: 'Not a phone number.' });
+    if (typeof change.email === 'string' && (change.email.length > 254 || !EMAIL.test(change.email)))
+      violations.push({ path: 'email', code: 'INVALID_EMAIL', message: 'Not an e-mail address.' });
+    if (typeof change.phone === 'string' && !PHONE.test(change.phone))
+      violations.push({ path: 'phone', code: 'INVALID_PHONE', message: 'Not a phone number.' });
     if (violations.length > 0) throw validationFailed(violations);
     await this.deps.reconfirm.confirm(actor, user, password);
     const patch: Partial<Pick<User, 'email' | 'phone'>> = {};
@@ -80,10 +96,23 @@ export class ProfileService {
       if (next === undefined) continue;
       const current = user[kind];
       // Re-entering the same contact keeps its verified status; anything new must be verified again.
-      patch[kind] = next === null ? null : current && sameContact(kind, current.value, next) ? current : { value: next.trim(), verified: false };
+      patch[kind] =
+        next === null
+          ? null
+          : current && sameContact(kind, current.value, next)
+            ? current
+            : { value: next.trim(), verified: false };
     }
     const updated = await this.deps.users.mutate(user.accountId, user.id, actor.userId, () => patch);
-    await this.deps.audit.record({ accountId: user.accountId, actor: actor.userId, action: 'contact.change', target: user.id, sourceIp: actor.sourceIp, result: 'success', details: { fields: Object.keys(patch) } });
+    await this.deps.audit.record({
+      accountId: user.accountId,
+      actor: actor.userId,
+      action: 'contact.change',
+      target: user.id,
+      sourceIp: actor.sourceIp,
+      result: 'success',
+      details: { fields: Object.keys(patch) },
+    });
     return profileView(updated);
   }
 
@@ -91,17 +120,42 @@ export class ProfileService {
    * PWD-11: the current password (a re-confirmation, counted), then every rule and the history (PWD-7/9),
    * then one write. The user's other console sessions end: whoever knew the old password is signed out.
    */
-  async changePassword(user: User, account: Account, input: { currentPassword: string; newPassword: string }, actor: Actor): Promise<void> {
+  async changePassword(
+    user: User,
+    account: Account,
+    input: { currentPassword: string; newPassword: string },
+    actor: Actor,
+  ): Promise<void> {
     await this.deps.reconfirm.confirm(actor, user, input.currentPassword);
     try {
       await checkReplacement(this.deps.passwords, user, account, input.newPassword);
     } catch (err) {
-      await this.deps.audit.record({ accountId: user.accountId, actor: actor.userId, action: 'password.change', target: user.id, sourceIp: actor.sourceIp, result: 'failure', reasonCode: 'PASSWORD_REJECTED' });
+      await this.deps.audit.record({
+        accountId: user.accountId,
+        actor: actor.userId,
+        action: 'password.change',
+        target: user.id,
+        sourceIp: actor.sourceIp,
+        result: 'failure',
+        reasonCode: 'PASSWORD_REJECTED',
+      });
       throw err;
     }
-    await storeReplacement({ passwords: this.deps.passwords, users: this.deps.users, clock: this.deps.clock }, user, input.newPassword);
+    await storeReplacement(
+      { passwords: this.deps.passwords, users: this.deps.users, clock: this.deps.clock },
+      user,
+      input.newPassword,
+    );
     const ended = await endOtherSessions(this.deps.sessions, user, actor.sessionId);
-    await this.deps.audit.record({ accountId: user.accountId, actor: actor.userId, action: 'password.change', target: user.id, sourceIp: actor.sourceIp, result: 'success', details: { otherSessionsEnded: ended } });
+    await this.deps.audit.record({
+      accountId: user.accountId,
+      actor: actor.userId,
+      action: 'password.change',
+      target: user.id,
+      sourceIp: actor.sourceIp,
+      result: 'success',
+      details: { otherSessionsEnded: ended },
+    });
   }
 }
 

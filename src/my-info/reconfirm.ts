@@ -30,14 +30,39 @@ export class Reconfirmation {
 
   async confirm(actor: Actor, user: User, password: string): Promise<void> {
     if (!actor.sessionId) throw appError('CONSOLE_SESSION_REQUIRED');
-    const ok = user.passwordHash !== null && password.length > 0 && password.length <= 256 && (await this.deps.passwords.verify(user.passwordHash, password));
+    const ok =
+      user.passwordHash !== null &&
+      password.length > 0 &&
+      password.length <= 256 &&
+      (await this.deps.passwords.verify(user.passwordHash, password));
     if (ok) return;
-    const { value } = await this.deps.sessions.increment(reconfirmKey(actor.accountId, actor.sessionId), this.deps.sessionTtlMs);
-    const base = { accountId: actor.accountId, actor: actor.userId, target: user.id, sourceIp: actor.sourceIp, result: 'failure' as const };
-    await this.deps.audit.record({ ...base, action: 'reconfirm', reasonCode: 'RECONFIRM_FAILED', details: { attempt: value } });
-    if (value < this.deps.threshold) throw appError('RECONFIRM_FAILED', { remainingAttempts: this.deps.threshold - value });
+    const { value } = await this.deps.sessions.increment(
+      reconfirmKey(actor.accountId, actor.sessionId),
+      this.deps.sessionTtlMs,
+    );
+    const base = {
+      accountId: actor.accountId,
+      actor: actor.userId,
+      target: user.id,
+      sourceIp: actor.sourceIp,
+      result: 'failure' as const,
+    };
+    await this.deps.audit.record({
+      ...base,
+      action: 'reconfirm',
+      reasonCode: 'RECONFIRM_FAILED',
+      details: { attempt: value },
+    });
+    if (value < this.deps.threshold)
+      throw appError('RECONFIRM_FAILED', { remainingAttempts: this.deps.threshold - value });
     await this.deps.issuer.end(actor.sessionId);
-    await this.deps.audit.record({ ...base, action: 'reconfirm.lockout', result: 'success', reasonCode: 'RECONFIRM_THRESHOLD', details: { failures: value } });
+    await this.deps.audit.record({
+      ...base,
+      action: 'reconfirm.lockout',
+      result: 'success',
+      reasonCode: 'RECONFIRM_THRESHOLD',
+      details: { failures: value },
+    });
     throw appError('RECONFIRM_LOCKOUT');
   }
 
@@ -46,11 +71,16 @@ export class Reconfirmation {
    * far; otherwise switching away and back (no password needed) would reset the count and give unlimited
    * guesses at the password.
    */
-  async carryOver(from: { accountId: string; sessionId: string }, to: { accountId: string; sessionId: string }): Promise<void> {
+  async carryOver(
+    from: { accountId: string; sessionId: string },
+    to: { accountId: string; sessionId: string },
+  ): Promise<void> {
     const failures = await this.deps.sessions.getCounter(reconfirmKey(from.accountId, from.sessionId));
-    for (let i = 0; i < failures; i++) await this.deps.sessions.increment(reconfirmKey(to.accountId, to.sessionId), this.deps.sessionTtlMs);
+    for (let i = 0; i < failures; i++)
+      await this.deps.sessions.increment(reconfirmKey(to.accountId, to.sessionId), this.deps.sessionTtlMs);
   }
 }
 
 /** The handle, never the session id, which is the cookie secret. */
-const reconfirmKey = (accountId: string, sessionId: string): string => `reconfirm:${accountId}:${sessionHandle(sessionId)}`;
+const reconfirmKey = (accountId: string, sessionId: string): string =>
+  `reconfirm:${accountId}:${sessionHandle(sessionId)}`;

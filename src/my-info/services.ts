@@ -37,13 +37,31 @@ export function createSecurityServices(d: {
   const mfaConfig = { ...config.mfa, lockout: config.lockout };
   const mfa = new MfaService({ users: store.users, sessions, clock, audit, sealer, config: mfaConfig });
   const consoleAccess = new ConsoleAccess({ users: store.users, audit });
-  const reconfirm = new Reconfirmation({ sessions, issuer, passwords, clock, audit, threshold: config.lockout.reconfirmThreshold, sessionTtlMs: config.sessions.absoluteTtlSeconds * 1000 });
+  const reconfirm = new Reconfirmation({
+    sessions,
+    issuer,
+    passwords,
+    clock,
+    audit,
+    threshold: config.lockout.reconfirmThreshold,
+    sessionTtlMs: config.sessions.absoluteTtlSeconds * 1000,
+  });
   return {
     mfa,
     consoleAccess,
     reconfirm,
     profile: new ProfileService({ users: store.users, passwords, sessions, clock, audit, reconfirm }),
     security: new SecuritySettings({ mfa, reconfirm, consoleAccess }),
-    switcher: new AccountSwitch({ users: store.users, accounts: store.accounts, issuer, lockout: new LockoutService(sessions, config.lockout), consoleAccess, mfa, passwords, audit, reconfirm }),
+    switcher: new AccountSwitch({
+      users: store.users,
+      accounts: store.accounts,
+      issuer,
+      lockout: new LockoutService(sessions, config.lockout),
+      consoleAccess,
+      mfa,
+      passwords,
+      audit,
+      reconfirm,
+    }),
   };
 }

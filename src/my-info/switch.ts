@@ -95,19 +95,36 @@ export class AccountSwitch {
     const accounts = new Map<string, Account | null>();
     const out: SwitchTarget[] = [];
     for (const { user, shared } of found.values()) {
-      if (!accounts.has(user.accountId)) accounts.set(user.accountId, await this.deps.accounts.get(user.accountId, user.accountId));
+      if (!accounts.has(user.accountId))
+        accounts.set(user.accountId, await this.deps.accounts.get(user.accountId, user.accountId));
       const account = accounts.get(user.accountId);
       if (!account) continue;
       out.push({
-        accountId: account.id, accountAlias: account.alias, userId: user.id, userName: user.name, kind: user.kind, sharedContact: shared,
+        accountId: account.id,
+        accountAlias: account.alias,
+        userId: user.id,
+        userName: user.name,
+        kind: user.kind,
+        sharedContact: shared,
         mfaCodeRequired: user.mfa.enrolled && !current.mfa,
       });
     }
     // This account first, then by account and user name: a stable list to choose from.
-    return out.sort((a, b) => Number(b.accountId === me.accountId) - Number(a.accountId === me.accountId) || a.accountId.localeCompare(b.accountId) || a.userName.localeCompare(b.userName));
+    return out.sort(
+      (a, b) =>
+        Number(b.accountId === me.accountId) - Number(a.accountId === me.accountId) ||
+        a.accountId.localeCompare(b.accountId) ||
+        a.userName.localeCompare(b.userName),
+    );
   }
 
-  async switchTo(me: User, to: { accountId: string; userId: string }, current: CurrentSession, proof: SecondFactorInput, actor: Actor): Promise<{ sessionId: string; csrfToken: string; user: User; account: Account }> {
+  async switchTo(
+    me: User,
+    to: { accountId: string; userId: string },
+    current: CurrentSession,
+    proof: SecondFactorInput,
+    actor: Actor,
+  ): Promise<{ sessionId: string; csrfToken: string; user: User; account: Account }> {
     const target = await this.deps.users.get(to.accountId, to.userId);
     const record = (result: 'success' | 'failure', reasonCode?: string, details: Record<string, unknown> = {}) =>
       this.record(me, target, actor, result, reasonCode, details);
@@ -140,15 +157,22 @@ export class AccountSwitch {
       origin: { sourceIp: actor.sourceIp, userAgent: current.userAgent },
       deliver: 'cookie',
     });
-    await this.deps.reconfirm.carryOver({ accountId: me.accountId, sessionId: current.sessionId }, { accountId: target.accountId, sessionId: session.id });
+    await this.deps.reconfirm.carryOver(
+      { accountId: me.accountId, sessionId: current.sessionId },
+      { accountId: target.accountId, sessionId: session.id },
+    );
     await record('success', undefined, { sharedContact: shared, fromKind: me.kind, toKind: target.kind, mfa });
     return { sessionId: session.id, csrfToken: csrfToken ?? '', user: target, account };
   }
 
   /** True when the target needs MFA and `proof` passed it; refuses when it needs MFA and no code came. */
   private async secondFactor(
-    target: User, account: Account, proof: SecondFactorInput, actor: Actor,
-    refuse: (r: SwitchRefusal) => Promise<never>, record: (result: 'failure', reasonCode: string) => Promise<void>,
+    target: User,
+    account: Account,
+    proof: SecondFactorInput,
+    actor: Actor,
+    refuse: (r: SwitchRefusal) => Promise<never>,
+    record: (result: 'failure', reasonCode: string) => Promise<void>,
   ): Promise<boolean> {
     if (!target.mfa.enrolled && !account.settings.mfaRequired) return false;
     if (!target.mfa.enrolled) return refuse('MFA_ENROLMENT_REQUIRED');
@@ -164,10 +188,38 @@ export class AccountSwitch {
   }
 
   /** One `account.switch` event in the caller's account and, when the target exists, one in the target's. */
-  private async record(me: User, target: User | null, actor: Actor, result: 'success' | 'failure', reasonCode: string | undefined, details: Record<string, unknown>): Promise<void> {
-    const base = { actor: me.id, action: 'account.switch' as const, target: target?.id ?? null, sourceIp: actor.sourceIp, result, ...(reasonCode ? { reasonCode } : {}) };
-    const route = { fromAccountId: me.accountId, fromUserId: me.id, toAccountId: target?.accountId ?? null, toUserId: target?.id ?? null };
-    await this.deps.audit.record({ ...base, accountId: me.accountId, details: { ...details, ...route, direction: 'out' } });
-    if (target && target.accountId !== me.accountId) await this.deps.audit.record({ ...base, accountId: target.accountId, details: { ...details, ...route, direction: 'in' } });
+  private async record(
+    me: User,
+    target: User | null,
+    actor: Actor,
+    result: 'success' | 'failure',
+    reasonCode: string | undefined,
+    details: Record<string, unknown>,
+  ): Promise<void> {
+    const base = {
+      actor: me.id,
+      action: 'account.switch' as const,
+      target: target?.id ?? null,
+      sourceIp: actor.sourceIp,
+      result,
+      ...(reasonCode ? { reasonCode } : {}),
+    };
+    const route = {
+      fromAccountId: me.accountId,
+      fromUserId: me.id,
+      toAccountId: target?.accountId ?? null,
+      toUserId: target?.id ?? null,
+    };
+    await this.deps.audit.record({
+      ...base,
+      accountId: me.accountId,
+      details: { ...details, ...route, direction: 'out' },
+    });
+    if (target && target.accountId !== me.accountId)
+      await this.deps.audit.record({
+        ...base,
+        accountId: target.accountId,
+        details: { ...details, ...route, direction: 'in' },
+      });
   }
 }

@@ -54,9 +54,18 @@ export class HotHistogram<L extends string> {
   readonly name: string;
   readonly help: string;
   private readonly bounds: readonly number[];
-  private readonly series = new Map<string, { labels: Record<L, string>; buckets: Float64Array; sum: number; count: number }>();
+  private readonly series = new Map<
+    string,
+    { labels: Record<L, string>; buckets: Float64Array; sum: number; count: number }
+  >();
 
-  constructor(config: { name: string; help: string; labelNames: readonly L[]; buckets: readonly number[]; registers: Registry[] }) {
+  constructor(config: {
+    name: string;
+    help: string;
+    labelNames: readonly L[];
+    buckets: readonly number[];
+    registers: Registry[];
+  }) {
     this.name = config.name;
     this.help = config.help;
     this.bounds = [...config.buckets].sort((a, b) => a - b);
@@ -68,7 +77,11 @@ export class HotHistogram<L extends string> {
   labels(labels: Record<L, string>): { observe(value: number): void } {
     const key = Object.values(labels).join('\u0000');
     let series = this.series.get(key);
-    if (series === undefined) this.series.set(key, (series = { labels: { ...labels }, buckets: new Float64Array(this.bounds.length), sum: 0, count: 0 }));
+    if (series === undefined)
+      this.series.set(
+        key,
+        (series = { labels: { ...labels }, buckets: new Float64Array(this.bounds.length), sum: 0, count: 0 }),
+      );
     const s = series;
     const bounds = this.bounds;
     return {
@@ -85,7 +98,13 @@ export class HotHistogram<L extends string> {
     };
   }
 
-  async get(): Promise<{ name: string; help: string; type: 'histogram'; aggregator: 'sum'; values: { value: number; labels: Record<string, string | number>; metricName: string }[] }> {
+  async get(): Promise<{
+    name: string;
+    help: string;
+    type: 'histogram';
+    aggregator: 'sum';
+    values: { value: number; labels: Record<string, string | number>; metricName: string }[];
+  }> {
     const values: { value: number; labels: Record<string, string | number>; metricName: string }[] = [];
     for (const s of this.series.values()) {
       let cumulative = 0;
@@ -134,7 +153,11 @@ export function createMetrics(opts: { defaultMetrics?: boolean } = {}) {
       labelNames: ['result'] as const,
       registers: [registry],
     }),
-    lockouts: new Counter({ name: 'iamgw_lockouts_total', help: 'Users locked after too many failures', registers: [registry] }),
+    lockouts: new Counter({
+      name: 'iamgw_lockouts_total',
+      help: 'Users locked after too many failures',
+      registers: [registry],
+    }),
     decisions: new HotCounter({
       name: 'iamgw_policy_decisions_total',
       help: 'Policy evaluator decisions by outcome (allow, explicit_deny, implicit_deny)',

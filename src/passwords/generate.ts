@@ -1,5 +1,11 @@
 import { randomInt } from 'node:crypto';
-import { checkFastRules, checkStrength, SPECIAL_CHARACTERS, type PasswordIdentity, type PasswordPolicy } from './rules.js';
+import {
+  checkFastRules,
+  checkStrength,
+  SPECIAL_CHARACTERS,
+  type PasswordIdentity,
+  type PasswordPolicy,
+} from './rules.js';
 
 const UPPER = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ';
 const LOWER = 'abcdefghijklmnopqrstuvwxyz';

@@ -11,7 +11,11 @@ import type { PasswordPolicy } from './rules.js';
 export type Argon2Params = PasswordPolicy['argon2'];
 
 export function hashPassword(password: string, params: Argon2Params): Promise<string> {
-  return hash(password, { memoryCost: params.memoryCostKiB, timeCost: params.timeCost, parallelism: params.parallelism });
+  return hash(password, {
+    memoryCost: params.memoryCostKiB,
+    timeCost: params.timeCost,
+    parallelism: params.parallelism,
+  });
 }
 
 /** False for a wrong password and for anything that is not a parseable argon2 hash: a corrupt record must not crash a login. */
@@ -51,7 +55,9 @@ const CURRENT_VERSION = 19; // argon2 v1.3 (0x13)
 export function needsRehash(stored: string, params: Argon2Params): boolean {
   const phc = parsePhc(stored);
   if (!phc || phc.algorithm !== 'argon2id' || phc.version < CURRENT_VERSION) return true;
-  return phc.memoryCostKiB < params.memoryCostKiB || phc.timeCost < params.timeCost || phc.parallelism < params.parallelism;
+  return (
+    phc.memoryCostKiB < params.memoryCostKiB || phc.timeCost < params.timeCost || phc.parallelism < params.parallelism
+  );
 }
 
 /** A hash of a random secret nobody knows, made with the given parameters (LOGIN-3). */

@@ -8,7 +8,9 @@ const DAY_MS = 24 * 60 * 60 * 1000;
 
 function assertReuseRestriction(n: number): void {
   if (!Number.isInteger(n) || n < MIN_REUSE_RESTRICTION || n > MAX_REUSE_RESTRICTION)
-    throw new RangeError(`password reuse restriction must be an integer ${MIN_REUSE_RESTRICTION}–${MAX_REUSE_RESTRICTION}, got ${n}`);
+    throw new RangeError(
+      `password reuse restriction must be an integer ${MIN_REUSE_RESTRICTION}–${MAX_REUSE_RESTRICTION}, got ${n}`,
+    );
 }
 
 /**

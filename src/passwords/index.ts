@@ -2,7 +2,13 @@ import type { Clock } from '../clock.js';
 import { generateStrongPassword } from './generate.js';
 import { createDummyVerifier, hashPassword, needsRehash, verifyPassword } from './hash.js';
 import { isExpired, isReused, lastEntries } from './history.js';
-import { checkPassword, passwordRejected, type PasswordIdentity, type PasswordPolicy, type PasswordViolation } from './rules.js';
+import {
+  checkPassword,
+  passwordRejected,
+  type PasswordIdentity,
+  type PasswordPolicy,
+  type PasswordViolation,
+} from './rules.js';
 
 export { appendHistory, isExpired, isReused, MAX_REUSE_RESTRICTION, MIN_REUSE_RESTRICTION } from './history.js';
 export { checkPassword, passwordRejected, SPECIAL_CHARACTERS } from './rules.js';
@@ -35,7 +41,10 @@ export class PasswordService {
     const violations = checkPassword(password, ctx, this.policy);
     const history = lastEntries(ctx.history ?? [], ctx.reuseRestriction ?? this.policy.defaultReuseRestriction);
     if (await isReused(password, history))
-      violations.push({ code: 'PASSWORD_REUSED', message: `Do not reuse any of your last ${history.length} passwords.` });
+      violations.push({
+        code: 'PASSWORD_REUSED',
+        message: `Do not reuse any of your last ${history.length} passwords.`,
+      });
     return violations;
   }
 

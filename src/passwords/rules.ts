@@ -33,7 +33,8 @@ const violation = (code: PasswordRuleCode, message: string): PasswordViolation[]
 /** Length is counted in code points, so an emoji counts as one character in the message (it is refused anyway). */
 const length: Rule = (pw, _id, { minLength, maxLength }) => {
   const n = [...pw].length;
-  if (n < minLength) return violation('PASSWORD_TOO_SHORT', `Use at least ${minLength} characters (this one has ${n}).`);
+  if (n < minLength)
+    return violation('PASSWORD_TOO_SHORT', `Use at least ${minLength} characters (this one has ${n}).`);
   if (n > maxLength) return violation('PASSWORD_TOO_LONG', `Use at most ${maxLength} characters (this one has ${n}).`);
   return [];
 };
@@ -80,13 +81,17 @@ const repeats: Rule = (pw) => {
   for (let i = 1; i < folded.length; i++) {
     run = folded[i] === folded[i - 1] ? run + 1 : 1;
     if (run > MAX_REPEAT)
-      return violation('PASSWORD_REPEATED_CHARACTERS', `Do not repeat a character more than ${MAX_REPEAT} times in a row.`);
+      return violation(
+        'PASSWORD_REPEATED_CHARACTERS',
+        `Do not repeat a character more than ${MAX_REPEAT} times in a row.`,
+      );
   }
   return [];
 };
 
 /** 'letter' | 'digit' | undefined: a sequence only continues within one class. */
-const classOf = (c: string): 'letter' | 'digit' | undefined => (/[a-z]/.test(c) ? 'letter' : /[0-9]/.test(c) ? 'digit' : undefined);
+const classOf = (c: string): 'letter' | 'digit' | undefined =>
+  /[a-z]/.test(c) ? 'letter' : /[0-9]/.test(c) ? 'digit' : undefined;
 
 /**
  * PWD-5, case-insensitive (`dCbA` is a sequence). A run continues only while each character is the next
@@ -114,13 +119,19 @@ const sequences: Rule = (pw) => {
 };
 
 const commonList: Rule = (pw) =>
-  isCommonPassword(pw) ? violation('PASSWORD_TOO_COMMON', 'This password is on a list of commonly used passwords; choose another.') : [];
+  isCommonPassword(pw)
+    ? violation('PASSWORD_TOO_COMMON', 'This password is on a list of commonly used passwords; choose another.')
+    : [];
 
 /** The rules that cost microseconds; the zxcvbn estimate below costs milliseconds. */
 const FAST_RULES: readonly Rule[] = [length, classes, characters, names, repeats, sequences, commonList];
 
 /** Every rule of PWD-1..6 except the strength estimate: cheap enough to run in a generator's retry loop. */
-export function checkFastRules(password: string, identity: PasswordIdentity, policy: PasswordPolicy): PasswordViolation[] {
+export function checkFastRules(
+  password: string,
+  identity: PasswordIdentity,
+  policy: PasswordPolicy,
+): PasswordViolation[] {
   return FAST_RULES.flatMap((rule) => rule(password, identity, policy));
 }
 
@@ -128,17 +139,28 @@ export function checkFastRules(password: string, identity: PasswordIdentity, pol
  * PWD-6 strength. Skipped for a password already refused as too long: zxcvbn's cost grows with the input
  * (up to ~90 ms for 20 characters on the event loop), so an oversized input must not reach it.
  */
-export function checkStrength(password: string, identity: PasswordIdentity, policy: PasswordPolicy): PasswordViolation[] {
+export function checkStrength(
+  password: string,
+  identity: PasswordIdentity,
+  policy: PasswordPolicy,
+): PasswordViolation[] {
   if ([...password].length > policy.maxLength) return [];
   const inputs = [identity.username, identity.accountId, identity.accountAlias ?? ''];
   const score = strengthScore(password, inputs);
   return score < policy.minStrengthScore
-    ? violation('PASSWORD_TOO_WEAK', `This password is too easy to guess (strength ${score} of 4; at least ${policy.minStrengthScore} needed).`)
+    ? violation(
+        'PASSWORD_TOO_WEAK',
+        `This password is too easy to guess (strength ${score} of 4; at least ${policy.minStrengthScore} needed).`,
+      )
     : [];
 }
 
 /** PWD-1..6 and PWD-9: every synchronous rule, all violations at once. History (PWD-7) is async: see index.ts. */
-export function checkPassword(password: string, identity: PasswordIdentity, policy: PasswordPolicy): PasswordViolation[] {
+export function checkPassword(
+  password: string,
+  identity: PasswordIdentity,
+  policy: PasswordPolicy,
+): PasswordViolation[] {
   return [...checkFastRules(password, identity, policy), ...checkStrength(password, identity, policy)];
 }
 

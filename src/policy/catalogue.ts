@@ -45,7 +45,11 @@ export type IamCrudKind = (typeof CRUD_KINDS)[number][0];
 type CrudKind = IamCrudKind;
 type CrudPlural = (typeof CRUD_KINDS)[number][2];
 export type IamActionName =
-  | `create${CrudKind}` | `get${CrudKind}` | `list${CrudPlural}` | `update${CrudKind}` | `delete${CrudKind}`
+  | `create${CrudKind}`
+  | `get${CrudKind}`
+  | `list${CrudPlural}`
+  | `update${CrudKind}`
+  | `delete${CrudKind}`
   | (typeof RELATION_ACTIONS)[number][0];
 
 const IAM_ACTION_DEFINITIONS: readonly ActionDefinition[] = [
@@ -91,7 +95,14 @@ export const VIRTUAL_SERVERS_SERVICE: ServiceDefinition = {
   actionPrefix: 'server',
   keyPrefixes: ['virtual-servers', 'server'],
   resourceTypes: [
-    { name: 'instance', attributes: { flavor: { type: 'string', abac: true }, state: { type: 'string' }, cpuCount: { type: 'number', abac: true } } },
+    {
+      name: 'instance',
+      attributes: {
+        flavor: { type: 'string', abac: true },
+        state: { type: 'string' },
+        cpuCount: { type: 'number', abac: true },
+      },
+    },
     { name: 'volume', attributes: { size: { type: 'number', abac: true } } },
   ],
   actions: [
@@ -127,7 +138,13 @@ export const IAM_CRUD_ACTIONS = Object.freeze(
   Object.fromEntries(
     CRUD_KINDS.map(([kind, , plural]) => [
       kind,
-      { create: `iam:create${kind}`, get: `iam:get${kind}`, list: `iam:list${plural}`, update: `iam:update${kind}`, delete: `iam:delete${kind}` },
+      {
+        create: `iam:create${kind}`,
+        get: `iam:get${kind}`,
+        list: `iam:list${plural}`,
+        update: `iam:update${kind}`,
+        delete: `iam:delete${kind}`,
+      },
     ]),
   ),
 ) as { readonly [K in IamCrudKind]: Readonly<Record<'create' | 'get' | 'list' | 'update' | 'delete', string>> };

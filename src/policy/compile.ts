@@ -4,11 +4,27 @@
  * a statement whose service part has a wildcard, or that uses NotAction, is examined for every service.
  * On top of that, each policy remembers which statements match each action it has been asked about.
  */
-import { compileGlob, compileSrnPattern, hasWildcard, parseSrnPattern, type CompiledSrnPattern, type GlobMatcher, type SrnPattern } from '../srn/index.js';
+import {
+  compileGlob,
+  compileSrnPattern,
+  hasWildcard,
+  parseSrnPattern,
+  type CompiledSrnPattern,
+  type GlobMatcher,
+  type SrnPattern,
+} from '../srn/index.js';
 import { DEFAULT_REGISTRY } from './catalogue.js';
 import { compileCondition, type CompiledCondition } from './condition.js';
 import { parseOperator } from './conditions/operators.js';
-import type { CompileOptions, CompiledPolicy, PolicyDocument, PolicyIssue, PolicyStatement, PrincipalClaims, StatementRef } from './types.js';
+import type {
+  CompileOptions,
+  CompiledPolicy,
+  PolicyDocument,
+  PolicyIssue,
+  PolicyStatement,
+  PrincipalClaims,
+  StatementRef,
+} from './types.js';
 import { checkPolicy } from './validate.js';
 import { conditionValues } from './validate-condition.js';
 
@@ -31,7 +47,8 @@ export interface CompiledStatement {
   readonly conditions: readonly CompiledCondition[];
 }
 
-const list = (v: string | readonly string[] | undefined): readonly string[] => (v === undefined ? [] : typeof v === 'string' ? [v] : v);
+const list = (v: string | readonly string[] | undefined): readonly string[] =>
+  v === undefined ? [] : typeof v === 'string' ? [v] : v;
 
 function actionMatcher(patterns: readonly string[], negate: boolean): (action: string) => boolean {
   const lower = patterns.map((p) => p.toLowerCase());
@@ -51,10 +68,17 @@ function principalMatcher(stmt: PolicyStatement): ((p: PrincipalClaims) => boole
   const services = new Set(list(stmt.Principal.Service));
   // Exact and case-sensitive (item 18): a role SRN covers every session of the role, root only root.
   return (p) =>
-    p.ptype === 'service' ? services.has(p.sub) : srns.has(p.sub) || (p.ptype === 'role-session' && p.role !== undefined && srns.has(p.role));
+    p.ptype === 'service'
+      ? services.has(p.sub)
+      : srns.has(p.sub) || (p.ptype === 'role-session' && p.role !== undefined && srns.has(p.role));
 }
 
-function compileStatement(stmt: PolicyStatement, index: number, policyId: string, options: CompileOptions): CompiledStatement {
+function compileStatement(
+  stmt: PolicyStatement,
+  index: number,
+  policyId: string,
+  options: CompileOptions,
+): CompiledStatement {
   const registry = options.registry ?? DEFAULT_REGISTRY;
   const resources = list(stmt.Resource);
   const conditions: CompiledCondition[] = [];
@@ -62,7 +86,17 @@ function compileStatement(stmt: PolicyStatement, index: number, policyId: string
     const op = parseOperator(operatorText);
     if (!op.ok) continue; // unreachable after validation
     for (const [key, raw] of Object.entries(block)) {
-      conditions.push(compileCondition(operatorText, op.qualifier, op.spec, key, conditionValues(raw) ?? [], options.account, registry));
+      conditions.push(
+        compileCondition(
+          operatorText,
+          op.qualifier,
+          op.spec,
+          key,
+          conditionValues(raw) ?? [],
+          options.account,
+          registry,
+        ),
+      );
     }
   }
   return {
@@ -109,7 +143,11 @@ export class PolicyProgram implements CompiledPolicy {
     this.conditionFree = statements.every((s) => s.conditions.length === 0);
     this.everyService = statements.filter((_, i) => services[i] === undefined);
     const names = new Set(services.flatMap((s) => (s === undefined ? [] : [...s])));
-    for (const name of names) this.byService.set(name, statements.filter((_, i) => services[i] === undefined || services[i]?.has(name) === true));
+    for (const name of names)
+      this.byService.set(
+        name,
+        statements.filter((_, i) => services[i] === undefined || services[i]?.has(name) === true),
+      );
   }
 
   /** The statements that can apply to an action of `service` (lower-case), in document order. */

@@ -71,7 +71,10 @@ export function compileCondition(
   if (spec.family === 'Null') {
     const wantAbsent = values.some((v) => v.toLowerCase() === 'true');
     const wantPresent = values.some((v) => v.toLowerCase() === 'false');
-    return { ...base, evaluate: (req, res) => ((resolve(req, res) === undefined ? wantAbsent : wantPresent) ? YES : NO) };
+    return {
+      ...base,
+      evaluate: (req, res) => ((resolve(req, res) === undefined ? wantAbsent : wantPresent) ? YES : NO),
+    };
   }
   const test = spec.compile(values, ownerAccount);
   const negated = spec.negated;

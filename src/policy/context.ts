@@ -43,7 +43,12 @@ function sameKey(raw: string, name: string, ciLength: number, normalize: (k: str
  * The value of `name` in a caller's record whose keys are case-insensitive. Scanned from the end, so when
  * two keys differ only in case the last one wins, as a map built in key order would have it.
  */
-function lookup(record: Readonly<Record<string, ContextValue>> | undefined, name: string, ciLength: number, normalize: (k: string) => string): Values {
+function lookup(
+  record: Readonly<Record<string, ContextValue>> | undefined,
+  name: string,
+  ciLength: number,
+  normalize: (k: string) => string,
+): Values {
   if (record === undefined) return undefined;
   const keys = Object.keys(record);
   for (let i = keys.length - 1; i >= 0; i--) {
@@ -89,7 +94,8 @@ export class RequestView {
         return p.sourceIdentity;
       default:
         // Session tags come from the claims, like the keys above: a request context cannot forge them.
-        if (name.startsWith(PRINCIPAL_TAG)) return lookup(p.tags, name.slice(PRINCIPAL_TAG.length), ciLength - PRINCIPAL_TAG.length, lower);
+        if (name.startsWith(PRINCIPAL_TAG))
+          return lookup(p.tags, name.slice(PRINCIPAL_TAG.length), ciLength - PRINCIPAL_TAG.length, lower);
         return lookup(this.request.context, name, ciLength, normalizeKey);
     }
   }
@@ -119,7 +125,12 @@ export class ResourceView {
   }
 
   attribute(key: ResolvedAttributeKey): Values {
-    if (this.parts === undefined || this.parts.service !== key.serviceType || this.parts.resourceType !== key.resourceType) return undefined;
+    if (
+      this.parts === undefined ||
+      this.parts.service !== key.serviceType ||
+      this.parts.resourceType !== key.resourceType
+    )
+      return undefined;
     return lookup(this.source?.attributes, key.attribute, key.attribute.length, lower);
   }
 }

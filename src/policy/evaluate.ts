@@ -45,7 +45,11 @@ type Side = typeof IDENTITY | typeof RESOURCE | typeof SESSION;
 
 function scan(policy: CompiledPolicy, req: RequestView, res: ResourceView, tally: Tally, side: Side): void {
   if (!(policy instanceof PolicyProgram)) {
-    (tally.errors ??= []).push({ code: 'EVAL_INTERNAL', message: `policy "${policy.id}" was not produced by compilePolicy`, resource: res.srn });
+    (tally.errors ??= []).push({
+      code: 'EVAL_INTERNAL',
+      message: `policy "${policy.id}" was not produced by compilePolicy`,
+      resource: res.srn,
+    });
     return;
   }
   const statements = policy.forAction(req.request.action);
@@ -70,7 +74,12 @@ function scan(policy: CompiledPolicy, req: RequestView, res: ResourceView, tally
   }
 }
 
-function decide(req: RequestView, res: ResourceView, t: Tally, narrowed: boolean): { decision: DecisionKind; deciding: readonly StatementRef[]; root: boolean } {
+function decide(
+  req: RequestView,
+  res: ResourceView,
+  t: Tally,
+  narrowed: boolean,
+): { decision: DecisionKind; deciding: readonly StatementRef[]; root: boolean } {
   if (t.errors !== undefined) return { decision: 'Error', deciding: t.denies ?? NONE, root: false };
   if (t.denies !== undefined) return { decision: 'ExplicitDeny', deciding: t.denies, root: false };
   // With a session policy nothing is allowed that it does not allow too, the root user's access included.
@@ -93,18 +102,34 @@ interface ResourceResult extends ResourceDecision {
 
 function evaluateResource(req: RequestView, res: ResourceView, policies: PolicySet): ResourceResult {
   const srn = res.srn;
-  const tally: Tally = { matched: undefined, denies: undefined, identityAllows: undefined, resourceAllows: undefined, sessionAllows: undefined, errors: undefined };
+  const tally: Tally = {
+    matched: undefined,
+    denies: undefined,
+    identityAllows: undefined,
+    resourceAllows: undefined,
+    sessionAllows: undefined,
+    errors: undefined,
+  };
   const session = policies.session;
-  if (res.invalid) tally.errors = [{ code: 'EVAL_RESOURCE_INVALID', message: `"${srn}" is not an SRN or "*"`, resource: srn }];
+  if (res.invalid)
+    tally.errors = [{ code: 'EVAL_RESOURCE_INVALID', message: `"${srn}" is not an SRN or "*"`, resource: srn }];
   else {
     const identity = policies.identity;
     for (let i = 0; i < identity.length; i++) scan(identity[i] as CompiledPolicy, req, res, tally, IDENTITY);
     const resourcePolicy = res.star ? undefined : policies.resource?.[srn];
     if (resourcePolicy !== undefined) scan(resourcePolicy, req, res, tally, RESOURCE);
-    if (session !== undefined) for (let i = 0; i < session.length; i++) scan(session[i] as CompiledPolicy, req, res, tally, SESSION);
+    if (session !== undefined)
+      for (let i = 0; i < session.length; i++) scan(session[i] as CompiledPolicy, req, res, tally, SESSION);
   }
   const d = decide(req, res, tally, session !== undefined);
-  return { resource: srn, decision: d.decision, root: d.root, deciding: d.deciding, matched: tally.matched ?? NONE, errors: tally.errors ?? NONE };
+  return {
+    resource: srn,
+    decision: d.decision,
+    root: d.root,
+    deciding: d.deciding,
+    matched: tally.matched ?? NONE,
+    errors: tally.errors ?? NONE,
+  };
 }
 
 export function resourceView(entry: RequestResource | string): ResourceView {
@@ -120,14 +145,29 @@ function union(lists: readonly (readonly StatementRef[])[]): readonly StatementR
 function combine(results: readonly ResourceResult[]): Decision {
   const only = results[0];
   if (results.length === 1 && only !== undefined) {
-    return { allowed: only.decision === 'Allow', decision: only.decision, deciding: only.deciding, matched: only.matched, resources: results, errors: only.errors };
+    return {
+      allowed: only.decision === 'Allow',
+      decision: only.decision,
+      deciding: only.deciding,
+      matched: only.matched,
+      resources: results,
+      errors: only.errors,
+    };
   }
   let decision: DecisionKind = results.length === 0 ? 'Error' : 'Allow';
   for (const r of results) if (SEVERITY[r.decision] > SEVERITY[decision]) decision = r.decision;
   const errors = results.flatMap((r) => r.errors);
   if (results.length === 0) errors.push({ code: 'EVAL_RESOURCE_INVALID', message: 'the request names no resource' });
-  const deciding = decision === 'ImplicitDeny' ? NONE : union(results.filter((r) => r.decision === decision).map((r) => r.deciding));
-  return { allowed: decision === 'Allow', decision, deciding, matched: union(results.map((r) => r.matched)), resources: results, errors };
+  const deciding =
+    decision === 'ImplicitDeny' ? NONE : union(results.filter((r) => r.decision === decision).map((r) => r.deciding));
+  return {
+    allowed: decision === 'Allow',
+    decision,
+    deciding,
+    matched: union(results.map((r) => r.matched)),
+    resources: results,
+    errors,
+  };
 }
 
 /**
@@ -140,7 +180,9 @@ export class Prepared implements PreparedRequest {
   readonly failure: string | undefined;
 
   constructor(readonly request: AuthorizationRequest) {
-    let view: RequestView | undefined, resources: ResourceView[] = [], failure: string | undefined;
+    let view: RequestView | undefined,
+      resources: ResourceView[] = [],
+      failure: string | undefined;
     try {
       view = new RequestView(request);
       const entries = request.resources;
@@ -189,7 +231,8 @@ export function evaluate(request: AuthorizationRequest | PreparedRequest, polici
     const req = new RequestView(request as AuthorizationRequest);
     const resources = (request as AuthorizationRequest).resources;
     const results: ResourceResult[] = [];
-    for (let i = 0; i < resources.length; i++) results.push(evaluateResource(req, resourceView(resources[i] as RequestResource | string), policies));
+    for (let i = 0; i < resources.length; i++)
+      results.push(evaluateResource(req, resourceView(resources[i] as RequestResource | string), policies));
     return combine(results);
   } catch (e) {
     return internalError(e);

@@ -20,7 +20,14 @@ export type {
   ServiceDefinition,
 } from './registry.js';
 export type { IamActionName, IamCrudKind } from './catalogue.js';
-export { DEFAULT_REGISTRY, IAM_ACTIONS, IAM_CRUD_ACTIONS, OBJECT_STORE_SERVICE, SCP_IAM_SERVICE, VIRTUAL_SERVERS_SERVICE } from './catalogue.js';
+export {
+  DEFAULT_REGISTRY,
+  IAM_ACTIONS,
+  IAM_CRUD_ACTIONS,
+  OBJECT_STORE_SERVICE,
+  SCP_IAM_SERVICE,
+  VIRTUAL_SERVERS_SERVICE,
+} from './catalogue.js';
 export { DEFAULT_MAX_POLICY_BYTES, validatePolicy } from './validate.js';
 export { PolicyValidationError, compilePolicies, compilePolicy } from './compile.js';
 export { evaluate, prepareRequest } from './evaluate.js';

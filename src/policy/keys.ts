@@ -40,7 +40,11 @@ export type KeySource =
   | { readonly kind: 'request'; readonly name: string }
   | { readonly kind: 'resourceTag'; readonly tag: string }
   | { readonly kind: 'attribute'; readonly key: ResolvedAttributeKey }
-  | { readonly kind: 'unresolved'; readonly code: 'KEY_UNKNOWN' | 'KEY_NOT_ABAC' | 'KEY_AMBIGUOUS'; readonly message: string };
+  | {
+      readonly kind: 'unresolved';
+      readonly code: 'KEY_UNKNOWN' | 'KEY_NOT_ABAC' | 'KEY_AMBIGUOUS';
+      readonly message: string;
+    };
 
 const RESOURCE_TAG = 'scp:resourcetag/';
 const REQUEST_TAG = 'scp:requesttag/';
@@ -51,12 +55,19 @@ const tagKey = (name: string, prefix: string): boolean => name.startsWith(prefix
 export function classifyKey(key: string, registry: ResourceRegistry): KeySource {
   const name = normalizeKey(key);
   if (name.startsWith('scp:')) {
-    if (GLOBAL_LOWER.has(name) || tagKey(name, REQUEST_TAG) || tagKey(name, PRINCIPAL_TAG) || REQUEST_ATTRIBUTE.test(name)) {
+    if (
+      GLOBAL_LOWER.has(name) ||
+      tagKey(name, REQUEST_TAG) ||
+      tagKey(name, PRINCIPAL_TAG) ||
+      REQUEST_ATTRIBUTE.test(name)
+    ) {
       return { kind: 'request', name };
     }
     if (tagKey(name, RESOURCE_TAG)) return { kind: 'resourceTag', tag: name.slice(RESOURCE_TAG.length) };
     return { kind: 'unresolved', code: 'KEY_UNKNOWN', message: `unknown global condition key "${key}"` };
   }
   const resolved = resolveAttributeKey(registry, key);
-  return resolved.ok ? { kind: 'attribute', key: resolved.key } : { kind: 'unresolved', code: resolved.code, message: resolved.message };
+  return resolved.ok
+    ? { kind: 'attribute', key: resolved.key }
+    : { kind: 'unresolved', code: resolved.code, message: resolved.message };
 }

@@ -71,7 +71,12 @@ export function resolveAttributeKey(registry: ResourceRegistry, key: string): At
     if (def.abac === true) found.push({ serviceType: service.serviceType, resourceType: type.name, attribute });
   }
   const first = found[0];
-  if (found.length > 1) return { ok: false, code: 'KEY_AMBIGUOUS', message: `"${key}" splits into more than one resource type and attribute` };
+  if (found.length > 1)
+    return {
+      ok: false,
+      code: 'KEY_AMBIGUOUS',
+      message: `"${key}" splits into more than one resource type and attribute`,
+    };
   if (first !== undefined) return { ok: true, key: first };
   return declared
     ? { ok: false, code: 'KEY_NOT_ABAC', message: `"${key}" is not declared abac: true` }
@@ -82,12 +87,20 @@ export function resolveAttributeKey(registry: ResourceRegistry, key: string): At
 export function findAction(
   registry: ResourceRegistry,
   action: string,
-): { readonly service: ServiceDefinition | undefined; readonly action: ActionDefinition | undefined; readonly exact: boolean } {
+): {
+  readonly service: ServiceDefinition | undefined;
+  readonly action: ActionDefinition | undefined;
+  readonly exact: boolean;
+} {
   const colon = action.indexOf(':');
   const prefix = action.slice(0, colon).toLowerCase();
   const name = action.slice(colon + 1);
   const service = registry.services.find((s) => s.actionPrefix.toLowerCase() === prefix);
   const lower = name.toLowerCase();
   const def = service?.actions.find((a) => a.name.toLowerCase() === lower);
-  return { service, action: def, exact: def !== undefined && def.name === name && service?.actionPrefix === action.slice(0, colon) };
+  return {
+    service,
+    action: def,
+    exact: def !== undefined && def.name === name && service?.actionPrefix === action.slice(0, colon),
+  };
 }

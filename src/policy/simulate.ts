@@ -7,14 +7,24 @@ import { PolicyProgram } from './compile.js';
 import type { RequestView, ResourceView } from './context.js';
 import { Prepared, evaluate } from './evaluate.js';
 import { CONDITION_FALSE, ERRORED, OUTCOME_NAMES, conditionWith, statementOutcome } from './statement.js';
-import type { AuthorizationRequest, CompiledPolicy, PolicySet, PreparedRequest, Simulation, StatementTrace } from './types.js';
+import type {
+  AuthorizationRequest,
+  CompiledPolicy,
+  PolicySet,
+  PreparedRequest,
+  Simulation,
+  StatementTrace,
+} from './types.js';
 
 function trace(policy: CompiledPolicy, req: RequestView, res: ResourceView): StatementTrace[] {
   if (!(policy instanceof PolicyProgram)) return [];
   return policy.statements.map((stmt) => {
     // An unparsable resource is an evaluation error for the whole request; no statement is examined.
     const code = res.invalid ? ERRORED : statementOutcome(stmt, req, res);
-    const failed = !res.invalid && (code === CONDITION_FALSE || code === ERRORED) ? conditionWith(stmt, req, res, code === ERRORED ? 2 : 0) : undefined;
+    const failed =
+      !res.invalid && (code === CONDITION_FALSE || code === ERRORED)
+        ? conditionWith(stmt, req, res, code === ERRORED ? 2 : 0)
+        : undefined;
     const base = { ...stmt.ref, resource: res.srn, outcome: OUTCOME_NAMES[code] ?? 'error' };
     return failed === undefined ? base : { ...base, failedCondition: failed.label };
   });
@@ -29,7 +39,11 @@ export function simulate(input: AuthorizationRequest | PreparedRequest, policies
   if (decision.resources.length === 0 || req === undefined) return { decision, statements: [] };
   const statements = prepared.resources.flatMap((res) => {
     const resourcePolicy = res.star ? undefined : policies.resource?.[res.srn];
-    const all = [...policies.identity, ...(resourcePolicy === undefined ? [] : [resourcePolicy]), ...(policies.session ?? [])];
+    const all = [
+      ...policies.identity,
+      ...(resourcePolicy === undefined ? [] : [resourcePolicy]),
+      ...(policies.session ?? []),
+    ];
     return all.flatMap((p) => trace(p, req, res));
   });
   return { decision, statements };

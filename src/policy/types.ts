@@ -10,7 +10,9 @@ export type PolicyKind = 'identity' | 'resource';
 export type Effect = 'Allow' | 'Deny';
 export type ConditionScalar = string | number | boolean;
 /** `{ "[ForAnyValue:|ForAllValues:]Operator": { "key": value | [values] } }` */
-export type ConditionBlock = Readonly<Record<string, Readonly<Record<string, ConditionScalar | readonly ConditionScalar[]>>>>;
+export type ConditionBlock = Readonly<
+  Record<string, Readonly<Record<string, ConditionScalar | readonly ConditionScalar[]>>>
+>;
 
 export interface PrincipalElement {
   readonly scp?: string | readonly string[];
@@ -191,12 +193,7 @@ export interface Decision {
 
 // ── simulator (POL-9) ──────────────────────────────────────────────────────────────────────────────────
 export type StatementOutcome =
-  | 'applied'
-  | 'action-not-matched'
-  | 'resource-not-matched'
-  | 'principal-not-matched'
-  | 'condition-false'
-  | 'error';
+  'applied' | 'action-not-matched' | 'resource-not-matched' | 'principal-not-matched' | 'condition-false' | 'error';
 
 export interface StatementTrace extends StatementRef {
   readonly resource: string;

@@ -6,7 +6,8 @@ import { isRecord, type ValidationContext } from './validate-context.js';
 
 /** A JSON string, number or boolean, or a non-empty array of them, all read as strings (item 8). */
 export function conditionValues(value: unknown): string[] | undefined {
-  const scalar = (v: unknown): v is string | number | boolean => typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean';
+  const scalar = (v: unknown): v is string | number | boolean =>
+    typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean';
   if (scalar(value)) return [String(value)];
   if (!Array.isArray(value) || value.length === 0 || !value.every(scalar)) return undefined;
   return value.map(String);
@@ -24,7 +25,11 @@ export function checkCondition(ctx: ValidationContext, condition: unknown, path:
       continue;
     }
     if (op.ok && op.qualifier === 'ForAllValues' && isAllow && op.spec.family !== 'Null') {
-      sink.warn('WARN_FOR_ALL_VALUES_ALLOW', opPath, 'ForAllValues is true when the key is absent, so this Allow also applies to requests without it');
+      sink.warn(
+        'WARN_FOR_ALL_VALUES_ALLOW',
+        opPath,
+        'ForAllValues is true when the key is absent, so this Allow also applies to requests without it',
+      );
     }
     for (const [key, raw] of Object.entries(block)) {
       const keyPath = childPath(opPath, key);
@@ -32,16 +37,34 @@ export function checkCondition(ctx: ValidationContext, condition: unknown, path:
       if (source.kind === 'unresolved') sink.error(source.code, keyPath, source.message);
       const values = conditionValues(raw);
       if (values === undefined) {
-        sink.error('CONDITION_VALUE_INVALID', keyPath, 'a value is a string, number or boolean, or a non-empty array of them');
+        sink.error(
+          'CONDITION_VALUE_INVALID',
+          keyPath,
+          'a value is a string, number or boolean, or a non-empty array of them',
+        );
         continue;
       }
-      if (op.ok && op.qualifier === undefined && op.spec.family !== 'Null' && MULTI_VALUED_KEYS.has(normalizeKey(key))) {
-        sink.warn('WARN_MULTIVALUED_KEY_UNQUALIFIED', keyPath, `"${key}" is multi-valued; without a qualifier it behaves as ForAnyValue`);
+      if (
+        op.ok &&
+        op.qualifier === undefined &&
+        op.spec.family !== 'Null' &&
+        MULTI_VALUED_KEYS.has(normalizeKey(key))
+      ) {
+        sink.warn(
+          'WARN_MULTIVALUED_KEY_UNQUALIFIED',
+          keyPath,
+          `"${key}" is multi-valued; without a qualifier it behaves as ForAnyValue`,
+        );
       }
       if (!op.ok) continue;
       values.forEach((v, i) => {
         const why = op.spec.checkValue(v);
-        if (why !== undefined) sink.error('CONDITION_VALUE_INVALID', Array.isArray(raw) ? childPath(keyPath, i) : keyPath, `${op.spec.name}: ${why}`);
+        if (why !== undefined)
+          sink.error(
+            'CONDITION_VALUE_INVALID',
+            Array.isArray(raw) ? childPath(keyPath, i) : keyPath,
+            `${op.spec.name}: ${why}`,
+          );
       });
     }
   }

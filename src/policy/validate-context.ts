@@ -26,6 +26,11 @@ export function checkKeys(
   hints: Readonly<Record<string, string>> = {},
 ): void {
   for (const key of Object.keys(value)) {
-    if (!allowed.includes(key)) sink.error('UNKNOWN_KEY', childPath(path, key), hints[key] ?? `unknown key "${key}"; allowed: ${allowed.join(', ')}`);
+    if (!allowed.includes(key))
+      sink.error(
+        'UNKNOWN_KEY',
+        childPath(path, key),
+        hints[key] ?? `unknown key "${key}"; allowed: ${allowed.join(', ')}`,
+      );
   }
 }

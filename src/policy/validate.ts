@@ -20,12 +20,15 @@ function checkDocument(doc: unknown, ctx: ValidationContext): void {
     return;
   }
   checkKeys(sink, doc, '$', ['Version', 'Statement'], { Id: '"Id" is not part of this language' });
-  if (!('Version' in doc)) sink.error('MISSING_KEY', '$.Version', `"Version" is required and must be "${POLICY_VERSION}"`);
-  else if (doc['Version'] !== POLICY_VERSION) sink.error('VERSION_INVALID', '$.Version', `"Version" must be "${POLICY_VERSION}"`);
+  if (!('Version' in doc))
+    sink.error('MISSING_KEY', '$.Version', `"Version" is required and must be "${POLICY_VERSION}"`);
+  else if (doc['Version'] !== POLICY_VERSION)
+    sink.error('VERSION_INVALID', '$.Version', `"Version" must be "${POLICY_VERSION}"`);
   const statement = doc['Statement'];
   if (statement === undefined) sink.error('MISSING_KEY', '$.Statement', '"Statement" is required');
   else if (Array.isArray(statement)) {
-    if (statement.length === 0) sink.error('STATEMENT_EMPTY', '$.Statement', '"Statement" needs at least one statement');
+    if (statement.length === 0)
+      sink.error('STATEMENT_EMPTY', '$.Statement', '"Statement" needs at least one statement');
     statement.forEach((s, i) => checkStatement(s, childPath('$.Statement', i), ctx));
   } else checkStatement(statement, '$.Statement', ctx);
 }
@@ -48,11 +51,19 @@ function parseInput(input: unknown, sink: IssueSink, maxBytes: number): { readon
 }
 
 /** The document (when it parsed) with every issue; compile.ts uses it to tolerate stale attribute keys. */
-export function checkPolicy(input: unknown, options: ValidateOptions): { readonly doc: unknown; readonly sink: IssueSink } {
+export function checkPolicy(
+  input: unknown,
+  options: ValidateOptions,
+): { readonly doc: unknown; readonly sink: IssueSink } {
   const sink = new IssueSink();
   const parsed = parseInput(input, sink, options.maxBytes ?? DEFAULT_MAX_POLICY_BYTES);
   if (parsed !== undefined) {
-    checkDocument(parsed.doc, { sink, kind: options.kind ?? 'identity', registry: options.registry ?? DEFAULT_REGISTRY, sids: new Set() });
+    checkDocument(parsed.doc, {
+      sink,
+      kind: options.kind ?? 'identity',
+      registry: options.registry ?? DEFAULT_REGISTRY,
+      sids: new Set(),
+    });
   }
   return { doc: parsed?.doc, sink };
 }

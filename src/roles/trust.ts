@@ -27,16 +27,26 @@ export type TrustCaller =
 export type TrustedPrincipal = Role['trustedPrincipals'][number];
 
 /** The first trusted principal of `role` that matches `caller`, or null. */
-export function matchTrust(role: Pick<Role, 'accountId' | 'trustedPrincipals'>, caller: TrustCaller): TrustedPrincipal | null {
+export function matchTrust(
+  role: Pick<Role, 'accountId' | 'trustedPrincipals'>,
+  caller: TrustCaller,
+): TrustedPrincipal | null {
   return role.trustedPrincipals.find((t) => matches(role.accountId, t, caller)) ?? null;
 }
 
 function matches(roleAccount: string, trusted: TrustedPrincipal, caller: TrustCaller): boolean {
   switch (trusted.kind) {
     case 'current-account':
-      return caller.kind === 'principal' && caller.principal.type === 'user' && caller.principal.accountId === roleAccount;
+      return (
+        caller.kind === 'principal' && caller.principal.type === 'user' && caller.principal.accountId === roleAccount
+      );
     case 'other-account':
-      return caller.kind === 'principal' && caller.principal.type === 'user' && caller.principal.accountId === trusted.value && trusted.value !== roleAccount;
+      return (
+        caller.kind === 'principal' &&
+        caller.principal.type === 'user' &&
+        caller.principal.accountId === trusted.value &&
+        trusted.value !== roleAccount
+      );
     case 'user': {
       if (caller.kind !== 'principal') return false;
       const p = caller.principal;

@@ -44,7 +44,8 @@ export class InspectCache {
   private enabled = false;
 
   constructor(options: InspectCacheOptions) {
-    if (!Number.isSafeInteger(options.ttlMs) || options.ttlMs <= 0) throw new RangeError('ttlMs must be a positive integer');
+    if (!Number.isSafeInteger(options.ttlMs) || options.ttlMs <= 0)
+      throw new RangeError('ttlMs must be a positive integer');
     this.ttlMs = options.ttlMs;
     this.clock = options.clock;
     this.maxSessions = options.maxSessions ?? 10_000;
@@ -61,7 +62,12 @@ export class InspectCache {
    * enable/disable) happened while it was in flight. Answers are shared, not copied (this is the hot path
    * of every token check): their maps are ReadonlyMap in the port, so no caller can alter the cache.
    */
-  async inspect(sessionId: string, subjectKeys: readonly string[], epochKeys: readonly string[], fetch: () => Promise<SessionInspection>): Promise<SessionInspection> {
+  async inspect(
+    sessionId: string,
+    subjectKeys: readonly string[],
+    epochKeys: readonly string[],
+    fetch: () => Promise<SessionInspection>,
+  ): Promise<SessionInspection> {
     if (!this.enabled) return fetch();
     const variant = this.variantOf(subjectKeys, epochKeys);
     const cached = this.entries.get(sessionId)?.get(variant);

@@ -8,7 +8,16 @@ import {
   notify,
   userIndexKey,
 } from './common.js';
-import type { CreateSessionInput, HitResult, IncrementResult, RevocationListener, Session, SessionInspection, SessionPatch, SessionStore } from './ports.js';
+import type {
+  CreateSessionInput,
+  HitResult,
+  IncrementResult,
+  RevocationListener,
+  Session,
+  SessionInspection,
+  SessionPatch,
+  SessionStore,
+} from './ports.js';
 
 /**
  * Single-process SessionStore for `npm start` without servers and for unit tests. Every expiry reads the
@@ -183,7 +192,11 @@ export class MemorySessionStore implements SessionStore {
     return out;
   }
 
-  async inspect(sessionId: string, subjectKeys: readonly string[], epochKeys: readonly string[] = []): Promise<SessionInspection> {
+  async inspect(
+    sessionId: string,
+    subjectKeys: readonly string[],
+    epochKeys: readonly string[] = [],
+  ): Promise<SessionInspection> {
     const epochs = new Map<string, string>();
     for (const key of epochKeys) {
       const epoch = this.live(this.epochs, key);
@@ -246,7 +259,10 @@ export class MemorySessionStore implements SessionStore {
   private wrote(): void {
     if (++this.writes % SWEEP_EVERY !== 0) return;
     const now = this.clock.now();
-    for (const map of [this.counters, this.windows, this.once, this.revoked, this.epochs] as Map<string, Expiring<unknown>>[]) {
+    for (const map of [this.counters, this.windows, this.once, this.revoked, this.epochs] as Map<
+      string,
+      Expiring<unknown>
+    >[]) {
       for (const [key, entry] of map) if (now >= entry.expiresAtMs) map.delete(key);
     }
     for (const [id, stored] of this.sessions) if (now >= stored.session.idleExpiresAtMs) this.sessions.delete(id);

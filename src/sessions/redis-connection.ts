@@ -78,19 +78,31 @@ export type ScriptArg = string | number;
  * comes from `exec`), so nothing is left unawaited.
  */
 export function script(target: Redis, name: ScriptName, key: string, ...args: ScriptArg[]): Promise<unknown>;
-export function script(target: ChainableCommander, name: ScriptName, key: string, ...args: ScriptArg[]): ChainableCommander;
+export function script(
+  target: ChainableCommander,
+  name: ScriptName,
+  key: string,
+  ...args: ScriptArg[]
+): ChainableCommander;
 export function script(
   target: Redis | ChainableCommander,
   name: ScriptName,
   key: string,
   ...args: ScriptArg[]
 ): Promise<unknown> | ChainableCommander {
-  const fn = (target as unknown as Record<ScriptName, (...a: ScriptArg[]) => Promise<unknown> | ChainableCommander>)[name];
+  const fn = (target as unknown as Record<ScriptName, (...a: ScriptArg[]) => Promise<unknown> | ChainableCommander>)[
+    name
+  ];
   return fn.call(target, key, ...args);
 }
 
 /** Calls a multi-key script: KEYS are `keys`, ARGV are `args`. */
-export function scriptN(target: Redis, name: MultiKeyScriptName, keys: readonly string[], ...args: ScriptArg[]): Promise<unknown> {
+export function scriptN(
+  target: Redis,
+  name: MultiKeyScriptName,
+  keys: readonly string[],
+  ...args: ScriptArg[]
+): Promise<unknown> {
   const fn = (target as unknown as Record<MultiKeyScriptName, (...a: ScriptArg[]) => Promise<unknown>>)[name];
   return fn.call(target, keys.length, ...keys, ...args);
 }

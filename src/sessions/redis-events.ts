@@ -42,7 +42,11 @@ export class RedisEvents {
     this.subscriber = new RedisSubscriber(
       main,
       // CLIENT SETNAME refuses spaces and control characters; the prefix is operator-chosen text.
-      { channels: [this.revokedChannel, this.inspectChannel], name: `${options.keyPrefix}:subscriber`.replace(/[^\x21-\x7e]/g, '_'), timeoutMs: options.timeoutMs },
+      {
+        channels: [this.revokedChannel, this.inspectChannel],
+        name: `${options.keyPrefix}:subscriber`.replace(/[^\x21-\x7e]/g, '_'),
+        timeoutMs: options.timeoutMs,
+      },
       {
         message: (channel, message) => this.received(channel, message),
         up: () => cache?.enable(),
@@ -72,7 +76,13 @@ export class RedisEvents {
    * connection is down, but OPS-6 promises STORE_UNAVAILABLE then, and an instance cut off from Redis
    * must not go on allowing requests from memory.
    */
-  inspect(sessionId: string, subjectKeys: readonly string[], epochKeys: readonly string[], mainReady: boolean, fetch: () => Promise<SessionInspection>): Promise<SessionInspection> {
+  inspect(
+    sessionId: string,
+    subjectKeys: readonly string[],
+    epochKeys: readonly string[],
+    mainReady: boolean,
+    fetch: () => Promise<SessionInspection>,
+  ): Promise<SessionInspection> {
     if (!this.cache) return fetch();
     this.subscriber.start(); // never waited for: until confirmed, every call goes to Redis
     if (!this.subscriber.subscribed || !mainReady) return fetch();

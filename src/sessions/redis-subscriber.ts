@@ -62,7 +62,8 @@ export class RedisSubscriber {
     });
     this.connection = conn;
     conn.on('ready', () => this.subscribe(conn));
-    for (const event of ['close', 'end', 'reconnecting']) conn.on(event, () => this.lost(new Error(`redis subscriber: ${event}`)));
+    for (const event of ['close', 'end', 'reconnecting'])
+      conn.on(event, () => this.lost(new Error(`redis subscriber: ${event}`)));
     conn.on('error', (err: Error) => {
       this.events.onError(err);
       this.lost(err);
@@ -87,7 +88,10 @@ export class RedisSubscriber {
         if (err) reject(err);
         else resolve();
       };
-      const timer = setTimeout(() => settle(new Error('redis subscriber: not subscribed in time')), this.options.timeoutMs);
+      const timer = setTimeout(
+        () => settle(new Error('redis subscriber: not subscribed in time')),
+        this.options.timeoutMs,
+      );
       this.waiters.add(waiter);
     });
   }

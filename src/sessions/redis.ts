@@ -1,8 +1,23 @@
 import type { ChainableCommander, Redis } from 'ioredis';
 import { systemClock } from '../clock.js';
 import type { Clock, Ids } from '../clock.js';
-import { DEFAULT_REVOCATION_TTL_MS, SESSION_ID_BYTES, assertPositiveInt, idleDeadline, userIndexKey } from './common.js';
-import type { CreateSessionInput, HitResult, IncrementResult, RevocationListener, Session, SessionInspection, SessionPatch, SessionStore } from './ports.js';
+import {
+  DEFAULT_REVOCATION_TTL_MS,
+  SESSION_ID_BYTES,
+  assertPositiveInt,
+  idleDeadline,
+  userIndexKey,
+} from './common.js';
+import type {
+  CreateSessionInput,
+  HitResult,
+  IncrementResult,
+  RevocationListener,
+  Session,
+  SessionInspection,
+  SessionPatch,
+  SessionStore,
+} from './ports.js';
 import { FailClosedRedis, execAll, script, scriptN } from './redis-connection.js';
 import { RedisEvents } from './redis-events.js';
 import { SESSION_FIELDS } from './redis-scripts.js';
@@ -34,7 +49,11 @@ export interface RedisSessionStoreOptions {
 }
 
 /** Redis replies of a GET batch: null where the key is absent. */
-function present<V>(keys: readonly string[], values: readonly (string | null | undefined)[] | undefined, parse: (v: string) => V): Map<string, V> {
+function present<V>(
+  keys: readonly string[],
+  values: readonly (string | null | undefined)[] | undefined,
+  parse: (v: string) => V,
+): Map<string, V> {
   const out = new Map<string, V>();
   keys.forEach((k, i) => {
     const v = values?.[i];
@@ -84,7 +103,12 @@ export class RedisSessionStore implements SessionStore {
     assertPositiveInt('idleTtlMs', input.idleTtlMs);
     const id = this.ids.token(SESSION_ID_BYTES);
     const indexKey = this.key('u', userIndexKey(input.principal.accountId, input.principal.userId));
-    const args = [JSON.stringify(input.principal), JSON.stringify(input.data ?? {}), input.absoluteTtlMs, input.idleTtlMs];
+    const args = [
+      JSON.stringify(input.principal),
+      JSON.stringify(input.data ?? {}),
+      input.absoluteTtlMs,
+      input.idleTtlMs,
+    ];
     // Index first, in the same round trip: a session never exists without its index entry, so
     // endAllForUser cannot miss it; an index entry without a session is pruned on read.
     const replies = await this.run(() => {
@@ -163,7 +187,17 @@ export class RedisSessionStore implements SessionStore {
     // Marks and publishes the stored maxima in one script, so no crash separates the two. Every inspect
     // cache drops everything on it (own one included, here), as markers are not indexed by key.
     const keys = subjectKeys.map((k) => this.key('r', k));
-    await this.invalidating(null, () => scriptN(this.client, 'revocationMarkAll', keys, atMs, this.revocationTtlMs, this.events.revokedChannel, ...subjectKeys));
+    await this.invalidating(null, () =>
+      scriptN(
+        this.client,
+        'revocationMarkAll',
+        keys,
+        atMs,
+        this.revocationTtlMs,
+        this.events.revokedChannel,
+        ...subjectKeys,
+      ),
+    );
   }
 
   async revokedAfter(subjectKeys: readonly string[]): Promise<Map<string, number>> {
@@ -173,7 +207,11 @@ export class RedisSessionStore implements SessionStore {
     return present(subjectKeys, values, Number);
   }
 
-  async inspect(sessionId: string, subjectKeys: readonly string[], epochKeys: readonly string[] = []): Promise<SessionInspection> {
+  async inspect(
+    sessionId: string,
+    subjectKeys: readonly string[],
+    epochKeys: readonly string[] = [],
+  ): Promise<SessionInspection> {
     const fetch = (): Promise<SessionInspection> => this.fetchInspection(sessionId, subjectKeys, epochKeys);
     return this.events.inspect(sessionId, subjectKeys, epochKeys, this.client.status === 'ready', fetch);
   }
@@ -212,15 +250,25 @@ export class RedisSessionStore implements SessionStore {
   }
 
   /** One command, not a pipeline: a two-command pipeline cost ~3.5x the CPU of one MGET under load. */
-  private async fetchInspection(sessionId: string, subjectKeys: readonly string[], epochKeys: readonly string[]): Promise<SessionInspection> {
+  private async fetchInspection(
+    sessionId: string,
+    subjectKeys: readonly string[],
+    epochKeys: readonly string[],
+  ): Promise<SessionInspection> {
     // EXISTS suffices for liveness: the key's PEXPIRE already is min(idle, absolute).
-    const keys = [this.key('s', sessionId), ...subjectKeys.map((k) => this.key('r', k)), ...epochKeys.map((k) => this.key('e', k))];
-    const [live, values, epochs] = (await this.run(() => scriptN(this.client, 'sessionInspect', keys, subjectKeys.length))) as [
-      number,
-      (string | null)[],
-      (string | null)[] | undefined,
+    const keys = [
+      this.key('s', sessionId),
+      ...subjectKeys.map((k) => this.key('r', k)),
+      ...epochKeys.map((k) => this.key('e', k)),
     ];
-    return { live: live === 1, revoked: present(subjectKeys, values, Number), epochs: present(epochKeys, epochs, String) };
+    const [live, values, epochs] = (await this.run(() =>
+      scriptN(this.client, 'sessionInspect', keys, subjectKeys.length),
+    )) as [number, (string | null)[], (string | null)[] | undefined];
+    return {
+      live: live === 1,
+      revoked: present(subjectKeys, values, Number),
+      epochs: present(epochKeys, epochs, String),
+    };
   }
 
   /**
@@ -247,7 +295,9 @@ export class RedisSessionStore implements SessionStore {
   }
 
   private async touch(id: string, patchJson: string): Promise<Session | null> {
-    const fields = (await this.run(() => script(this.client, 'sessionTouch', this.key('s', id), patchJson))) as Fields | null;
+    const fields = (await this.run(() =>
+      script(this.client, 'sessionTouch', this.key('s', id), patchJson),
+    )) as Fields | null;
     return fields ? toSession(id, fields) : null;
   }
 

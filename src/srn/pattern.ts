@@ -7,7 +7,15 @@
  * Matching is field by field and case-sensitive, so a wildcard never crosses a `:`.
  */
 import { compileGlob, type GlobMatcher } from './glob.js';
-import { checkFixedFields, isAccountId, isResourceType, splitSrnFields, srnError, type Srn, type SrnError } from './srn.js';
+import {
+  checkFixedFields,
+  isAccountId,
+  isResourceType,
+  splitSrnFields,
+  srnError,
+  type Srn,
+  type SrnError,
+} from './srn.js';
 
 export interface SrnPattern {
   readonly source: string;
@@ -20,7 +28,8 @@ export interface SrnPattern {
   readonly typeId: string;
 }
 
-export type SrnPatternResult = { readonly ok: true; readonly pattern: SrnPattern } | { readonly ok: false; readonly error: SrnError };
+export type SrnPatternResult =
+  { readonly ok: true; readonly pattern: SrnPattern } | { readonly ok: false; readonly error: SrnError };
 
 /** The fields a pattern compares, with `type/id` kept whole (it is one glob field). */
 export interface SrnParts {
@@ -42,12 +51,21 @@ const REGION_PATTERN = /^[a-z0-9*?-]*$/;
 const TYPE_ID_PATTERN = /^[^\s]+$/;
 
 export function srnParts(srn: Srn): SrnParts {
-  return { offering: srn.offering, account: srn.account, region: srn.region, service: srn.service, typeId: `${srn.resourceType}/${srn.resourceId}` };
+  return {
+    offering: srn.offering,
+    account: srn.account,
+    region: srn.region,
+    service: srn.service,
+    typeId: `${srn.resourceType}/${srn.resourceId}`,
+  };
 }
 
 export function parseSrnPattern(value: string): SrnPatternResult {
   if (value === '*') {
-    return { ok: true, pattern: { source: value, any: true, offering: '', account: '', region: '', service: '', typeId: '*' } };
+    return {
+      ok: true,
+      pattern: { source: value, any: true, offering: '', account: '', region: '', service: '', typeId: '*' },
+    };
   }
   const f = splitSrnFields(value);
   if (f === undefined) return srnError('SRN_INVALID', 'an SRN pattern is "*" or has 8 colon-separated fields');
@@ -55,18 +73,27 @@ export function parseSrnPattern(value: string): SrnPatternResult {
   if (fixed !== undefined) return { ok: false, error: fixed };
   const [, offering = '', , account = '', region = '', , service = '', typeId = ''] = f;
   if (account !== '' && !isAccountId(account)) {
-    return srnError('SRN_INVALID', `the account field is empty (the policy owner) or a 32-hex account id, not "${account}"`);
+    return srnError(
+      'SRN_INVALID',
+      `the account field is empty (the policy owner) or a 32-hex account id, not "${account}"`,
+    );
   }
   if (!REGION_PATTERN.test(region)) return srnError('SRN_INVALID', `invalid region pattern "${region}"`);
   const slash = typeId.indexOf('/');
-  const typeOk = slash < 0 ? typeId.includes('*') : /[*?]/.test(typeId.slice(0, slash)) || isResourceType(typeId.slice(0, slash));
+  const typeOk =
+    slash < 0 ? typeId.includes('*') : /[*?]/.test(typeId.slice(0, slash)) || isResourceType(typeId.slice(0, slash));
   if (!TYPE_ID_PATTERN.test(typeId) || !typeOk || (slash >= 0 && slash === typeId.length - 1)) {
     return srnError('SRN_INVALID', `invalid "{resourceType}/{id}" pattern "${typeId}"`);
   }
   return { ok: true, pattern: { source: value, any: false, offering, account, region, service, typeId } };
 }
 
-const anyPattern = (source: string): CompiledSrnPattern => ({ source, any: true, matchesParts: () => true, matches: () => true });
+const anyPattern = (source: string): CompiledSrnPattern => ({
+  source,
+  any: true,
+  matchesParts: () => true,
+  matches: () => true,
+});
 
 /** Compile once per policy; `ownerAccount` fills an empty account field (item 14). */
 export function compileSrnPattern(pattern: SrnPattern, ownerAccount: string): CompiledSrnPattern {

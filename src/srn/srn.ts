@@ -22,7 +22,12 @@ export type SrnResult = { readonly ok: true; readonly srn: Srn } | { readonly ok
 
 // Character classes as bits in a table rather than regexes or predicate callbacks: SRNs are parsed on
 // every evaluation, and one monomorphic loop over a table is several times faster than either.
-const LOWER = 1, DIGIT = 2, HEX = 4, DASH = 8, UPPER_UNDERSCORE = 16, ID = 32;
+const LOWER = 1,
+  DIGIT = 2,
+  HEX = 4,
+  DASH = 8,
+  UPPER_UNDERSCORE = 16,
+  ID = 32;
 const CLASS = new Uint8Array(128);
 for (let c = 33; c < 127; c++) CLASS[c] = c === 42 || c === 63 ? 0 : ID; // no space, control, * or ?
 for (let c = 97; c <= 122; c++) CLASS[c]! |= LOWER | (c <= 102 ? HEX : 0);
@@ -41,13 +46,15 @@ function every(value: string, mask: number, from = 0, to = value.length): boolea
   return true;
 }
 
-const first = (v: string, mask: number): boolean => v.length > 0 && v.charCodeAt(0) < 128 && ((CLASS[v.charCodeAt(0)] as number) & mask) !== 0;
+const first = (v: string, mask: number): boolean =>
+  v.length > 0 && v.charCodeAt(0) < 128 && ((CLASS[v.charCodeAt(0)] as number) & mask) !== 0;
 
 /** `[a-z][a-z0-9-]*`: offerings and services. */
 export const isName = (v: string): boolean => first(v, LOWER) && every(v, NAME, 1);
 export const isRegion = (v: string): boolean => every(v, NAME);
 /** `[A-Za-z0-9][A-Za-z0-9_-]*` */
-export const isResourceType = (v: string): boolean => first(v, LOWER | DIGIT | UPPER_UNDERSCORE) && v.charCodeAt(0) !== 95 && every(v, TYPE, 1);
+export const isResourceType = (v: string): boolean =>
+  first(v, LOWER | DIGIT | UPPER_UNDERSCORE) && v.charCodeAt(0) !== 95 && every(v, TYPE, 1);
 const isResourceId = (v: string): boolean => v.length > 0 && every(v, ID);
 
 /** 32 lower-case hex characters (TEN-1). */
@@ -78,10 +85,14 @@ export function checkFixedFields(f: readonly string[]): SrnError | undefined {
   const [prefix, offering = '', empty1, , , empty2, service = ''] = f;
   if (prefix !== 'srn') return { code: 'SRN_INVALID', message: 'an SRN starts with "srn:"' };
   if (hasWildcard(offering) || hasWildcard(service) || hasWildcard(f[3] ?? '')) {
-    return { code: 'SRN_WILDCARD_NOT_ALLOWED', message: 'offering, account id and service may not use wildcards (POL-4)' };
+    return {
+      code: 'SRN_WILDCARD_NOT_ALLOWED',
+      message: 'offering, account id and service may not use wildcards (POL-4)',
+    };
   }
   if (!isName(offering)) return { code: 'SRN_INVALID', message: `invalid offering "${offering}"` };
-  if (empty1 !== '' || empty2 !== '') return { code: 'SRN_INVALID', message: 'the 3rd and 6th SRN fields must be empty' };
+  if (empty1 !== '' || empty2 !== '')
+    return { code: 'SRN_INVALID', message: 'the 3rd and 6th SRN fields must be empty' };
   if (!isName(service)) return { code: 'SRN_INVALID', message: `invalid service "${service}"` };
   return undefined;
 }
@@ -93,12 +104,16 @@ export function parseSrn(value: string): SrnResult {
   if (fixed !== undefined) return { ok: false, error: fixed };
   const [, offering = '', , account = '', region = '', , service = '', typeId = ''] = f;
   if (!isAccountId(account)) return srnError('SRN_INVALID', 'the account id is 32 lower-case hex characters');
-  if (!isRegion(region)) return srnError(hasWildcard(region) ? 'SRN_WILDCARD_NOT_ALLOWED' : 'SRN_INVALID', `invalid region "${region}"`);
+  if (!isRegion(region))
+    return srnError(hasWildcard(region) ? 'SRN_WILDCARD_NOT_ALLOWED' : 'SRN_INVALID', `invalid region "${region}"`);
   const slash = typeId.indexOf('/');
   const resourceType = typeId.slice(0, slash);
   const resourceId = typeId.slice(slash + 1);
   if (slash < 0 || !isResourceType(resourceType) || !isResourceId(resourceId)) {
-    return srnError(hasWildcard(typeId) ? 'SRN_WILDCARD_NOT_ALLOWED' : 'SRN_INVALID', `invalid "{resourceType}/{id}" part "${typeId}"`);
+    return srnError(
+      hasWildcard(typeId) ? 'SRN_WILDCARD_NOT_ALLOWED' : 'SRN_INVALID',
+      `invalid "{resourceType}/{id}" part "${typeId}"`,
+    );
   }
   return { ok: true, srn: { offering, account, region, service, resourceType, resourceId } };
 }
@@ -132,12 +147,20 @@ export function parseSrnFields(v: string): SrnFields | undefined {
   const sv = c4 + 2;
   const c6 = v.indexOf(':', sv);
   const slash = v.indexOf('/', c6);
-  return new ParsedSrnFields(v.slice(4, c1), v.slice(a, a + 32), v.slice(a + 33, c4), v.slice(sv, c6), v.slice(c6 + 1), v.slice(c6 + 1, slash));
+  return new ParsedSrnFields(
+    v.slice(4, c1),
+    v.slice(a, a + 32),
+    v.slice(a + 33, c4),
+    v.slice(sv, c6),
+    v.slice(c6 + 1),
+    v.slice(c6 + 1, slash),
+  );
 }
 
 // srn:{offering}::{account}:{region}::{service}:{type}/{id}
 // eslint-disable-next-line no-control-regex -- a resource id never holds a control character or a space
-const CONCRETE_SRN = /^srn:[a-z][a-z0-9-]*::[0-9a-f]{32}:[a-z0-9-]*::[a-z][a-z0-9-]*:[A-Za-z0-9][A-Za-z0-9_-]*\/[^\x00-\x20\x7f*?]+$/;
+const CONCRETE_SRN =
+  /^srn:[a-z][a-z0-9-]*::[0-9a-f]{32}:[a-z0-9-]*::[a-z][a-z0-9-]*:[A-Za-z0-9][A-Za-z0-9_-]*\/[^\x00-\x20\x7f*?]+$/;
 
 /** One class for every parsed SRN, so the pattern matchers that read it see a single shape. */
 class ParsedSrnFields implements SrnFields {

@@ -45,7 +45,12 @@ export type RepositoryName = Exclude<keyof Store, 'audit' | 'policyTargets' | 'i
 const name: UniqueRule = { field: 'name', global: false, optional: false };
 
 export const AGGREGATES = {
-  accounts: { kind: 'account', unique: [name, { field: 'alias', global: true, optional: true }], filters: {}, json: [] },
+  accounts: {
+    kind: 'account',
+    unique: [name, { field: 'alias', global: true, optional: true }],
+    filters: {},
+    json: [],
+  },
   projects: { kind: 'project', unique: [name], filters: {}, json: [] },
   users: {
     kind: 'user',

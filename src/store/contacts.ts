@@ -23,4 +23,7 @@ export function verifiedContactKey(kind: ContactKind, contact: unknown): string 
 export const MAX_CONTACT_MATCHES = 50;
 
 /** The derived field each adapter keys the lookup on (mongo stores and indexes it; memory derives it). */
-export const CONTACT_KEY_FIELDS: Readonly<Record<ContactKind, string>> = { email: 'verifiedEmailKey', phone: 'verifiedPhoneKey' };
+export const CONTACT_KEY_FIELDS: Readonly<Record<ContactKind, string>> = {
+  email: 'verifiedEmailKey',
+  phone: 'verifiedPhoneKey',
+};

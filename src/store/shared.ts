@@ -58,14 +58,18 @@ export function auditCursor(event: { at: number; id: string }): string {
 
 export function parseAuditCursor(cursor: string): { at: number; id: string } {
   const [at, id] = cursor.split('~');
-  if (at === undefined || id === undefined || !/^\d+$/.test(at)) throw appError('VALIDATION_FAILED', { cursor: 'malformed' });
+  if (at === undefined || id === undefined || !/^\d+$/.test(at))
+    throw appError('VALIDATION_FAILED', { cursor: 'malformed' });
   return { at: Number(at), id };
 }
 
 /** The system fields a write stamps; `description: null` in a patch becomes "remove". */
-export function splitPatch<T extends Entity>(patch: Patch<T>): { set: Record<string, unknown>; unsetDescription: boolean } {
+export function splitPatch<T extends Entity>(
+  patch: Patch<T>,
+): { set: Record<string, unknown>; unsetDescription: boolean } {
   const set: Record<string, unknown> = { ...patch };
-  for (const key of ['id', 'accountId', 'version', 'createdAt', 'createdBy', 'modifiedAt', 'modifiedBy']) delete set[key];
+  for (const key of ['id', 'accountId', 'version', 'createdAt', 'createdBy', 'modifiedAt', 'modifiedBy'])
+    delete set[key];
   const unsetDescription = patch.description === null;
   if (unsetDescription) delete set.description;
   return { set, unsetDescription };
@@ -96,7 +100,11 @@ export async function mutateWithRetry<T extends Entity>(
 }
 
 /** Every page of a list, for reverse lookups whose result sets are small (attachments of one policy). */
-export async function listAll<T extends Entity, F extends object>(repo: Repository<T, F>, accountId: string, filter: F): Promise<T[]> {
+export async function listAll<T extends Entity, F extends object>(
+  repo: Repository<T, F>,
+  accountId: string,
+  filter: F,
+): Promise<T[]> {
   const all: T[] = [];
   let cursor: string | null = null;
   do {
@@ -108,7 +116,11 @@ export async function listAll<T extends Entity, F extends object>(repo: Reposito
 }
 
 /** ENT-6 connected targets, the same for every adapter. */
-export async function policyTargets(store: Pick<Store, 'users' | 'groups' | 'roles'>, accountId: string, policyId: string): Promise<PolicyTargets> {
+export async function policyTargets(
+  store: Pick<Store, 'users' | 'groups' | 'roles'>,
+  accountId: string,
+  policyId: string,
+): Promise<PolicyTargets> {
   const [users, groups, roles] = await Promise.all([
     listAll(store.users, accountId, { policyId }),
     listAll(store.groups, accountId, { policyId }),
@@ -140,17 +152,30 @@ export interface GenericRepository extends Repository<Entity, Record<string, unk
 
 export type Repositories = Pick<Store, RepositoryName>;
 
-export function assembleRepositories(make: (name: RepositoryName, spec: AggregateSpec) => GenericRepository): Repositories {
-  const repos = Object.fromEntries(REPOSITORY_NAMES.map((n) => [n, make(n, AGGREGATES[n])])) as Record<RepositoryName, GenericRepository>;
+export function assembleRepositories(
+  make: (name: RepositoryName, spec: AggregateSpec) => GenericRepository,
+): Repositories {
+  const repos = Object.fromEntries(REPOSITORY_NAMES.map((n) => [n, make(n, AGGREGATES[n])])) as Record<
+    RepositoryName,
+    GenericRepository
+  >;
   const accounts = Object.assign(repos.accounts, {
     getByAlias: (alias: string) => repos.accounts.findByField('alias', alias),
     listEvery: (page: PageRequest = {}) => repos.accounts.scan(page),
   });
-  const authKeys = Object.assign(repos.authKeys, { getByAccessKeyId: (id: string) => repos.authKeys.findByField('accessKeyId', id) });
+  const authKeys = Object.assign(repos.authKeys, {
+    getByAccessKeyId: (id: string) => repos.authKeys.findByField('accessKeyId', id),
+  });
   const users = Object.assign(repos.users, {
     findByVerifiedContact: async (kind: ContactKind, value: string, limit?: number) => {
       const key = normaliseContact(kind, value);
-      return key ? repos.users.findByDerived(CONTACT_KEY_FIELDS[kind], key, Math.max(1, Math.min(limit ?? MAX_CONTACT_MATCHES, MAX_CONTACT_MATCHES))) : [];
+      return key
+        ? repos.users.findByDerived(
+            CONTACT_KEY_FIELDS[kind],
+            key,
+            Math.max(1, Math.min(limit ?? MAX_CONTACT_MATCHES, MAX_CONTACT_MATCHES)),
+          )
+        : [];
     },
   });
   // The one cast: the classes are generic over Entity, AGGREGATES fixes which entity each one holds.

@@ -24,7 +24,10 @@ export const authorizeBody = z
     accountId: z.string().min(1).optional(),
     projectId: z.string().min(1).optional(),
   })
-  .refine((b) => (b.resource === undefined) !== (b.resources === undefined), { message: 'exactly one of resource or resources', path: ['resource'] });
+  .refine((b) => (b.resource === undefined) !== (b.resources === undefined), {
+    message: 'exactly one of resource or resources',
+    path: ['resource'],
+  });
 
 export type AuthorizeBody = z.infer<typeof authorizeBody>;
 

@@ -61,9 +61,19 @@ export function createTokens(config: Pick<Config, 'tokens' | 'http' | 'store'>, 
     rotationMs: t.rotationSeconds * 1000,
     publishMarginMs: (t.accessTtlSeconds + t.clockSkewSeconds) * 1000,
   });
-  const verifier = new TokenVerifier(keys, secrets, deps.clock, { algorithm: t.algorithm, issuer, audience: t.audience, clockSkewSeconds: t.clockSkewSeconds });
+  const verifier = new TokenVerifier(keys, secrets, deps.clock, {
+    algorithm: t.algorithm,
+    issuer,
+    audience: t.audience,
+    clockSkewSeconds: t.clockSkewSeconds,
+  });
   const service = new TokenService({
-    settings: { issuer, audience: t.audience, accessTtlSeconds: t.accessTtlSeconds, refreshTtlSeconds: t.refreshTtlSeconds },
+    settings: {
+      issuer,
+      audience: t.audience,
+      accessTtlSeconds: t.accessTtlSeconds,
+      refreshTtlSeconds: t.refreshTtlSeconds,
+    },
     clock: deps.clock,
     ids: deps.ids,
     sessions: deps.sessions,
@@ -89,6 +99,25 @@ function discoveryDocument(issuer: string, algorithm: string): Record<string, un
     token_endpoint_auth_methods_supported: ['none'],
     introspection_endpoint_auth_methods_supported: ['bearer'],
     access_token_signing_alg_values_supported: [algorithm],
-    claims_supported: ['iss', 'sub', 'aud', 'iat', 'nbf', 'exp', 'jti', 'sid', 'acct', 'ptype', 'auth', 'mfa', 'amr', 'groups', 'role', 'source', 'sessionName', 'pver'],
+    claims_supported: [
+      'iss',
+      'sub',
+      'aud',
+      'iat',
+      'nbf',
+      'exp',
+      'jti',
+      'sid',
+      'acct',
+      'ptype',
+      'auth',
+      'mfa',
+      'amr',
+      'groups',
+      'role',
+      'source',
+      'sessionName',
+      'pver',
+    ],
   };
 }

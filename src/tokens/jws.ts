@@ -49,7 +49,9 @@ export function jsonObject(bytes: Buffer): Record<string, unknown> | null {
   } catch {
     return null;
   }
-  return typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed) ? (parsed as Record<string, unknown>) : null;
+  return typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed)
+    ? (parsed as Record<string, unknown>)
+    : null;
 }
 
 /**
@@ -80,7 +82,13 @@ export function parseCompact(token: string): CompactJws {
   // An empty signature is syntactically fine (`alg: none` tokens have one): the alg check refuses those.
   // A mis-spelled one (spare bits set, e.g. a character appended) is a bad signature, judged after alg/kid.
   const signature = decode(s);
-  return { header, payload, signingInput: Buffer.from(`${h}.${p}`, 'ascii'), signature, signatureCanonical: signature.toString('base64url') === s };
+  return {
+    header,
+    payload,
+    signingInput: Buffer.from(`${h}.${p}`, 'ascii'),
+    signature,
+    signatureCanonical: signature.toString('base64url') === s,
+  };
 }
 
 /** True only for a valid signature of exactly the expected shape; never rejects on attacker input. */
@@ -90,7 +98,8 @@ export function signatureValid(jws: CompactJws, alg: SigningAlgorithm, key: KeyO
     // An error (e.g. a key of another type) is a refusal, not a 500.
     const done = (err: Error | null, valid: boolean): void => resolve(err === null && valid === true);
     try {
-      if (alg === 'ES256') cryptoVerify('sha256', jws.signingInput, { key, dsaEncoding: 'ieee-p1363' }, jws.signature, done);
+      if (alg === 'ES256')
+        cryptoVerify('sha256', jws.signingInput, { key, dsaEncoding: 'ieee-p1363' }, jws.signature, done);
       else cryptoVerify(null, jws.signingInput, key, jws.signature, done);
     } catch {
       resolve(false); // argument errors are thrown synchronously even in the callback form

@@ -51,12 +51,19 @@ export class KeyRing {
   async signingKey(): Promise<SigningKey> {
     await this.fresh();
     const now = this.deps.clock.now();
-    const stored = this.published.find((k) => k.activeFromMs <= now && now < k.activeUntilMs && k.alg === this.deps.algorithm);
+    const stored = this.published.find(
+      (k) => k.activeFromMs <= now && now < k.activeUntilMs && k.alg === this.deps.algorithm,
+    );
     if (!stored) throw new Error('no active signing key after reload'); // reload always creates it
     let key = this.signing.get(stored.id);
     if (!key) {
       const pem = this.deps.secrets.open(stored.sealedPrivateKey, stored.kid);
-      key = { kid: stored.kid, alg: stored.alg, privateKey: createPrivateKey(pem), activeUntilMs: stored.activeUntilMs };
+      key = {
+        kid: stored.kid,
+        alg: stored.alg,
+        privateKey: createPrivateKey(pem),
+        activeUntilMs: stored.activeUntilMs,
+      };
       this.signing.set(stored.id, key);
     }
     return key;
@@ -104,7 +111,11 @@ export class KeyRing {
     for (const kid of this.verification.keys()) if (!live.has(kid)) this.verification.delete(kid);
     for (const [id, key] of this.signing) if (key.activeUntilMs <= now) this.signing.delete(id);
     for (const k of this.published) {
-      if (!this.verification.has(k.kid)) this.verification.set(k.kid, { alg: k.alg, key: createPublicKey({ key: k.publicJwk as JsonWebKey, format: 'jwk' }) });
+      if (!this.verification.has(k.kid))
+        this.verification.set(k.kid, {
+          alg: k.alg,
+          key: createPublicKey({ key: k.publicJwk as JsonWebKey, format: 'jwk' }),
+        });
     }
     this.nextReloadAtMs = Math.min((slot + 1) * rotationMs, now + (this.deps.reloadMs ?? 60_000));
   }
@@ -117,7 +128,8 @@ export class KeyRing {
 
   private async generate(id: string, slot: number): Promise<StoredSigningKey> {
     const { algorithm, rotationMs, publishMarginMs, secrets, clock } = this.deps;
-    const pair = algorithm === 'ES256' ? generateKeyPairSync('ec', { namedCurve: 'P-256' }) : generateKeyPairSync('ed25519');
+    const pair =
+      algorithm === 'ES256' ? generateKeyPairSync('ec', { namedCurve: 'P-256' }) : generateKeyPairSync('ed25519');
     const publicJwk = pair.publicKey.export({ format: 'jwk' }) as JWK;
     const kid = await calculateJwkThumbprint(publicJwk);
     const pem = pair.privateKey.export({ format: 'pem', type: 'pkcs8' }).toString();

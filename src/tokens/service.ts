@@ -58,7 +58,10 @@ interface Minting {
 
 export class TokenService {
   private readonly subjects: SubjectCache;
-  private readonly questions = new WeakMap<VerifiedToken, { markers: readonly string[]; epochKeys: readonly string[] }>();
+  private readonly questions = new WeakMap<
+    VerifiedToken,
+    { markers: readonly string[]; epochKeys: readonly string[] }
+  >();
 
   constructor(private readonly deps: TokenServiceDeps) {
     this.subjects = new SubjectCache(deps.clock);
@@ -71,7 +74,12 @@ export class TokenService {
   async issueForSession(sessionId: string, options: { withRefresh?: boolean } = {}): Promise<TokenResponse> {
     const minting = await this.liveSession(sessionId);
     const chain = options.withRefresh ? this.deps.ids.token(16) : null;
-    return this.issue(minting, chain === null ? null : { sid: this.deps.secrets.sidClaim(minting.session.id), chain, generation: 0, issuedAtMs: 0 });
+    return this.issue(
+      minting,
+      chain === null
+        ? null
+        : { sid: this.deps.secrets.sidClaim(minting.session.id), chain, generation: 0, issuedAtMs: 0 },
+    );
   }
 
   /** `grant_type=refresh_token`: rotates the handle; a second use of any handle ends the session. */
@@ -80,10 +88,14 @@ export class TokenService {
     const handle = decodeHandle(secrets, handleText);
     const sessionId = handle === null ? null : secrets.sessionIdOf(handle.sid);
     if (handle === null || sessionId === null) throw new AppError('REFRESH_TOKEN_INVALID');
-    if (clock.now() >= handle.issuedAtMs + settings.refreshTtlSeconds * 1000) throw new AppError('REFRESH_TOKEN_EXPIRED');
+    if (clock.now() >= handle.issuedAtMs + settings.refreshTtlSeconds * 1000)
+      throw new AppError('REFRESH_TOKEN_EXPIRED');
     // The replay marker and the session read leave together (one auto-pipelined write, one round trip).
     // Reading (touching) a session that a reuse is about to end is harmless.
-    const [firstUse, session] = await Promise.all([sessions.setIfAbsent(handleUseKey(handle), settings.refreshTtlSeconds * 1000), sessions.get(sessionId)]);
+    const [firstUse, session] = await Promise.all([
+      sessions.setIfAbsent(handleUseKey(handle), settings.refreshTtlSeconds * 1000),
+      sessions.get(sessionId),
+    ]);
     if (!firstUse) {
       await sessions.end(sessionId);
       throw new AppError('REFRESH_TOKEN_REUSED');
@@ -116,7 +128,9 @@ export class TokenService {
     }
   }
 
-  private async check(token: string): Promise<{ principal: Principal; claims: AccessTokenClaims; policyEpoch: string | undefined }> {
+  private async check(
+    token: string,
+  ): Promise<{ principal: Principal; claims: AccessTokenClaims; policyEpoch: string | undefined }> {
     const verified = await this.deps.verifier.verify(token);
     const { principal, claims, sessionId, epochKey } = verified;
     const { markers, epochKeys } = this.questionOf(verified);
@@ -155,10 +169,22 @@ export class TokenService {
     if (!session || !isCredentialSession(session)) throw new AppError('TOKEN_SESSION_ENDED');
     const { principal: p } = session;
     const role = session.data.role;
-    const epochKey = policyEpochKeyOf({ type: p.type, accountId: p.accountId, ...(typeof role === 'string' ? { role } : {}) });
+    const epochKey = policyEpochKeyOf({
+      type: p.type,
+      accountId: p.accountId,
+      ...(typeof role === 'string' ? { role } : {}),
+    });
     // `inspect` answers the markers as `revokedAfter` would, plus the IAM epoch for the subject cache.
-    const revocation = { userId: p.userId, role: typeof role === 'string' ? role : undefined, source: typeof session.data.source === 'string' ? session.data.source : undefined };
-    const { revoked, epochs } = await sessions.inspect(session.id, sessionRevocationKeys(revocation, session.id), epochKey === null ? [] : [epochKey]);
+    const revocation = {
+      userId: p.userId,
+      role: typeof role === 'string' ? role : undefined,
+      source: typeof session.data.source === 'string' ? session.data.source : undefined,
+    };
+    const { revoked, epochs } = await sessions.inspect(
+      session.id,
+      sessionRevocationKeys(revocation, session.id),
+      epochKey === null ? [] : [epochKey],
+    );
     // Group markers revoke the tokens that carry the group, not the session: the next token is built from
     // the memberships of now, so it simply lacks the group (docs/decisions.md, Tokens).
     for (const at of revoked.values()) if (at > session.createdAtMs) throw new AppError('TOKEN_REVOKED');
@@ -167,7 +193,10 @@ export class TokenService {
 
   private async issue({ session, epoch }: Minting, next: RefreshHandle | null): Promise<TokenResponse> {
     const { clock, ids, keys, secrets, settings, store } = this.deps;
-    const [subject, key] = await Promise.all([resolveSubject(store, session, this.subjects.under(epoch)), keys.signingKey()]);
+    const [subject, key] = await Promise.all([
+      resolveSubject(store, session, this.subjects.under(epoch)),
+      keys.signingKey(),
+    ]);
     const now = clock.now();
     const expMs = Math.min(now + settings.accessTtlSeconds * 1000, session.absoluteExpiresAtMs);
     const { userId: _userId, ...claimsOfSubject } = subject;
@@ -182,7 +211,11 @@ export class TokenService {
       ...claimsOfSubject,
     };
     const accessToken = await signJwt({ typ: ACCESS_TOKEN_TYPE }, claims, key);
-    const response: TokenResponse = { access_token: accessToken, token_type: 'Bearer', expires_in: Math.max(0, claims.exp - Math.floor(now / 1000)) };
+    const response: TokenResponse = {
+      access_token: accessToken,
+      token_type: 'Bearer',
+      expires_in: Math.max(0, claims.exp - Math.floor(now / 1000)),
+    };
     if (next === null) return response;
     const refreshUntil = Math.min(now + settings.refreshTtlSeconds * 1000, session.absoluteExpiresAtMs);
     return {

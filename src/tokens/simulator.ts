@@ -6,7 +6,16 @@ import { appError, validationFailed, type Violation } from '../errors.js';
 import type { Authorizer } from '../authz/authorizer.js';
 import { specialiseBuiltin } from '../authz/self.js';
 import { iamSrn } from '../authz/srn.js';
-import { compilePolicy, simulate, validatePolicy, type CompiledPolicy, type PolicyKind, type PrincipalClaims, type RequestResource, type Simulation } from '../policy/index.js';
+import {
+  compilePolicy,
+  simulate,
+  validatePolicy,
+  type CompiledPolicy,
+  type PolicyKind,
+  type PrincipalClaims,
+  type RequestResource,
+  type Simulation,
+} from '../policy/index.js';
 import type { Store } from '../store/ports.js';
 import { contextValue, parseBody, requestResource, resourcesOf } from './input.js';
 import { userPolicies } from '../authz/applicable.js';
@@ -27,8 +36,14 @@ const simulatorBody = z
     resources: z.array(requestResource).min(1).max(100).optional(),
     context: z.record(z.string(), contextValue).optional(),
   })
-  .refine((b) => (b.principal === undefined) !== (b.policies === undefined), { message: 'exactly one of principal or policies', path: ['principal'] })
-  .refine((b) => (b.resource === undefined) !== (b.resources === undefined), { message: 'exactly one of resource or resources', path: ['resource'] });
+  .refine((b) => (b.principal === undefined) !== (b.policies === undefined), {
+    message: 'exactly one of principal or policies',
+    path: ['principal'],
+  })
+  .refine((b) => (b.resource === undefined) !== (b.resources === undefined), {
+    message: 'exactly one of resource or resources',
+    path: ['resource'],
+  });
 
 export interface SimulatorDeps {
   store: Pick<Store, 'users' | 'groups' | 'policies'>;
@@ -36,12 +51,19 @@ export interface SimulatorDeps {
   clock: Clock;
 }
 
-export async function simulatePolicies(deps: SimulatorDeps, caller: Principal, accountId: string, body: unknown): Promise<Simulation> {
+export async function simulatePolicies(
+  deps: SimulatorDeps,
+  caller: Principal,
+  accountId: string,
+  body: unknown,
+): Promise<Simulation> {
   const allowed = await deps.authorizer.authorize(caller, 'iam:simulatePolicy', '*', { accountId });
   if (!allowed.allowed) throw appError('ACCESS_DENIED', { action: 'iam:simulatePolicy', deciding: allowed.deciding });
   const b = parseBody(simulatorBody, body);
   const violations: Violation[] = [];
-  const given = (b.policies ?? []).map((doc, i) => compileGiven(doc, 'identity', `request-${i}`, accountId, `policies.${i}`, violations));
+  const given = (b.policies ?? []).map((doc, i) =>
+    compileGiven(doc, 'identity', `request-${i}`, accountId, `policies.${i}`, violations),
+  );
   const resource: Record<string, CompiledPolicy> = {};
   for (const [srn, doc] of Object.entries(b.resourcePolicies ?? {})) {
     const compiled = compileGiven(doc, 'resource', `resource:${srn}`, accountId, `resourcePolicies.${srn}`, violations);
@@ -49,28 +71,59 @@ export async function simulatePolicies(deps: SimulatorDeps, caller: Principal, a
   }
   if (violations.length > 0) throw validationFailed(violations);
 
-  const subject = b.principal === undefined ? { claims: toClaims(caller), identity: given.filter((p) => p !== null) } : await storedUser(deps, accountId, b.principal.userId);
+  const subject =
+    b.principal === undefined
+      ? { claims: toClaims(caller), identity: given.filter((p) => p !== null) }
+      : await storedUser(deps, accountId, b.principal.userId);
   return simulate(
-    { principal: subject.claims, action: b.action, resources: resourcesOf(b) as RequestResource[], now: deps.clock.now(), ...(b.context === undefined ? {} : { context: b.context }) },
+    {
+      principal: subject.claims,
+      action: b.action,
+      resources: resourcesOf(b) as RequestResource[],
+      now: deps.clock.now(),
+      ...(b.context === undefined ? {} : { context: b.context }),
+    },
     { identity: subject.identity, resource },
   );
 }
 
-function compileGiven(doc: unknown, kind: PolicyKind, id: string, account: string, path: string, out: Violation[]): CompiledPolicy | null {
+function compileGiven(
+  doc: unknown,
+  kind: PolicyKind,
+  id: string,
+  account: string,
+  path: string,
+  out: Violation[],
+): CompiledPolicy | null {
   const v = validatePolicy(doc, { kind });
   if (!v.ok) {
-    out.push(...v.errors.map((e) => ({ path: `${path}${e.path.replace(/^\$/, '')}`, code: e.code, message: e.message })));
+    out.push(
+      ...v.errors.map((e) => ({ path: `${path}${e.path.replace(/^\$/, '')}`, code: e.code, message: e.message })),
+    );
     return null;
   }
   return compilePolicy(v.policy, { id, kind, account });
 }
 
-async function storedUser(deps: SimulatorDeps, accountId: string, userId: string): Promise<{ claims: PrincipalClaims; identity: CompiledPolicy[] }> {
+async function storedUser(
+  deps: SimulatorDeps,
+  accountId: string,
+  userId: string,
+): Promise<{ claims: PrincipalClaims; identity: CompiledPolicy[] }> {
   const user = await deps.store.users.get(accountId, userId);
   if (!user) throw appError('NOT_FOUND', { kind: 'user', id: userId });
   const { groups, policyIds } = await userPolicies(deps.store, user, 'every-project');
-  const policies = (await Promise.all(policyIds.map((id) => deps.store.policies.get(accountId, id)))).filter((p) => p !== null);
-  const identity = policies.map((p) => compilePolicy(specialiseBuiltin(p, user.id) ?? p.document, { id: p.id, version: p.policyVersion, kind: 'identity', account: accountId }));
+  const policies = (await Promise.all(policyIds.map((id) => deps.store.policies.get(accountId, id)))).filter(
+    (p) => p !== null,
+  );
+  const identity = policies.map((p) =>
+    compilePolicy(specialiseBuiltin(p, user.id) ?? p.document, {
+      id: p.id,
+      version: p.policyVersion,
+      kind: 'identity',
+      account: accountId,
+    }),
+  );
   const claims: PrincipalClaims = {
     sub: iamSrn(accountId, 'user', user.id),
     acct: accountId,

@@ -118,10 +118,13 @@ export class TokenVerifier {
    */
   private checkClaims(header: Record<string, unknown>, c: Record<string, unknown>): void {
     const { issuer, audience, clockSkewSeconds: skew } = this.options;
-    if (typeof header.typ !== 'string' || mediaType(header.typ) !== mediaType(ACCESS_TOKEN_TYPE)) throw refuse('TOKEN_CLAIMS_INVALID');
-    for (const claim of REQUIRED) if (!Object.hasOwn(c, claim)) throw refuse(CLAIM_CODE[claim] ?? 'TOKEN_CLAIMS_INVALID');
+    if (typeof header.typ !== 'string' || mediaType(header.typ) !== mediaType(ACCESS_TOKEN_TYPE))
+      throw refuse('TOKEN_CLAIMS_INVALID');
+    for (const claim of REQUIRED)
+      if (!Object.hasOwn(c, claim)) throw refuse(CLAIM_CODE[claim] ?? 'TOKEN_CLAIMS_INVALID');
     if (c.iss !== issuer) throw refuse('TOKEN_ISSUER_MISMATCH');
-    if (!(c.aud === audience || (Array.isArray(c.aud) && c.aud.includes(audience)))) throw refuse('TOKEN_AUDIENCE_MISMATCH');
+    if (!(c.aud === audience || (Array.isArray(c.aud) && c.aud.includes(audience))))
+      throw refuse('TOKEN_AUDIENCE_MISMATCH');
     const now = Math.floor(this.clock.now() / 1000);
     if (typeof c.iat !== 'number') throw refuse('TOKEN_CLAIMS_INVALID');
     if (typeof c.nbf !== 'number' || c.nbf > now + skew) throw refuse('TOKEN_NOT_YET_VALID');
@@ -133,4 +136,8 @@ export class TokenVerifier {
 /** RFC 7515 §4.1.9: case-insensitive, `application/` may be omitted. */
 const mediaType = (typ: string): string => (typ.includes('/') ? typ.toLowerCase() : `application/${typ.toLowerCase()}`);
 const REQUIRED = ['iss', 'aud', 'sub', 'jti', 'exp', 'nbf', 'iat'] as const;
-const CLAIM_CODE: Partial<Record<string, ErrorCode>> = { iss: 'TOKEN_ISSUER_MISMATCH', aud: 'TOKEN_AUDIENCE_MISMATCH', nbf: 'TOKEN_NOT_YET_VALID' };
+const CLAIM_CODE: Partial<Record<string, ErrorCode>> = {
+  iss: 'TOKEN_ISSUER_MISMATCH',
+  aud: 'TOKEN_AUDIENCE_MISMATCH',
+  nbf: 'TOKEN_NOT_YET_VALID',
+};

@@ -135,16 +135,20 @@ export function describeSessionStoreContract(adapterName: string, makeEmptyStore
   });
 
   describe(title('sliding window (LOGIN-3 throttle)'), () => {
-    it(title('allows `limit` hits, refuses the next with a positive retryAfter, allows again after the window'), async () => {
-      for (let i = 1; i <= 3; i++) expect(await store.hit('ip:1', 300, 3)).toEqual({ allowed: true, count: i, retryAfterMs: 0 });
-      const refused = await store.hit('ip:1', 300, 3);
-      expect(refused).toMatchObject({ allowed: false, count: 3 });
-      expect(refused.retryAfterMs).toBeGreaterThan(0);
-      expect(refused.retryAfterMs).toBeLessThanOrEqual(300);
-      expect((await store.hit('ip:2', 300, 3)).allowed).toBe(true);
-      await pass(400);
-      expect(await store.hit('ip:1', 300, 3)).toEqual({ allowed: true, count: 1, retryAfterMs: 0 });
-    });
+    it(
+      title('allows `limit` hits, refuses the next with a positive retryAfter, allows again after the window'),
+      async () => {
+        for (let i = 1; i <= 3; i++)
+          expect(await store.hit('ip:1', 300, 3)).toEqual({ allowed: true, count: i, retryAfterMs: 0 });
+        const refused = await store.hit('ip:1', 300, 3);
+        expect(refused).toMatchObject({ allowed: false, count: 3 });
+        expect(refused.retryAfterMs).toBeGreaterThan(0);
+        expect(refused.retryAfterMs).toBeLessThanOrEqual(300);
+        expect((await store.hit('ip:2', 300, 3)).allowed).toBe(true);
+        await pass(400);
+        expect(await store.hit('ip:1', 300, 3)).toEqual({ allowed: true, count: 1, retryAfterMs: 0 });
+      },
+    );
   });
 
   describe(title('replay cache (LOGIN-4, FED-5)'), () => {
@@ -163,7 +167,12 @@ export function describeSessionStoreContract(adapterName: string, makeEmptyStore
       await store.markRevoked(['user:u1'], 500);
       await store.markRevoked(['group:g1'], 2_000);
       const revoked = await store.revokedAfter(['user:u1', 'group:g1', 'session:none']);
-      expect(revoked).toEqual(new Map([['user:u1', 1_000], ['group:g1', 2_000]]));
+      expect(revoked).toEqual(
+        new Map([
+          ['user:u1', 1_000],
+          ['group:g1', 2_000],
+        ]),
+      );
       expect(await store.revokedAfter([])).toEqual(new Map());
     });
 
@@ -182,31 +191,40 @@ export function describeSessionStoreContract(adapterName: string, makeEmptyStore
   });
 
   describe(title('epochs (IAM policy-set versions, TOK-4)'), () => {
-    it(title('a bump gives a new value every time; absent keys are left out; inspect reads them with the markers'), async () => {
-      const s = await store.create({ principal: alice, ...long });
-      expect((await store.inspect(s.id, ['user:alice'], ['iam:acc1'])).epochs).toEqual(new Map());
-      await store.bumpEpochs(['iam:acc1']);
-      const first = (await store.inspect(s.id, [], ['iam:acc1', 'iam:acc2'])).epochs;
-      expect([...first.keys()]).toEqual(['iam:acc1']);
-      await store.bumpEpochs(['iam:acc1', 'iam:acc2']);
-      await store.markRevoked(['user:alice'], 1_000);
-      const second = await store.inspect(s.id, ['user:alice', 'group:none'], ['iam:acc1', 'iam:acc2', 'iam:acc3']);
-      expect(second.live).toBe(true);
-      expect(second.revoked).toEqual(new Map([['user:alice', 1_000]]));
-      expect([...second.epochs.keys()]).toEqual(['iam:acc1', 'iam:acc2']);
-      expect(second.epochs.get('iam:acc1')).not.toBe(first.get('iam:acc1'));
-      expect(second.epochs.get('iam:acc2')).not.toBe(second.epochs.get('iam:acc1'));
-      // Without epoch keys the answer is what it always was (callers that predate epochs).
-      expect(await store.inspect(s.id, ['user:alice'])).toEqual({ live: true, revoked: new Map([['user:alice', 1_000]]), epochs: new Map() });
-      expect((await store.inspect('no-such-session', [], ['iam:acc1'])).live).toBe(false);
-    });
+    it(
+      title('a bump gives a new value every time; absent keys are left out; inspect reads them with the markers'),
+      async () => {
+        const s = await store.create({ principal: alice, ...long });
+        expect((await store.inspect(s.id, ['user:alice'], ['iam:acc1'])).epochs).toEqual(new Map());
+        await store.bumpEpochs(['iam:acc1']);
+        const first = (await store.inspect(s.id, [], ['iam:acc1', 'iam:acc2'])).epochs;
+        expect([...first.keys()]).toEqual(['iam:acc1']);
+        await store.bumpEpochs(['iam:acc1', 'iam:acc2']);
+        await store.markRevoked(['user:alice'], 1_000);
+        const second = await store.inspect(s.id, ['user:alice', 'group:none'], ['iam:acc1', 'iam:acc2', 'iam:acc3']);
+        expect(second.live).toBe(true);
+        expect(second.revoked).toEqual(new Map([['user:alice', 1_000]]));
+        expect([...second.epochs.keys()]).toEqual(['iam:acc1', 'iam:acc2']);
+        expect(second.epochs.get('iam:acc1')).not.toBe(first.get('iam:acc1'));
+        expect(second.epochs.get('iam:acc2')).not.toBe(second.epochs.get('iam:acc1'));
+        // Without epoch keys the answer is what it always was (callers that predate epochs).
+        expect(await store.inspect(s.id, ['user:alice'])).toEqual({
+          live: true,
+          revoked: new Map([['user:alice', 1_000]]),
+          epochs: new Map(),
+        });
+        expect((await store.inspect('no-such-session', [], ['iam:acc1'])).live).toBe(false);
+      },
+    );
 
     it(title('20 parallel bumps of one key leave 20 distinct values seen by no one twice'), async () => {
       const s = await store.create({ principal: alice, ...long });
-      const seen = await Promise.all(Array.from({ length: 20 }, async () => {
-        await store.bumpEpochs(['iam:acc1']);
-        return (await store.inspect(s.id, [], ['iam:acc1'])).epochs.get('iam:acc1');
-      }));
+      const seen = await Promise.all(
+        Array.from({ length: 20 }, async () => {
+          await store.bumpEpochs(['iam:acc1']);
+          return (await store.inspect(s.id, [], ['iam:acc1'])).epochs.get('iam:acc1');
+        }),
+      );
       expect(seen.every((v) => typeof v === 'string' && v.length > 0)).toBe(true);
       await store.bumpEpochs(['iam:acc1']);
       expect(seen).not.toContain((await store.inspect(s.id, [], ['iam:acc1'])).epochs.get('iam:acc1'));
@@ -222,7 +240,9 @@ export function describeSessionStoreContract(adapterName: string, makeEmptyStore
     });
 
     it(title('50 parallel increments with ceiling 5 apply exactly 5'), async () => {
-      const results = await Promise.all(Array.from({ length: 50 }, () => store.increment('lock', 60_000, { ceiling: 5 })));
+      const results = await Promise.all(
+        Array.from({ length: 50 }, () => store.increment('lock', 60_000, { ceiling: 5 })),
+      );
       expect(results.filter((r) => r.applied)).toHaveLength(5);
       expect(results.filter((r) => !r.applied).every((r) => r.value === 5)).toBe(true);
       expect(await store.getCounter('lock')).toBe(5);

@@ -14,7 +14,14 @@ describe('SessionStore contract: memory', () => {
   });
 
   it('[memory] createSessionStore picks the memory adapter for sessions.kind "memory"', async () => {
-    const sessions = { kind: 'memory', redisUrl: '', keyPrefix: 'x', absoluteTtlSeconds: 60, idleTtlSeconds: 30, inspectCacheMs: 1_000 } as const;
+    const sessions = {
+      kind: 'memory',
+      redisUrl: '',
+      keyPrefix: 'x',
+      absoluteTtlSeconds: 60,
+      idleTtlSeconds: 30,
+      inspectCacheMs: 1_000,
+    } as const;
     const store = createSessionStore({ sessions }, { clock: new ManualClock(), ids: randomIds });
     expect(store).toBeInstanceOf(MemorySessionStore);
     await store.close();

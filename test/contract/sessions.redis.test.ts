@@ -19,7 +19,11 @@ import { describeSessionStoreContract } from './sessions.contract.js';
 const runPrefix = uniqueName('iamgw_test_sessions');
 let stores = 0;
 
-function makeStore(url = servers.redisUrl, keyPrefix = `${runPrefix}:${++stores}`, inspectCacheMs = 0): RedisSessionStore {
+function makeStore(
+  url = servers.redisUrl,
+  keyPrefix = `${runPrefix}:${++stores}`,
+  inspectCacheMs = 0,
+): RedisSessionStore {
   return new RedisSessionStore({ url, keyPrefix, ids: randomIds, inspectCacheMs });
 }
 
@@ -28,7 +32,10 @@ const unavailable = { code: 'STORE_UNAVAILABLE', status: 503, details: { store: 
 describeWithServer('redis', 'SessionStore contract: redis', () => {
   afterAll(() => deleteKeysUnder(runPrefix));
 
-  describeSessionStoreContract('redis', async () => ({ store: makeStore(), pass: async (ms) => void (await sleep(ms)) }));
+  describeSessionStoreContract('redis', async () => ({
+    store: makeStore(),
+    pass: async (ms) => void (await sleep(ms)),
+  }));
   // Again with the local inspect cache on (TOK-4): the store's own writes must show in its next inspect.
   describeSessionStoreContract('redis+inspect-cache', async () => ({
     store: makeStore(servers.redisUrl, `${runPrefix}:${++stores}`, 1_000),
@@ -37,7 +44,14 @@ describeWithServer('redis', 'SessionStore contract: redis', () => {
 
   describe('[redis] only', () => {
     it('[redis] createSessionStore picks the redis adapter for sessions.kind "redis"', async () => {
-      const sessions = { kind: 'redis', redisUrl: servers.redisUrl, keyPrefix: `${runPrefix}:factory`, absoluteTtlSeconds: 60, idleTtlSeconds: 30, inspectCacheMs: 1_000 } as const;
+      const sessions = {
+        kind: 'redis',
+        redisUrl: servers.redisUrl,
+        keyPrefix: `${runPrefix}:factory`,
+        absoluteTtlSeconds: 60,
+        idleTtlSeconds: 30,
+        inspectCacheMs: 1_000,
+      } as const;
       const store = createSessionStore({ sessions }, { clock: { now: () => 0 }, ids: randomIds });
       expect(store).toBeInstanceOf(RedisSessionStore);
       await expect(store.ping()).resolves.toBeUndefined();
@@ -55,9 +69,15 @@ describeWithServer('redis', 'SessionStore contract: redis', () => {
         let hear: (m: ReadonlyMap<string, number>) => void = () => {};
         const heard = new Promise<ReadonlyMap<string, number>>((resolve) => (hear = resolve));
         await b.onRevoked((m) => hear(m)); // resolves once SUBSCRIBE is acknowledged
-        const s = await a.create({ principal: { accountId: 'acc', userId: 'u', type: 'user' }, absoluteTtlMs: 60_000, idleTtlMs: 30_000 });
+        const s = await a.create({
+          principal: { accountId: 'acc', userId: 'u', type: 'user' },
+          absoluteTtlMs: 60_000,
+          idleTtlMs: 30_000,
+        });
         expect((await b.get(s.id))?.id).toBe(s.id);
-        const tries = [a, b].flatMap((st) => Array.from({ length: 25 }, () => st.increment('lock', 60_000, { ceiling: 5 })));
+        const tries = [a, b].flatMap((st) =>
+          Array.from({ length: 25 }, () => st.increment('lock', 60_000, { ceiling: 5 })),
+        );
         expect((await Promise.all(tries)).filter((r) => r.applied)).toHaveLength(5);
         await a.markRevoked(['group:g'], 42);
         expect(await heard).toEqual(new Map([['group:g', 42]]));
@@ -72,7 +92,11 @@ describeWithServer('redis', 'SessionStore contract: redis', () => {
       const store = makeStore(servers.redisUrl, keyPrefix);
       const admin = new Redis(servers.redisUrl);
       try {
-        const s = await store.create({ principal: { accountId: 'acc', userId: 'u', type: 'user' }, absoluteTtlMs: 60_000, idleTtlMs: 30_000 });
+        const s = await store.create({
+          principal: { accountId: 'acc', userId: 'u', type: 'user' },
+          absoluteTtlMs: 60_000,
+          idleTtlMs: 30_000,
+        });
         await store.update(s.id, { csrf: 'x' });
         await store.increment('c', 60_000);
         await store.hit('w', 60_000, 5);

@@ -10,7 +10,8 @@ import { ACTOR, newAccountId, samples } from './store.fixtures.js';
  */
 export function describeStoreContactsContract(adapterName: string, fx: StoreFixture): void {
   const unique = () => randomIds.hex32().slice(0, 10);
-  const user = (accountId: string, n: number, patch: Partial<User>) => fx.store.users.create({ ...samples.users(accountId, n), email: null, phone: null, ...patch });
+  const user = (accountId: string, n: number, patch: Partial<User>) =>
+    fx.store.users.create({ ...samples.users(accountId, n), email: null, phone: null, ...patch });
 
   describe(`store contract [${adapterName}]: users by verified contact (LOGIN-8)`, () => {
     it(`[${adapterName}] finds verified e-mails across accounts, case- and space-insensitively; never unverified ones`, async () => {
@@ -29,11 +30,19 @@ export function describeStoreContactsContract(adapterName: string, fx: StoreFixt
     it(`[${adapterName}] phones match on digits with a leading '+'; a '+' elsewhere or a missing one is a different number`, async () => {
       const digits = String(Date.now()).slice(-8) + String(Math.floor(Math.random() * 90 + 10));
       const [a, b] = [newAccountId(), newAccountId()];
-      const one = await user(a, 1, { phone: { value: `+82 ${digits.slice(0, 2)}-${digits.slice(2)}`, verified: true } });
-      const two = await user(b, 2, { phone: { value: `+82(${digits.slice(0, 5)}) ${digits.slice(5)}`, verified: true } });
+      const one = await user(a, 1, {
+        phone: { value: `+82 ${digits.slice(0, 2)}-${digits.slice(2)}`, verified: true },
+      });
+      const two = await user(b, 2, {
+        phone: { value: `+82(${digits.slice(0, 5)}) ${digits.slice(5)}`, verified: true },
+      });
       const local = await user(b, 3, { phone: { value: `82${digits}`, verified: true } });
-      expect((await fx.store.users.findByVerifiedContact('phone', `+82${digits}`)).map((u) => u.id).sort()).toEqual([one.id, two.id].sort());
-      expect((await fx.store.users.findByVerifiedContact('phone', `82 ${digits}`)).map((u) => u.id)).toEqual([local.id]);
+      expect((await fx.store.users.findByVerifiedContact('phone', `+82${digits}`)).map((u) => u.id).sort()).toEqual(
+        [one.id, two.id].sort(),
+      );
+      expect((await fx.store.users.findByVerifiedContact('phone', `82 ${digits}`)).map((u) => u.id)).toEqual([
+        local.id,
+      ]);
       expect(await fx.store.users.findByVerifiedContact('phone', '()- ')).toEqual([]);
       expect(await fx.store.users.findByVerifiedContact('email', '   ')).toEqual([]);
       // an e-mail lookup never searches phones, nor the reverse
@@ -44,16 +53,23 @@ export function describeStoreContactsContract(adapterName: string, fx: StoreFixt
       const tag = unique();
       const accountId = newAccountId();
       const email = `late.${tag}@example.com`;
-      const u = await user(accountId, 1, { email: { value: email, verified: false }, phone: { value: `+1555${tag.replace(/\D/g, '')}0`, verified: true } });
+      const u = await user(accountId, 1, {
+        email: { value: email, verified: false },
+        phone: { value: `+1555${tag.replace(/\D/g, '')}0`, verified: true },
+      });
       const find = async () => (await fx.store.users.findByVerifiedContact('email', email)).map((x) => x.version);
       expect(await find()).toEqual([]);
       await fx.store.users.update(accountId, u.id, 1, { email: { value: email, verified: true } }, ACTOR);
       expect(await find()).toEqual([2]);
       await fx.store.users.update(accountId, u.id, 2, { description: 'unrelated write' }, ACTOR);
       expect(await find()).toEqual([3]); // a patch without the contact leaves its key alone
-      await fx.store.users.mutate(accountId, u.id, ACTOR, () => ({ email: { value: `moved.${tag}@example.com`, verified: true } }));
+      await fx.store.users.mutate(accountId, u.id, ACTOR, () => ({
+        email: { value: `moved.${tag}@example.com`, verified: true },
+      }));
       expect(await find()).toEqual([]);
-      expect((await fx.store.users.findByVerifiedContact('email', `MOVED.${tag}@example.com`)).map((x) => x.id)).toEqual([u.id]);
+      expect(
+        (await fx.store.users.findByVerifiedContact('email', `MOVED.${tag}@example.com`)).map((x) => x.id),
+      ).toEqual([u.id]);
       await fx.store.users.update(accountId, u.id, 4, { email: null }, ACTOR);
       expect(await fx.store.users.findByVerifiedContact('email', `moved.${tag}@example.com`)).toEqual([]);
       expect((await fx.store.users.get(accountId, u.id))?.phone?.verified).toBe(true); // the other contact is untouched
@@ -63,7 +79,9 @@ export function describeStoreContactsContract(adapterName: string, fx: StoreFixt
 
     it(`[${adapterName}] answers are bounded: at most the limit, capped at 50`, async () => {
       const email = `many.${unique()}@example.com`;
-      await Promise.all(Array.from({ length: 53 }, (_, i) => user(newAccountId(), i, { email: { value: email, verified: true } })));
+      await Promise.all(
+        Array.from({ length: 53 }, (_, i) => user(newAccountId(), i, { email: { value: email, verified: true } })),
+      );
       const all = await fx.store.users.findByVerifiedContact('email', email);
       expect(all).toHaveLength(50);
       expect(await fx.store.users.findByVerifiedContact('email', email, 500)).toHaveLength(50);

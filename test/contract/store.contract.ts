@@ -20,7 +20,15 @@ export interface StoreFixture {
 }
 
 /** The fields the store stamps, to compare a read against the input it was created from. */
-const pickSystem = ({ id, version, createdAt, createdBy, modifiedAt, modifiedBy, tags }: Entity) => ({ id, version, createdAt, createdBy, modifiedAt, modifiedBy, tags });
+const pickSystem = ({ id, version, createdAt, createdBy, modifiedAt, modifiedBy, tags }: Entity) => ({
+  id,
+  version,
+  createdAt,
+  createdBy,
+  modifiedAt,
+  modifiedBy,
+  tags,
+});
 
 export function describeStoreContract(adapterName: string, makeEmptyStore: MakeStore): void {
   const fx = {} as StoreFixture;
@@ -36,14 +44,32 @@ export function describeStoreContract(adapterName: string, makeEmptyStore: MakeS
       const r = repo(fx.store, name);
       const created = await r.create(sample(name, newAccountId(), 1));
       const { accountId, id } = created;
-      expect(created).toMatchObject({ version: 1, createdBy: ACTOR, modifiedBy: ACTOR, tags: [], createdAt: fx.clock.now() });
+      expect(created).toMatchObject({
+        version: 1,
+        createdBy: ACTOR,
+        modifiedBy: ACTOR,
+        tags: [],
+        createdAt: fx.clock.now(),
+      });
       expect(id).toMatch(/^[0-9a-f]{32}$/);
       expect(await r.get(accountId, id)).toEqual(created);
       if ('name' in created) expect(await r.getByName(accountId, created.name)).toEqual(created);
 
       fx.clock.advance(1000);
-      const updated = await r.update(accountId, id, 1, { description: 'second', tags: [{ key: 'env', value: 'dev' }] }, 'user-2');
-      expect(updated).toMatchObject({ version: 2, description: 'second', modifiedBy: 'user-2', modifiedAt: fx.clock.now(), createdAt: created.createdAt });
+      const updated = await r.update(
+        accountId,
+        id,
+        1,
+        { description: 'second', tags: [{ key: 'env', value: 'dev' }] },
+        'user-2',
+      );
+      expect(updated).toMatchObject({
+        version: 2,
+        description: 'second',
+        modifiedBy: 'user-2',
+        modifiedAt: fx.clock.now(),
+        createdAt: created.createdAt,
+      });
       expect(await r.get(accountId, id)).toEqual(updated);
       expect(await r.update(accountId, id, 2, { description: null }, ACTOR)).not.toHaveProperty('description');
 
@@ -55,7 +81,9 @@ export function describeStoreContract(adapterName: string, makeEmptyStore: MakeS
     it(`[${adapterName}] opaque JSON (keys with '.' and '$') round-trips unchanged`, async () => {
       const policy = await fx.store.policies.create(samples.policies(newAccountId(), 1));
       const provider = await fx.store.providers.create(samples.providers(newAccountId(), 1));
-      expect((await fx.store.policies.get(policy.accountId, policy.id))?.document).toEqual(samples.policies('x', 1).document);
+      expect((await fx.store.policies.get(policy.accountId, policy.id))?.document).toEqual(
+        samples.policies('x', 1).document,
+      );
       const read = await fx.store.providers.get(provider.accountId, provider.id);
       expect(read?.kind === 'saml' && read.saml).toEqual(samples.providers('x', 1).saml);
     });
@@ -65,7 +93,10 @@ export function describeStoreContract(adapterName: string, makeEmptyStore: MakeS
       const saml = await fx.store.providers.create(samples.providers(accountId, 1));
       const oidc = await fx.store.providers.create(oidcProvider(accountId, 2));
       expect(await fx.store.providers.get(accountId, saml.id)).toEqual(saml);
-      expect(await fx.store.providers.get(accountId, oidc.id)).toEqual({ ...oidcProvider(accountId, 2), ...pickSystem(oidc) });
+      expect(await fx.store.providers.get(accountId, oidc.id)).toEqual({
+        ...oidcProvider(accountId, 2),
+        ...pickSystem(oidc),
+      });
       expect(oidc).not.toHaveProperty('saml');
       expect((await fx.store.providers.list(accountId, { kind: 'oidc' })).items.map((p) => p.id)).toEqual([oidc.id]);
       expect((await fx.store.providers.list(accountId, { kind: 'saml' })).items.map((p) => p.id)).toEqual([saml.id]);
@@ -84,8 +115,12 @@ export function describeStoreContract(adapterName: string, makeEmptyStore: MakeS
       expect(await fx.store.groups.getByName(accountId, 'GROUP-1')).toBeNull();
       expect(await fx.store.accounts.getByAlias('no-such-alias')).toBeNull();
       expect(await fx.store.authKeys.getByAccessKeyId('AKNONE')).toBeNull();
-      await expect(fx.store.groups.update(newAccountId(), group.id, 1, { description: 'x' }, ACTOR)).rejects.toMatchObject({ code: 'NOT_FOUND' });
-      await expect(fx.store.groups.mutate(accountId, randomIds.hex32(), ACTOR, () => ({}))).rejects.toMatchObject({ code: 'NOT_FOUND' });
+      await expect(
+        fx.store.groups.update(newAccountId(), group.id, 1, { description: 'x' }, ACTOR),
+      ).rejects.toMatchObject({ code: 'NOT_FOUND' });
+      await expect(fx.store.groups.mutate(accountId, randomIds.hex32(), ACTOR, () => ({}))).rejects.toMatchObject({
+        code: 'NOT_FOUND',
+      });
       expect(await fx.store.groups.delete(newAccountId(), group.id)).toBe(false);
     });
 
@@ -133,7 +168,10 @@ export function describeStoreContract(adapterName: string, makeEmptyStore: MakeS
         fx.store.accounts.create({ ...samples.accounts('', 5), alias }),
       ]);
       expect([a.status, b.status]).toEqual(['rejected', 'rejected']);
-      expect(a.status === 'rejected' && a.reason).toMatchObject({ code: 'ALREADY_EXISTS', details: { field: 'alias' } });
+      expect(a.status === 'rejected' && a.reason).toMatchObject({
+        code: 'ALREADY_EXISTS',
+        details: { field: 'alias' },
+      });
 
       await fx.store.accounts.update(first.id, first.id, 1, { alias: null }, ACTOR);
       expect(await fx.store.accounts.getByAlias(alias)).toBeNull();
@@ -161,7 +199,9 @@ export function describeStoreContract(adapterName: string, makeEmptyStore: MakeS
 
     it(`[${adapterName}] accessKeyId is globally unique and found without an account`, async () => {
       const key = await fx.store.authKeys.create(samples.authKeys(newAccountId(), 1));
-      await expect(fx.store.authKeys.create({ ...samples.authKeys(newAccountId(), 2), accessKeyId: key.accessKeyId })).rejects.toMatchObject({
+      await expect(
+        fx.store.authKeys.create({ ...samples.authKeys(newAccountId(), 2), accessKeyId: key.accessKeyId }),
+      ).rejects.toMatchObject({
         code: 'ALREADY_EXISTS',
         details: { field: 'accessKeyId' },
       });
@@ -170,7 +210,9 @@ export function describeStoreContract(adapterName: string, makeEmptyStore: MakeS
 
     it(`[${adapterName}] a taken id is refused`, async () => {
       const g = await fx.store.groups.create(samples.groups(newAccountId(), 1));
-      await expect(fx.store.groups.create({ ...samples.groups(newAccountId(), 2), id: g.id })).rejects.toMatchObject({ code: 'ALREADY_EXISTS' });
+      await expect(fx.store.groups.create({ ...samples.groups(newAccountId(), 2), id: g.id })).rejects.toMatchObject({
+        code: 'ALREADY_EXISTS',
+      });
     });
   });
 
@@ -179,7 +221,9 @@ export function describeStoreContract(adapterName: string, makeEmptyStore: MakeS
       const accountId = newAccountId();
       const role = await fx.store.roles.create(samples.roles(accountId, 1));
       await fx.store.roles.update(accountId, role.id, 1, { maxSessionSeconds: 7200 }, ACTOR);
-      await expect(fx.store.roles.update(accountId, role.id, 1, { maxSessionSeconds: 4000 }, ACTOR)).rejects.toMatchObject({
+      await expect(
+        fx.store.roles.update(accountId, role.id, 1, { maxSessionSeconds: 4000 }, ACTOR),
+      ).rejects.toMatchObject({
         code: 'VERSION_CONFLICT',
         details: { currentVersion: 2 },
       });
@@ -189,7 +233,9 @@ export function describeStoreContract(adapterName: string, makeEmptyStore: MakeS
     it(`[${adapterName}] concurrent updates of one version: exactly one wins`, async () => {
       const accountId = newAccountId();
       const g = await fx.store.groups.create(samples.groups(accountId, 1));
-      const results = await Promise.allSettled(['a', 'b', 'c'].map((d) => fx.store.groups.update(accountId, g.id, 1, { description: d }, ACTOR)));
+      const results = await Promise.allSettled(
+        ['a', 'b', 'c'].map((d) => fx.store.groups.update(accountId, g.id, 1, { description: d }, ACTOR)),
+      );
       expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
       expect(results.filter((r) => r.status === 'rejected').map((r) => r.reason)).toEqual([
         expect.objectContaining({ code: 'VERSION_CONFLICT' }),
@@ -202,7 +248,11 @@ export function describeStoreContract(adapterName: string, makeEmptyStore: MakeS
       const accountId = newAccountId();
       const g = await fx.store.groups.create(samples.groups(accountId, 1));
       const members = ['u1', 'u2', 'u3', 'u4', 'u5'];
-      await Promise.all(members.map((m) => fx.store.groups.mutate(accountId, g.id, ACTOR, (cur) => ({ memberIds: [...cur.memberIds, m] }))));
+      await Promise.all(
+        members.map((m) =>
+          fx.store.groups.mutate(accountId, g.id, ACTOR, (cur) => ({ memberIds: [...cur.memberIds, m] })),
+        ),
+      );
       const after = await fx.store.groups.get(accountId, g.id);
       expect([...(after?.memberIds ?? [])].sort()).toEqual(members);
       expect(after?.version).toBe(1 + members.length);

@@ -33,13 +33,22 @@ export const samples = {
     policyIds: [],
     keySecurity: { acceptedMethods: ['authkey' as const], ipControl: ipOff },
   }),
-  groups: (accountId: string, n: number) => ({ ...base(accountId), name: `group-${n}`, memberIds: [], policyIds: [], roleBindings: [] }),
+  groups: (accountId: string, n: number) => ({
+    ...base(accountId),
+    name: `group-${n}`,
+    memberIds: [],
+    policyIds: [],
+    roleBindings: [],
+  }),
   policies: (accountId: string, n: number) => ({
     ...base(accountId),
     name: `policy-${n}`,
     type: 'custom' as const,
     // keys with '.' and '$' on purpose: opaque JSON must survive every backend
-    document: { Version: '2024-01-01', Statement: [{ Effect: 'Allow', Action: ['iam:*'], Condition: { 'scp.tag': { $x: 1 } } }] },
+    document: {
+      Version: '2024-01-01',
+      Statement: [{ Effect: 'Allow', Action: ['iam:*'], Condition: { 'scp.tag': { $x: 1 } } }],
+    },
     policyVersion: 1,
   }),
   roles: (accountId: string, n: number) => ({
@@ -78,7 +87,13 @@ export const oidcProvider = (accountId: string, n: number) => ({
   kind: 'oidc' as const,
   locked: false,
   loginUrl: 'https://login.example.com/start',
-  oidc: { issuer: 'https://login.example.com', clientId: 'gateway', sealedClientSecret: null, scopes: ['openid', 'email'], roleClaim: 'https://scp/roles' },
+  oidc: {
+    issuer: 'https://login.example.com',
+    clientId: 'gateway',
+    sealedClientSecret: null,
+    scopes: ['openid', 'email'],
+    roleClaim: 'https://scp/roles',
+  },
 });
 
 /** The repository of `name` seen through its generic surface, for table-driven cases. */

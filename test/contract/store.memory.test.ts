@@ -30,7 +30,16 @@ describe('entity store: memory adapter persistence (store.memoryFile)', () => {
     await first.init();
     const group = await first.groups.create({ ...samples.groups(accountId, 1), tags: [{ key: 'env', value: 'dev' }] });
     const updated = await first.groups.update(accountId, group.id, 1, { memberIds: ['u1'] }, 'admin');
-    const event = await first.audit.append({ accountId, actor: 'admin', action: 'group.create', target: group.id, sourceIp: null, result: 'success', reasonCode: null, details: {} });
+    const event = await first.audit.append({
+      accountId,
+      actor: 'admin',
+      action: 'group.create',
+      target: group.id,
+      sourceIp: null,
+      result: 'success',
+      reasonCode: null,
+      details: {},
+    });
     await first.close();
     expect(await readdir(join(dir, 'nested'))).toEqual(['store.json']); // the temp file was renamed away
 
@@ -44,7 +53,10 @@ describe('entity store: memory adapter persistence (store.memoryFile)', () => {
   });
 
   it('[memory] a missing file starts empty', async () => {
-    const store = createMemoryStore({ clock: new ManualClock(), ids: randomIds }, { file: join(tmpdir(), `iamgw-none-${randomIds.hex32()}.json`) });
+    const store = createMemoryStore(
+      { clock: new ManualClock(), ids: randomIds },
+      { file: join(tmpdir(), `iamgw-none-${randomIds.hex32()}.json`) },
+    );
     await store.init();
     expect(await store.accounts.countAll()).toBe(0);
     await store.close();

@@ -16,7 +16,10 @@ describeWithServer('mongo', 'entity store: mongo adapter', () => {
 
   it('[mongo] an unreachable server fails closed with STORE_UNAVAILABLE', async () => {
     // port 9 (discard) is closed on these machines: the driver gives up after the short selection timeout
-    const store = createMongoStore({ clock: new ManualClock(), ids: randomIds }, { uri: 'mongodb://127.0.0.1:9/x', serverSelectionTimeoutMS: 300 });
+    const store = createMongoStore(
+      { clock: new ManualClock(), ids: randomIds },
+      { uri: 'mongodb://127.0.0.1:9/x', serverSelectionTimeoutMS: 300 },
+    );
     try {
       await expect(store.init()).rejects.toMatchObject({ code: 'STORE_UNAVAILABLE', status: 503 });
       await expect(store.groups.get('a', 'b')).rejects.toMatchObject({ code: 'STORE_UNAVAILABLE' });

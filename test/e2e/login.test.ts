@@ -40,7 +40,8 @@ describe('console login in Chromium (LOGIN-1, LOGIN-3)', () => {
       if (m.type() === 'error' && !m.text().startsWith('Failed to load resource')) consoleErrors.push(m.text());
     });
     page.on('response', (r) => {
-      if (r.request().resourceType() !== 'document' && r.status() >= 400) consoleErrors.push(`${r.status()} ${r.url()}`);
+      if (r.request().resourceType() !== 'document' && r.status() >= 400)
+        consoleErrors.push(`${r.status()} ${r.url()}`);
     });
   });
 
@@ -61,7 +62,9 @@ describe('console login in Chromium (LOGIN-1, LOGIN-3)', () => {
         expect(consoleErrors).toEqual([]);
       } catch (err) {
         mkdirSync(ARTIFACTS, { recursive: true });
-        await page.screenshot({ path: join(ARTIFACTS, `login-${name.replace(/\W+/g, '-').slice(0, 80)}.png`), fullPage: true }).catch(() => undefined);
+        await page
+          .screenshot({ path: join(ARTIFACTS, `login-${name.replace(/\W+/g, '-').slice(0, 80)}.png`), fullPage: true })
+          .catch(() => undefined);
         throw err;
       }
     });
@@ -80,8 +83,15 @@ describe('console login in Chromium (LOGIN-1, LOGIN-3)', () => {
     await page.waitForURL(`${t.base}/console`);
     expect(await page.locator('#who').textContent()).toBe('alice');
     const cookies = await context.cookies();
-    expect(cookies.find((c) => c.name === 'iamgw_session')).toMatchObject({ httpOnly: true, sameSite: 'Lax', path: '/' });
-    await Promise.all([page.waitForURL(`${t.base}/login/${account.alias}`), page.getByRole('button', { name: 'Sign out' }).click()]);
+    expect(cookies.find((c) => c.name === 'iamgw_session')).toMatchObject({
+      httpOnly: true,
+      sameSite: 'Lax',
+      path: '/',
+    });
+    await Promise.all([
+      page.waitForURL(`${t.base}/login/${account.alias}`),
+      page.getByRole('button', { name: 'Sign out' }).click(),
+    ]);
     await page.goto(`${t.base}/console`);
     expect(page.url()).toContain('/login');
   });

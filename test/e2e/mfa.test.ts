@@ -22,7 +22,10 @@ describe('MFA in the browser (LOGIN-1, LOGIN-4)', () => {
     t = await startGateway({ IAMGW_THROTTLE_PER_IP_LIMIT: '10000' });
     account = await createAccount(t.gw);
     await createUser(t.gw, account, 'mia', PASSWORD);
-    browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox', '--disable-background-networking', '--disable-component-update', '--disable-gpu'] });
+    browser = await chromium.launch({
+      executablePath: '/usr/bin/chromium',
+      args: ['--no-sandbox', '--disable-background-networking', '--disable-component-update', '--disable-gpu'],
+    });
     page = await browser.newPage();
   }, 30_000);
   afterAll(async () => {

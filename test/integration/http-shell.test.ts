@@ -71,14 +71,22 @@ describe('HTTP shell (OPS-2, OPS-3, OPS-4)', () => {
   });
 
   it('malformed JSON is 400 MALFORMED_JSON', async () => {
-    const res = await fetch(`${app.url}/healthz`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"a":' });
+    const res = await fetch(`${app.url}/healthz`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{"a":',
+    });
     expect(res.status).toBe(400);
     expect(((await res.json()) as { error: { code: string } }).error.code).toBe('MALFORMED_JSON');
   });
 
   it('a body over the limit is 413 and is not buffered whole', async () => {
     const big = JSON.stringify({ a: 'x'.repeat(app.gw.config.http.bodyLimitBytes + 10) });
-    const res = await fetch(`${app.url}/healthz`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: big });
+    const res = await fetch(`${app.url}/healthz`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: big,
+    });
     expect(res.status).toBe(413);
     expect(((await res.json()) as { error: { code: string } }).error.code).toBe('PAYLOAD_TOO_LARGE');
   });
@@ -109,7 +117,8 @@ describe('HTTP shell (OPS-2, OPS-3, OPS-4)', () => {
     });
     const line = logs.lines.find((l) => l.includes('"path":"/readyz"'));
     expect(line).toBeDefined();
-    for (const secret of ['secret-saml', 'oidc-code', 'tok-abc', 'sess-xyz']) expect(logs.lines.join('\n')).not.toContain(secret);
+    for (const secret of ['secret-saml', 'oidc-code', 'tok-abc', 'sess-xyz'])
+      expect(logs.lines.join('\n')).not.toContain(secret);
   });
 });
 
@@ -117,7 +126,16 @@ describe('logger redaction (OPS-3)', () => {
   it('censors secrets in any logged object', () => {
     const { lines, stream } = captureLogs();
     const log = createLogger('info', stream);
-    log.info({ password: 'p1', user: { password: 'p2', name: 'alice' }, token: 't1', body: { secret: 's1' }, passwordHash: '$argon2id$x' }, 'x');
+    log.info(
+      {
+        password: 'p1',
+        user: { password: 'p2', name: 'alice' },
+        token: 't1',
+        body: { secret: 's1' },
+        passwordHash: '$argon2id$x',
+      },
+      'x',
+    );
     const out = lines.join('\n');
     for (const s of ['p1', 'p2', 't1', 's1', '$argon2id$x']) expect(out).not.toContain(`"${s}"`);
     expect(out).toContain('alice');
@@ -130,10 +148,20 @@ describe('no test-only credential (TOK-4: real authentication only)', () => {
     const app = await startGateway();
     const { account } = await app.gw.iam.accounts.create({ name: 'No backdoor' }, 'test');
     // The shape the removed test-only authenticator accepted: base64url JSON of a root principal.
-    const claim = Buffer.from(JSON.stringify({ accountId: account.id, userId: account.rootUserId, srn: `srn:e::${account.id}:::scp-iam:user/${account.rootUserId}`, type: 'root' })).toString('base64url');
+    const claim = Buffer.from(
+      JSON.stringify({
+        accountId: account.id,
+        userId: account.rootUserId,
+        srn: `srn:e::${account.id}:::scp-iam:user/${account.rootUserId}`,
+        type: 'root',
+      }),
+    ).toString('base64url');
     const res = await fetch(`${app.url}/v1/accounts/${account.id}/users`, { headers: { 'x-test-principal': claim } });
     await app.close();
-    expect([res.status, ((await res.json()) as { error: { code: string } }).error.code]).toEqual([401, 'UNAUTHENTICATED']);
+    expect([res.status, ((await res.json()) as { error: { code: string } }).error.code]).toEqual([
+      401,
+      'UNAUTHENTICATED',
+    ]);
   });
 });
 

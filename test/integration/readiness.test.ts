@@ -29,7 +29,8 @@ describe('readiness follows the backing stores (OPS-2, OPS-6)', () => {
   beforeAll(async () => {
     // Private servers of this suite's own (stopping the shared ones would disturb other suites): the
     // FerretDB binary comes from scripts/dev-services.sh, which `npm test` runs; redis-server from Debian.
-    if (!servers.ferretdbBin) throw new Error('FERRETDB_BIN is not set: run with `npm test` (it builds and exports it)');
+    if (!servers.ferretdbBin)
+      throw new Error('FERRETDB_BIN is not set: run with `npm test` (it builds and exports it)');
     redis = await redisProcess();
     ferret = await ferretdbProcess(servers.ferretdbBin);
     await Promise.all([redis.start(), ferret.start()]);
@@ -45,25 +46,55 @@ describe('readiness follows the backing stores (OPS-2, OPS-6)', () => {
   });
 
   it('is ready with both up', async () => {
-    expect(await readyz(app.url)).toEqual({ status: 200, body: { status: 'ready', checks: { mongo: 'up', redis: 'up' } } });
+    expect(await readyz(app.url)).toEqual({
+      status: 200,
+      body: { status: 'ready', checks: { mongo: 'up', redis: 'up' } },
+    });
   });
 
   it('names redis when it stops, and recovers when it returns', async () => {
     await redis.stop();
-    const down = await eventually(() => readyz(app.url), (r) => r.status === 503);
-    expect(down).toEqual({ status: 503, body: { status: 'unavailable', down: ['redis'], checks: { mongo: 'up', redis: 'down' } } });
+    const down = await eventually(
+      () => readyz(app.url),
+      (r) => r.status === 503,
+    );
+    expect(down).toEqual({
+      status: 503,
+      body: { status: 'unavailable', down: ['redis'], checks: { mongo: 'up', redis: 'down' } },
+    });
     await expect(app.gw.sessions.getCounter('x')).rejects.toMatchObject({ code: 'STORE_UNAVAILABLE' });
     await redis.start();
-    expect((await eventually(() => readyz(app.url), (r) => r.status === 200)).status).toBe(200);
+    expect(
+      (
+        await eventually(
+          () => readyz(app.url),
+          (r) => r.status === 200,
+        )
+      ).status,
+    ).toBe(200);
   }, 40_000);
 
   it('names mongo when FerretDB stops, and recovers when it returns', async () => {
     await ferret.stop();
-    const down = await eventually(() => readyz(app.url), (r) => r.status === 503);
-    expect(down).toEqual({ status: 503, body: { status: 'unavailable', down: ['mongo'], checks: { mongo: 'down', redis: 'up' } } });
+    const down = await eventually(
+      () => readyz(app.url),
+      (r) => r.status === 503,
+    );
+    expect(down).toEqual({
+      status: 503,
+      body: { status: 'unavailable', down: ['mongo'], checks: { mongo: 'down', redis: 'up' } },
+    });
     await expect(app.gw.store.accounts.countAll()).rejects.toMatchObject({ code: 'STORE_UNAVAILABLE' });
     await ferret.start();
-    expect((await eventually(() => readyz(app.url), (r) => r.status === 200, 30_000)).status).toBe(200);
+    expect(
+      (
+        await eventually(
+          () => readyz(app.url),
+          (r) => r.status === 200,
+          30_000,
+        )
+      ).status,
+    ).toBe(200);
     expect(await app.gw.store.accounts.countAll()).toBe(0);
   }, 60_000);
 });

@@ -22,7 +22,13 @@ interface Run {
  * `whileUp` runs against the live process, which is then stopped with SIGTERM.
  */
 function startGateway(vars: Record<string, string>, whileUp?: (stdout: string) => Promise<void>): Promise<Run> {
-  const env: NodeJS.ProcessEnv = { ...process.env, NODE_ENV: 'development', IAMGW_STORE_MEMORY_FILE: '', IAMGW_LOG_LEVEL: 'silent', ...vars };
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    NODE_ENV: 'development',
+    IAMGW_STORE_MEMORY_FILE: '',
+    IAMGW_LOG_LEVEL: 'silent',
+    ...vars,
+  };
   for (const name of ['MONGODB_URI', 'REDIS_URL', 'IAMGW_CONFIG']) delete env[name];
   const child = spawn(process.execPath, ['--import', 'tsx', MAIN], { env, stdio: ['ignore', 'pipe', 'pipe'] });
   const run: Run = { code: null, stdout: '', stderr: '' };
@@ -37,7 +43,9 @@ function startGateway(vars: Record<string, string>, whileUp?: (stdout: string) =
       .finally(() => child.kill('SIGTERM'));
   });
   child.stderr.on('data', (d: Buffer) => (run.stderr += d.toString()));
-  return new Promise((resolve, reject) => child.once('close', (code) => (failure ? reject(failure) : resolve({ ...run, code }))));
+  return new Promise((resolve, reject) =>
+    child.once('close', (code) => (failure ? reject(failure) : resolve({ ...run, code }))),
+  );
 }
 
 describe('start-up of the process (OPS-1)', () => {
@@ -45,9 +53,16 @@ describe('start-up of the process (OPS-1)', () => {
     const password = 'rootabcd';
     const run = await startGateway({ IAMGW_BOOTSTRAP_ROOT_PASSWORD: password, IAMGW_HTTP_PORT: '0' });
     expect(run.code).toBe(78);
-    const rules = checkPassword(password, { username: 'root', accountId: 'f'.repeat(32) }, loadConfig({ NODE_ENV: 'development' }).passwords);
-    expect(rules.map((r) => r.code)).toEqual(expect.arrayContaining(['PASSWORD_TOO_SHORT', 'PASSWORD_CONTAINS_USERNAME', 'PASSWORD_MISSING_DIGIT']));
-    for (const r of rules) expect(run.stderr).toContain(`bootstrap.rootPassword (IAMGW_BOOTSTRAP_ROOT_PASSWORD): ${r.code}: ${r.message}`);
+    const rules = checkPassword(
+      password,
+      { username: 'root', accountId: 'f'.repeat(32) },
+      loadConfig({ NODE_ENV: 'development' }).passwords,
+    );
+    expect(rules.map((r) => r.code)).toEqual(
+      expect.arrayContaining(['PASSWORD_TOO_SHORT', 'PASSWORD_CONTAINS_USERNAME', 'PASSWORD_MISSING_DIGIT']),
+    );
+    for (const r of rules)
+      expect(run.stderr).toContain(`bootstrap.rootPassword (IAMGW_BOOTSTRAP_ROOT_PASSWORD): ${r.code}: ${r.message}`);
     expect(run.stderr).not.toContain(password);
     expect(run.stdout).not.toContain('Login URL');
   }, 30_000);
@@ -77,10 +92,13 @@ describe('start-up of the process (OPS-1)', () => {
 
   it('an explicit http.publicUrl is kept whatever the port', async () => {
     const port = await freePort();
-    const run = await startGateway({ IAMGW_HTTP_PORT: String(port), IAMGW_HTTP_PUBLIC_URL: 'https://console.example.com' }, async () => {
-      const discovery = await fetch(`http://127.0.0.1:${port}/.well-known/openid-configuration`);
-      expect(((await discovery.json()) as { issuer: string }).issuer).toBe('https://console.example.com');
-    });
+    const run = await startGateway(
+      { IAMGW_HTTP_PORT: String(port), IAMGW_HTTP_PUBLIC_URL: 'https://console.example.com' },
+      async () => {
+        const discovery = await fetch(`http://127.0.0.1:${port}/.well-known/openid-configuration`);
+        expect(((await discovery.json()) as { issuer: string }).issuer).toBe('https://console.example.com');
+      },
+    );
     expect(run.stdout).toContain('Login URL: https://console.example.com/login/default');
   }, 30_000);
 });

@@ -3,7 +3,10 @@ import type { Gateway } from '../../src/app.js';
 import type { Session } from '../../src/sessions/ports.js';
 
 /** Who a test acts as: the principal fields a console session records. */
-export type BearerSubject = Pick<Principal, 'accountId' | 'userId' | 'type' | 'srn'> & { mfa?: boolean; amr?: readonly string[] };
+export type BearerSubject = Pick<Principal, 'accountId' | 'userId' | 'type' | 'srn'> & {
+  mfa?: boolean;
+  amr?: readonly string[];
+};
 
 /**
  * A real access token for `who` (TOK-2): a console session as login records one, then the token the session

@@ -68,7 +68,9 @@ function managed(port: number, launch: () => ChildProcess, onCleanup: () => void
 export async function redisProcess(): Promise<ServerProcess> {
   const port = await freePort();
   return managed(port, () =>
-    spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' }),
+    spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {
+      stdio: 'ignore',
+    }),
   );
 }
 
@@ -78,9 +80,21 @@ export async function ferretdbProcess(bin: string): Promise<ServerProcess> {
   return managed(
     port,
     () =>
-      spawn(bin, ['--handler=sqlite', `--sqlite-url=file:${dir}/`, `--listen-addr=127.0.0.1:${port}`, '--telemetry=disable', '--log-level=error', '--debug-addr=-', `--state-dir=${dir}`], {
-        stdio: 'ignore',
-      }),
+      spawn(
+        bin,
+        [
+          '--handler=sqlite',
+          `--sqlite-url=file:${dir}/`,
+          `--listen-addr=127.0.0.1:${port}`,
+          '--telemetry=disable',
+          '--log-level=error',
+          '--debug-addr=-',
+          `--state-dir=${dir}`,
+        ],
+        {
+          stdio: 'ignore',
+        },
+      ),
     () => rmSync(dir, { recursive: true, force: true }),
   );
 }

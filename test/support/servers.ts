@@ -21,7 +21,9 @@ export function describeWithServer(kind: 'mongo' | 'redis', name: string, body: 
   }
   describe(name, () => {
     it(`needs ${env}`, () => {
-      throw new Error(`${env} is not set: run the suite with \`npm test\` (it starts the ${kind} server) or eval "$(scripts/dev-services.sh start)"`);
+      throw new Error(
+        `${env} is not set: run the suite with \`npm test\` (it starts the ${kind} server) or eval "$(scripts/dev-services.sh start)"`,
+      );
     });
   });
 }

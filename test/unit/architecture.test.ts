@@ -47,21 +47,46 @@ describe('architecture (dependency-cruiser, .dependency-cruiser.cjs)', () => {
 
     const cases: { rule: string; file: string; text: string }[] = [
       { rule: 'no-file-cycles', file: 'src/policy/probe-a.ts', text: "import './probe-b.js';\nexport const a = 1;\n" },
-      { rule: 'no-folder-cycles', file: 'src/policy/probe-up.ts', text: "import '../login/index.js';\nexport const up = 1;\n" },
-      { rule: 'mongoose-only-in-mongo-adapters', file: 'src/login/probe-mongoose.ts', text: "import mongoose from 'mongoose';\nexport const m = mongoose;\n" },
-      { rule: 'koa-only-in-http', file: 'src/iam/probe-koa.ts', text: "import Koa from 'koa';\nexport const k = Koa;\n" },
-      { rule: 'ioredis-only-in-redis-adapters', file: 'src/tokens/probe-redis.ts', text: "import { Redis } from 'ioredis';\nexport const r = Redis;\n" },
-      { rule: 'adapters-only-from-composition-root', file: 'src/login/probe-adapter.ts', text: "import { MemorySessionStore } from '../sessions/memory.js';\nexport const s = MemorySessionStore;\n" },
+      {
+        rule: 'no-folder-cycles',
+        file: 'src/policy/probe-up.ts',
+        text: "import '../login/index.js';\nexport const up = 1;\n",
+      },
+      {
+        rule: 'mongoose-only-in-mongo-adapters',
+        file: 'src/login/probe-mongoose.ts',
+        text: "import mongoose from 'mongoose';\nexport const m = mongoose;\n",
+      },
+      {
+        rule: 'koa-only-in-http',
+        file: 'src/iam/probe-koa.ts',
+        text: "import Koa from 'koa';\nexport const k = Koa;\n",
+      },
+      {
+        rule: 'ioredis-only-in-redis-adapters',
+        file: 'src/tokens/probe-redis.ts',
+        text: "import { Redis } from 'ioredis';\nexport const r = Redis;\n",
+      },
+      {
+        rule: 'adapters-only-from-composition-root',
+        file: 'src/login/probe-adapter.ts',
+        text: "import { MemorySessionStore } from '../sessions/memory.js';\nexport const s = MemorySessionStore;\n",
+      },
     ];
 
     it.each(cases)('$rule fires on $file', async ({ rule, file, text }) => {
-      const extra = rule === 'no-file-cycles' ? [{ file: 'src/policy/probe-b.ts', text: "import './probe-a.js';\nexport const b = 1;\n" }] : [];
+      const extra =
+        rule === 'no-file-cycles'
+          ? [{ file: 'src/policy/probe-b.ts', text: "import './probe-a.js';\nexport const b = 1;\n" }]
+          : [];
       for (const f of [{ file, text }, ...extra]) await writeFile(join(copy, f.file), f.text);
       try {
         const found = await violations(copy);
         expect(found.filter((v) => v.rule === rule).length).toBeGreaterThan(0);
         // Nothing but the probe is wrong: every violation involves a probe file.
-        expect(found.every((v) => v.from.includes('probe') || v.to.includes('probe') || v.rule === 'no-folder-cycles')).toBe(true);
+        expect(
+          found.every((v) => v.from.includes('probe') || v.to.includes('probe') || v.rule === 'no-folder-cycles'),
+        ).toBe(true);
       } finally {
         for (const f of [{ file }, ...extra]) await rm(join(copy, f.file), { force: true });
       }

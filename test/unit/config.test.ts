@@ -16,19 +16,31 @@ describe('config (OPS-1)', () => {
   });
 
   it('applies env overrides with type coercion', () => {
-    const c = loadConfig({ NODE_ENV: 'test', IAMGW_LOCKOUT_THRESHOLD: '7', IAMGW_COOKIES_SECURE: 'true', IAMGW_HTTP_TRUSTED_PROXIES: '10.0.0.1, 10.0.0.0/8' });
+    const c = loadConfig({
+      NODE_ENV: 'test',
+      IAMGW_LOCKOUT_THRESHOLD: '7',
+      IAMGW_COOKIES_SECURE: 'true',
+      IAMGW_HTTP_TRUSTED_PROXIES: '10.0.0.1, 10.0.0.0/8',
+    });
     expect(c.lockout.threshold).toBe(7);
     expect(c.cookies.secure).toBe(true);
     expect(c.http.trustedProxies).toEqual(['10.0.0.1', '10.0.0.0/8']);
   });
 
   it('names the setting and its env variable when a value is wrong', () => {
-    expect(() => loadConfig({ NODE_ENV: 'test', IAMGW_LOCKOUT_THRESHOLD: 'abc' })).toThrow(/lockout\.threshold \(from IAMGW_LOCKOUT_THRESHOLD\)/);
+    expect(() => loadConfig({ NODE_ENV: 'test', IAMGW_LOCKOUT_THRESHOLD: 'abc' })).toThrow(
+      /lockout\.threshold \(from IAMGW_LOCKOUT_THRESHOLD\)/,
+    );
   });
 
   it('reports every problem at once, including unknown variables', () => {
     try {
-      loadConfig({ NODE_ENV: 'test', IAMGW_LOCKOUT_THRESHLD: '5', IAMGW_HTTP_PORT: '70000', IAMGW_TOKENS_ALGORITHM: 'HS256' });
+      loadConfig({
+        NODE_ENV: 'test',
+        IAMGW_LOCKOUT_THRESHLD: '5',
+        IAMGW_HTTP_PORT: '70000',
+        IAMGW_TOKENS_ALGORITHM: 'HS256',
+      });
       throw new Error('expected ConfigError');
     } catch (e) {
       expect(e).toBeInstanceOf(ConfigError);
@@ -40,7 +52,11 @@ describe('config (OPS-1)', () => {
   });
 
   it('MONGODB_URI and REDIS_URL select the real adapters', () => {
-    const c = loadConfig({ NODE_ENV: 'test', MONGODB_URI: 'mongodb://127.0.0.1:27017/x', REDIS_URL: 'redis://127.0.0.1:6379' });
+    const c = loadConfig({
+      NODE_ENV: 'test',
+      MONGODB_URI: 'mongodb://127.0.0.1:27017/x',
+      REDIS_URL: 'redis://127.0.0.1:6379',
+    });
     expect(c.store).toMatchObject({ kind: 'mongo', mongoUri: 'mongodb://127.0.0.1:27017/x' });
     expect(c.sessions).toMatchObject({ kind: 'redis', redisUrl: 'redis://127.0.0.1:6379' });
   });
@@ -50,7 +66,9 @@ describe('config (OPS-1)', () => {
   });
 
   it('refuses dev-only settings in production', () => {
-    expect(() => loadConfig({ NODE_ENV: 'production', IAMGW_COOKIES_SECURE: 'false' })).toThrow(/cookies\.secure \(from IAMGW_COOKIES_SECURE\): must be true in production[\s\S]*tokens\.keyEncryptionKey: required/);
+    expect(() => loadConfig({ NODE_ENV: 'production', IAMGW_COOKIES_SECURE: 'false' })).toThrow(
+      /cookies\.secure \(from IAMGW_COOKIES_SECURE\): must be true in production[\s\S]*tokens\.keyEncryptionKey: required/,
+    );
   });
 });
 
@@ -68,9 +86,13 @@ describe('sessions.inspectCacheMs (TOK-4, ENT-5)', () => {
   it('defaults to 1000 ms, 0 turns the cache off, anything outside whole 0..5000 ms is refused', () => {
     expect(loadConfig({ NODE_ENV: 'test' }).sessions.inspectCacheMs).toBe(1000);
     expect(loadConfig({ NODE_ENV: 'test', IAMGW_SESSIONS_INSPECT_CACHE_MS: '0' }).sessions.inspectCacheMs).toBe(0);
-    expect(loadConfig({ NODE_ENV: 'test', IAMGW_SESSIONS_INSPECT_CACHE_MS: '5000' }).sessions.inspectCacheMs).toBe(5000);
+    expect(loadConfig({ NODE_ENV: 'test', IAMGW_SESSIONS_INSPECT_CACHE_MS: '5000' }).sessions.inspectCacheMs).toBe(
+      5000,
+    );
     for (const bad of ['5001', '-1', '1.5', 'soon'])
-      expect(() => loadConfig({ NODE_ENV: 'test', IAMGW_SESSIONS_INSPECT_CACHE_MS: bad })).toThrow(/sessions\.inspectCacheMs \(from IAMGW_SESSIONS_INSPECT_CACHE_MS\)/);
+      expect(() => loadConfig({ NODE_ENV: 'test', IAMGW_SESSIONS_INSPECT_CACHE_MS: bad })).toThrow(
+        /sessions\.inspectCacheMs \(from IAMGW_SESSIONS_INSPECT_CACHE_MS\)/,
+      );
   });
 });
 
@@ -113,7 +135,9 @@ describe('http.publicUrl default (OPS-1, TOK-1)', () => {
     expect(dev({ IAMGW_HTTP_PORT: '9000' })).toBe('http://localhost:9000');
     expect(dev({ IAMGW_HTTP_PORT: '9000', IAMGW_HTTP_HOST: '0.0.0.0' })).toBe('http://localhost:9000');
     expect(dev({ IAMGW_HTTP_PORT: '9000', IAMGW_HTTP_HOST: '10.1.2.3' })).toBe('http://10.1.2.3:9000');
-    expect(dev({ IAMGW_HTTP_PORT: '9000', IAMGW_HTTP_PUBLIC_URL: 'https://console.example.com' })).toBe('https://console.example.com');
+    expect(dev({ IAMGW_HTTP_PORT: '9000', IAMGW_HTTP_PUBLIC_URL: 'https://console.example.com' })).toBe(
+      'https://console.example.com',
+    );
     expect(listeningUrl('fd00::5', 9000)).toBe('http://[fd00::5]:9000');
     expect(listeningUrl('::', 9000)).toBe('http://localhost:9000');
   });
@@ -121,7 +145,9 @@ describe('http.publicUrl default (OPS-1, TOK-1)', () => {
   it('port 0: the port bound at start (main.ts) replaces it; a set URL stays', () => {
     const env = { NODE_ENV: 'development', IAMGW_HTTP_PORT: '0' };
     expect(withListeningPort(41234, env).http).toMatchObject({ port: 41234, publicUrl: 'http://localhost:41234' });
-    expect(withListeningPort(41234, { ...env, IAMGW_HTTP_PUBLIC_URL: 'https://console.example.com' }).http.publicUrl).toBe('https://console.example.com');
+    expect(
+      withListeningPort(41234, { ...env, IAMGW_HTTP_PUBLIC_URL: 'https://console.example.com' }).http.publicUrl,
+    ).toBe('https://console.example.com');
   });
 
   it('refuses anything but a URL, and is required in production (the issuer every instance must share)', () => {

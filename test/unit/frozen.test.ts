@@ -5,7 +5,9 @@ describe('frozen values (hot-path answers kept by identity)', () => {
   it('deepFreeze freezes every level and marks the value', () => {
     const v = deepFreeze({ a: [{ b: 1 }], c: { d: 'x' } });
     expect(Object.isFrozen(v) && Object.isFrozen(v.a) && Object.isFrozen(v.a[0]) && Object.isFrozen(v.c)).toBe(true);
-    expect(() => { (v.a[0] as { b: number }).b = 2; }).toThrow(TypeError);
+    expect(() => {
+      (v.a[0] as { b: number }).b = 2;
+    }).toThrow(TypeError);
     expect(isDeepFrozen(v)).toBe(true);
   });
 

@@ -11,13 +11,17 @@ import type { Middleware } from 'koa';
 export type TrustedNet = [ipaddr.IPv4 | ipaddr.IPv6, number];
 
 export function parseTrusted(entries: readonly string[]): TrustedNet[] {
-  return entries.map((e) => (e.includes('/') ? ipaddr.parseCIDR(e) : [ipaddr.parse(e), ipaddr.parse(e).kind() === 'ipv4' ? 32 : 128]));
+  return entries.map((e) =>
+    e.includes('/') ? ipaddr.parseCIDR(e) : [ipaddr.parse(e), ipaddr.parse(e).kind() === 'ipv4' ? 32 : 128],
+  );
 }
 
 export function normalizeIp(raw: string): string | null {
   if (!ipaddr.isValid(raw)) return null;
   const a = ipaddr.parse(raw);
-  return a.kind() === 'ipv6' && (a as ipaddr.IPv6).isIPv4MappedAddress() ? (a as ipaddr.IPv6).toIPv4Address().toString() : a.toString();
+  return a.kind() === 'ipv6' && (a as ipaddr.IPv6).isIPv4MappedAddress()
+    ? (a as ipaddr.IPv6).toIPv4Address().toString()
+    : a.toString();
 }
 
 function isTrusted(ip: string, nets: TrustedNet[]): boolean {
@@ -25,10 +29,17 @@ function isTrusted(ip: string, nets: TrustedNet[]): boolean {
   return nets.some(([net, bits]) => a.kind() === net.kind() && a.match(net, bits));
 }
 
-export function resolveClientIp(peer: string | undefined, forwardedFor: string | undefined, nets: TrustedNet[]): string {
+export function resolveClientIp(
+  peer: string | undefined,
+  forwardedFor: string | undefined,
+  nets: TrustedNet[],
+): string {
   const socketIp = normalizeIp(peer ?? '') ?? '0.0.0.0';
   if (nets.length === 0 || !isTrusted(socketIp, nets) || !forwardedFor) return socketIp;
-  const hops = forwardedFor.split(',').map((h) => h.trim()).filter(Boolean);
+  const hops = forwardedFor
+    .split(',')
+    .map((h) => h.trim())
+    .filter(Boolean);
   for (let i = hops.length - 1; i >= 0; i--) {
     const ip = normalizeIp(hops[i]!);
     if (ip === null) return socketIp; // garbage in the chain: fall back to what we know
@@ -41,7 +52,9 @@ export function resolveClientIp(peer: string | undefined, forwardedFor: string |
  * The client address of a request from its socket and X-Forwarded-For. Without trusted proxies the answer
  * depends on the socket alone, so it is parsed once per keep-alive connection.
  */
-export function clientIpResolver(trustedProxies: readonly string[]): (socket: Socket, forwardedFor: string | undefined) => string {
+export function clientIpResolver(
+  trustedProxies: readonly string[],
+): (socket: Socket, forwardedFor: string | undefined) => string {
   const nets = parseTrusted(trustedProxies);
   const bySocket = new WeakMap<Socket, string>();
   return (socket, forwardedFor) => {

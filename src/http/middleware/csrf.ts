@@ -22,7 +22,8 @@ export function isStateChanging(method: string): boolean {
 
 /** Constant-time equality of two secrets; hashing first makes the comparison length-independent too. */
 export function secretsEqual(presented: unknown, expected: unknown): boolean {
-  if (typeof presented !== 'string' || typeof expected !== 'string' || presented.length === 0 || expected.length === 0) return false;
+  if (typeof presented !== 'string' || typeof expected !== 'string' || presented.length === 0 || expected.length === 0)
+    return false;
   const a = createHash('sha256').update(presented).digest();
   const b = createHash('sha256').update(expected).digest();
   return timingSafeEqual(a, b);

@@ -60,7 +60,8 @@ export const closesConnection = (appErr: AppError): boolean => appErr.code === '
 
 /** Logs a server-side failure with its cause (never sent); returns Retry-After seconds for a 429, if any. */
 export function noteFailure(logger: Logger, appErr: AppError, requestId: string | undefined): number | undefined {
-  if (appErr.status >= 500) logger.error({ requestId, code: appErr.code, err: appErr.cause ?? appErr }, 'request failed');
+  if (appErr.status >= 500)
+    logger.error({ requestId, code: appErr.code, err: appErr.cause ?? appErr }, 'request failed');
   if (appErr.code !== 'RATE_LIMITED') return undefined;
   return (appErr.details as { retryAfterSeconds?: number } | undefined)?.retryAfterSeconds;
 }

@@ -34,7 +34,8 @@ export function requestObserver(deps: { logger: Logger; metrics: Metrics }): (r:
   return function observe({ requestId, method, route, path, status, seconds, ip }) {
     const countKey = `${method} ${status} ${route}`;
     let counter = counters.get(countKey);
-    if (counter === undefined) counters.set(countKey, (counter = deps.metrics.httpRequests.labels({ method, route, status: String(status) })));
+    if (counter === undefined)
+      counters.set(countKey, (counter = deps.metrics.httpRequests.labels({ method, route, status: String(status) })));
     counter.inc();
     const timeKey = `${method} ${route}`;
     let timer = timers.get(timeKey);
@@ -59,7 +60,15 @@ export function requestContext(deps: { logger: Logger; metrics: Metrics; ids: Id
     } finally {
       const route = (ctx as { _matchedRoute?: string })._matchedRoute ?? 'unmatched';
       const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-      observe({ requestId, method: ctx.method, route, path: ctx.path, status: ctx.status, seconds, ip: ctx.state.clientIp });
+      observe({
+        requestId,
+        method: ctx.method,
+        route,
+        path: ctx.path,
+        status: ctx.status,
+        seconds,
+        ip: ctx.state.clientIp,
+      });
     }
   };
 }

@@ -41,14 +41,23 @@ export function readTokenCookie(ctx: Context, name: string): string | null {
   return v !== null && TOKEN.test(v) ? v : null;
 }
 
-export function writeCookie(ctx: Context, name: string, value: string, o: { secure: boolean; sameSite: 'Lax' | 'Strict'; maxAgeSeconds: number }): void {
+export function writeCookie(
+  ctx: Context,
+  name: string,
+  value: string,
+  o: { secure: boolean; sameSite: 'Lax' | 'Strict'; maxAgeSeconds: number },
+): void {
   const attrs = [`${name}=${value}`, 'Path=/', 'HttpOnly', `SameSite=${o.sameSite}`, `Max-Age=${o.maxAgeSeconds}`];
   if (o.secure) attrs.push('Secure');
   ctx.append('Set-Cookie', attrs.join('; '));
 }
 
 export function setSessionCookie(ctx: Context, s: CookieSettings, sessionId: string): void {
-  writeCookie(ctx, cookieName(s.sessionName, s.secure), sessionId, { secure: s.secure, sameSite: 'Lax', maxAgeSeconds: s.maxAgeSeconds });
+  writeCookie(ctx, cookieName(s.sessionName, s.secure), sessionId, {
+    secure: s.secure,
+    sameSite: 'Lax',
+    maxAgeSeconds: s.maxAgeSeconds,
+  });
 }
 
 export function clearSessionCookie(ctx: Context, s: CookieSettings): void {
@@ -66,7 +75,11 @@ export function consoleSessionOf(ctx: Context): Session | null {
  * work for them. State-changing requests must present the session's CSRF token (403 otherwise).
  * `skip` names the paths that never use the cookie (the login steps have their own CSRF defence).
  */
-export function sessionCookieAuthenticator(sessions: ConsoleSessions, s: CookieSettings, skip: (path: string) => boolean): Authenticator {
+export function sessionCookieAuthenticator(
+  sessions: ConsoleSessions,
+  s: CookieSettings,
+  skip: (path: string) => boolean,
+): Authenticator {
   const name = cookieName(s.sessionName, s.secure);
   return async function consoleSessionCookie(ctx: Context): Promise<Principal | null> {
     if (skip(ctx.path)) return null;

@@ -5,17 +5,40 @@ import { iamSrn, type Authorizer } from '../../iam/index.js';
 import { IAM_ACTIONS } from '../../policy/index.js';
 import { appError, isAppError, type Violation } from '../../errors.js';
 import {
-  accountByAlias, accountByReference, formString, loginBody, loginPath, parseInput, passwordChangeBody, unlockUser,
-  type LoginOutcome, type LoginService, type RequestOrigin,
+  accountByAlias,
+  accountByReference,
+  formString,
+  loginBody,
+  loginPath,
+  parseInput,
+  passwordChangeBody,
+  unlockUser,
+  type LoginOutcome,
+  type LoginService,
+  type RequestOrigin,
 } from '../../login/index.js';
 import type { Account, Store } from '../../store/ports.js';
 import { requirePrincipal } from '../middleware/authenticate.js';
 import { param } from './admin/http-helpers.js';
 import { requireAction } from './admin/require-action.js';
 import { secretsEqual } from '../middleware/csrf.js';
-import { cookieName, readTokenCookie, setSessionCookie, writeCookie, type CookieSettings } from '../middleware/session-cookie.js';
+import {
+  cookieName,
+  readTokenCookie,
+  setSessionCookie,
+  writeCookie,
+  type CookieSettings,
+} from '../middleware/session-cookie.js';
 import { STYLESHEET_PATH } from '../views/html.js';
-import { TEXTS, accountChooserPage, lockedPage, loginPage, messagePage, mfaPage, passwordChangePage } from '../views/login-pages.js';
+import {
+  TEXTS,
+  accountChooserPage,
+  lockedPage,
+  loginPage,
+  messagePage,
+  mfaPage,
+  passwordChangePage,
+} from '../views/login-pages.js';
 import { CONSOLE_CSS } from '../views/styles.js';
 
 export interface LoginRouteDeps {
@@ -42,14 +65,23 @@ export function registerLoginRoutes(router: Router, deps: LoginRouteDeps): void 
   /** Double-submit token of the login forms: reuse the browser's one so several open tabs keep working. */
   const issueLoginCsrf = (ctx: Context): string => {
     const token = readTokenCookie(ctx, csrfCookie) ?? deps.ids.token(32);
-    writeCookie(ctx, csrfCookie, token, { secure: deps.cookies.secure, sameSite: 'Strict', maxAgeSeconds: LOGIN_CSRF_MAX_AGE });
+    writeCookie(ctx, csrfCookie, token, {
+      secure: deps.cookies.secure,
+      sameSite: 'Strict',
+      maxAgeSeconds: LOGIN_CSRF_MAX_AGE,
+    });
     return token;
   };
   const checkLoginCsrf = (ctx: Context): void => {
-    if (!secretsEqual(formString(ctx.request.body, '_csrf'), readTokenCookie(ctx, csrfCookie))) throw appError('CSRF_INVALID');
+    if (!secretsEqual(formString(ctx.request.body, '_csrf'), readTokenCookie(ctx, csrfCookie)))
+      throw appError('CSRF_INVALID');
   };
 
-  const showLogin = (ctx: Context, account: Account | null, extra: { error?: string; username?: string; next?: string } = {}): void => {
+  const showLogin = (
+    ctx: Context,
+    account: Account | null,
+    extra: { error?: string; username?: string; next?: string } = {},
+  ): void => {
     if (!account) {
       ctx.status = 404;
       ctx.type = 'html';
@@ -57,7 +89,12 @@ export function registerLoginRoutes(router: Router, deps: LoginRouteDeps): void 
       return;
     }
     ctx.type = 'html';
-    ctx.body = loginPage({ accountLabel: account.alias ?? account.id, action: loginPath(account), csrfToken: issueLoginCsrf(ctx), ...extra });
+    ctx.body = loginPage({
+      accountLabel: account.alias ?? account.id,
+      action: loginPath(account),
+      csrfToken: issueLoginCsrf(ctx),
+      ...extra,
+    });
   };
 
   /** Known refusals → their page; anything else goes to the JSON error handler. */
@@ -80,7 +117,11 @@ export function registerLoginRoutes(router: Router, deps: LoginRouteDeps): void 
         return;
       case 'LOGIN_STEP_EXPIRED':
       case 'CSRF_INVALID':
-        ctx.body = messagePage('Please start again', err.code === 'CSRF_INVALID' ? err.message : TEXTS.stepExpired, back);
+        ctx.body = messagePage(
+          'Please start again',
+          err.code === 'CSRF_INVALID' ? err.message : TEXTS.stepExpired,
+          back,
+        );
         return;
       default:
         throw err;
@@ -99,7 +140,12 @@ export function registerLoginRoutes(router: Router, deps: LoginRouteDeps): void 
         if (account) ctx.status = 400;
         return;
       }
-      renderBrowserOutcome(ctx, deps.cookies, issueLoginCsrf(ctx), await deps.login.login({ account, username, password, redirect: next, ...origin(ctx) }));
+      renderBrowserOutcome(
+        ctx,
+        deps.cookies,
+        issueLoginCsrf(ctx),
+        await deps.login.login({ account, username, password, redirect: next, ...origin(ctx) }),
+      );
     } catch (err) {
       renderRefusal(ctx, err, account, username, next);
     }
@@ -118,14 +164,18 @@ export function registerLoginRoutes(router: Router, deps: LoginRouteDeps): void 
       ctx.body = accountChooserPage();
       return;
     }
-    showLogin(ctx, await accountByReference(deps.store.accounts, ref), { next: typeof ctx.query.next === 'string' ? ctx.query.next : '' });
+    showLogin(ctx, await accountByReference(deps.store.accounts, ref), {
+      next: typeof ctx.query.next === 'string' ? ctx.query.next : '',
+    });
   });
   router.post('/login', async function submitLoginByAccountId(ctx) {
     const ref = typeof ctx.query.account === 'string' ? ctx.query.account : '';
     await formLogin(ctx, ref ? await accountByReference(deps.store.accounts, ref) : null);
   });
   router.get('/login/:alias', async function loginByAlias(ctx) {
-    showLogin(ctx, await accountByAlias(deps.store.accounts, ctx.params.alias ?? ''), { next: typeof ctx.query.next === 'string' ? ctx.query.next : '' });
+    showLogin(ctx, await accountByAlias(deps.store.accounts, ctx.params.alias ?? ''), {
+      next: typeof ctx.query.next === 'string' ? ctx.query.next : '',
+    });
   });
   router.post('/login/:alias', async function submitLoginByAlias(ctx) {
     await formLogin(ctx, await accountByAlias(deps.store.accounts, ctx.params.alias ?? ''));
@@ -142,16 +192,32 @@ export function registerLoginRoutes(router: Router, deps: LoginRouteDeps): void 
         if (!pending) throw appError('LOGIN_STEP_EXPIRED');
         ctx.status = 400;
         ctx.type = 'html';
-        ctx.body = passwordChangePage({ pendingToken, csrfToken: issueLoginCsrf(ctx), reason: pending.reason, violations: [], mismatch: true });
+        ctx.body = passwordChangePage({
+          pendingToken,
+          csrfToken: issueLoginCsrf(ctx),
+          reason: pending.reason,
+          violations: [],
+          mismatch: true,
+        });
         return;
       }
-      renderBrowserOutcome(ctx, deps.cookies, issueLoginCsrf(ctx), await deps.login.changePassword(pendingToken, newPassword, origin(ctx)));
+      renderBrowserOutcome(
+        ctx,
+        deps.cookies,
+        issueLoginCsrf(ctx),
+        await deps.login.changePassword(pendingToken, newPassword, origin(ctx)),
+      );
     } catch (err) {
       if (isAppError(err) && err.code === 'PASSWORD_REJECTED') {
         const pending = await deps.login.pendingLogin(pendingToken, 'password_change');
         ctx.status = 400;
         ctx.type = 'html';
-        ctx.body = passwordChangePage({ pendingToken, csrfToken: issueLoginCsrf(ctx), reason: pending?.reason ?? null, violations: violationsOf(err.details) });
+        ctx.body = passwordChangePage({
+          pendingToken,
+          csrfToken: issueLoginCsrf(ctx),
+          reason: pending?.reason ?? null,
+          violations: violationsOf(err.details),
+        });
         return;
       }
       renderRefusal(ctx, err, null, '', '');
@@ -177,16 +243,28 @@ export function registerLoginRoutes(router: Router, deps: LoginRouteDeps): void 
   const unlockTarget = (ctx: Context) => ({ accountId: param(ctx, 'accountId'), userId: param(ctx, 'userId') });
   router.post(
     '/v1/accounts/:accountId/users/:userId/unlock',
-    requireAction(deps.authorizer, IAM_ACTIONS.unlockUser, (ctx) => iamSrn(unlockTarget(ctx).accountId, 'user', unlockTarget(ctx).userId)),
+    requireAction(deps.authorizer, IAM_ACTIONS.unlockUser, (ctx) =>
+      iamSrn(unlockTarget(ctx).accountId, 'user', unlockTarget(ctx).userId),
+    ),
     async function apiUnlockUser(ctx) {
       const l = deps.login;
-      ctx.body = await unlockUser({ store: deps.store, lockout: l.lockout, audit: l.audit }, requirePrincipal(ctx), unlockTarget(ctx), origin(ctx));
+      ctx.body = await unlockUser(
+        { store: deps.store, lockout: l.lockout, audit: l.audit },
+        requirePrincipal(ctx),
+        unlockTarget(ctx),
+        origin(ctx),
+      );
     },
   );
 }
 
 /** Outcome → browser: session cookie + 303 to the console, or the page of the next step (the MFA step reuses it). */
-export function renderBrowserOutcome(ctx: Context, cookies: CookieSettings, csrfToken: string, outcome: LoginOutcome): void {
+export function renderBrowserOutcome(
+  ctx: Context,
+  cookies: CookieSettings,
+  csrfToken: string,
+  outcome: LoginOutcome,
+): void {
   // A login the JSON API began for tokens stays an API login, even when a step is finished on a page.
   if (outcome.state === 'authenticated' && outcome.issue === 'tokens') return sendOutcome(ctx, cookies, outcome);
   if (outcome.state === 'authenticated') {
@@ -222,17 +300,36 @@ export function sendOutcome(ctx: Context, cookies: CookieSettings, outcome: Logi
       if (outcome.issue === 'tokens') {
         // RFC 6749 §5.1 fields beside the login state; never cached, and no cookie: the client holds the tokens.
         ctx.set('Cache-Control', 'no-store');
-        ctx.body = { state: outcome.state, redirect: outcome.redirect, expiresAt: expiresAt(outcome.absoluteExpiresAtMs), ...outcome.tokens };
+        ctx.body = {
+          state: outcome.state,
+          redirect: outcome.redirect,
+          expiresAt: expiresAt(outcome.absoluteExpiresAtMs),
+          ...outcome.tokens,
+        };
         return;
       }
       setSessionCookie(ctx, cookies, outcome.sessionId);
-      ctx.body = { state: outcome.state, redirect: outcome.redirect, csrfToken: outcome.csrfToken, expiresAt: expiresAt(outcome.absoluteExpiresAtMs) };
+      ctx.body = {
+        state: outcome.state,
+        redirect: outcome.redirect,
+        csrfToken: outcome.csrfToken,
+        expiresAt: expiresAt(outcome.absoluteExpiresAtMs),
+      };
       return;
     case 'mfa_required':
-      ctx.body = { state: outcome.state, pendingToken: outcome.pendingToken, expiresAt: expiresAt(outcome.expiresAtMs) };
+      ctx.body = {
+        state: outcome.state,
+        pendingToken: outcome.pendingToken,
+        expiresAt: expiresAt(outcome.expiresAtMs),
+      };
       return;
     case 'password_change_required':
-      ctx.body = { state: outcome.state, pendingToken: outcome.pendingToken, expiresAt: expiresAt(outcome.expiresAtMs), reason: outcome.reason };
+      ctx.body = {
+        state: outcome.state,
+        pendingToken: outcome.pendingToken,
+        expiresAt: expiresAt(outcome.expiresAtMs),
+        reason: outcome.reason,
+      };
       return;
   }
 }

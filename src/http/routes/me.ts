@@ -70,7 +70,16 @@ export function registerMeRoutes(router: Router, deps: MeRouteDeps): void {
   router.get('/v1/me/sessions', async function listMySessions(ctx) {
     const p = requirePrincipal(ctx);
     const items = await deps.sessions.list(p.accountId, p.userId, p.sessionId);
-    ctx.body = { items: items.map((s) => ({ ...s, createdAt: iso(s.createdAtMs), lastSeenAt: iso(s.lastSeenAtMs), expiresAt: iso(Math.min(s.absoluteExpiresAtMs, s.idleExpiresAtMs)) })).map(dropMs) };
+    ctx.body = {
+      items: items
+        .map((s) => ({
+          ...s,
+          createdAt: iso(s.createdAtMs),
+          lastSeenAt: iso(s.lastSeenAtMs),
+          expiresAt: iso(Math.min(s.absoluteExpiresAtMs, s.idleExpiresAtMs)),
+        }))
+        .map(dropMs),
+    };
   });
 
   router.delete('/v1/me/sessions/:handle', async function endMySession(ctx) {
@@ -83,7 +92,9 @@ export function registerMeRoutes(router: Router, deps: MeRouteDeps): void {
 
 const iso = (ms: number): string => new Date(ms).toISOString();
 
-function dropMs<T extends { createdAtMs: number; lastSeenAtMs: number; absoluteExpiresAtMs: number; idleExpiresAtMs: number }>(s: T) {
+function dropMs<
+  T extends { createdAtMs: number; lastSeenAtMs: number; absoluteExpiresAtMs: number; idleExpiresAtMs: number },
+>(s: T) {
   const { createdAtMs: _c, lastSeenAtMs: _l, absoluteExpiresAtMs: _a, idleExpiresAtMs: _i, ...rest } = s;
   return rest;
 }

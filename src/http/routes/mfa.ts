@@ -18,7 +18,13 @@ export interface MfaRouteDeps {
   cookies: CookieSettings;
 }
 
-const stepBody = z.object({ pendingToken: z.string().min(1).max(128), code: z.string().max(64).optional(), recoveryCode: z.string().max(64).optional() }).strict();
+const stepBody = z
+  .object({
+    pendingToken: z.string().min(1).max(128),
+    code: z.string().max(64).optional(),
+    recoveryCode: z.string().max(64).optional(),
+  })
+  .strict();
 const enrolBody = z.object({ pendingToken: z.string().min(1).max(128) }).strict();
 const confirmBody = z.object({ pendingToken: z.string().min(1).max(128), code: z.string().min(1).max(16) }).strict();
 
@@ -51,7 +57,11 @@ export function registerMfaRoutes(router: Router, deps: MfaRouteDeps): void {
     if (!user || !account || user.state !== 'active') throw appError('LOGIN_STEP_EXPIRED');
     return { user, account };
   };
-  const actorOf = (ctx: Context, user: User) => ({ accountId: user.accountId, userId: user.id, sourceIp: origin(ctx).sourceIp });
+  const actorOf = (ctx: Context, user: User) => ({
+    accountId: user.accountId,
+    userId: user.id,
+    sourceIp: origin(ctx).sourceIp,
+  });
 
   const verifyAndContinue = async (ctx: Context, token: string, input: SecondFactorInput): Promise<LoginOutcome> => {
     const { user } = await pendingUser(token);
@@ -59,7 +69,8 @@ export function registerMfaRoutes(router: Router, deps: MfaRouteDeps): void {
     return deps.login.completeSecondFactor(token, origin(ctx));
   };
 
-  const renderOutcome = (ctx: Context, outcome: LoginOutcome, csrfToken: string): void => renderBrowserOutcome(ctx, deps.cookies, csrfToken, outcome);
+  const renderOutcome = (ctx: Context, outcome: LoginOutcome, csrfToken: string): void =>
+    renderBrowserOutcome(ctx, deps.cookies, csrfToken, outcome);
 
   /** Known refusals → a page; a wrong code keeps the step open so the user can retry. */
   const renderRefusal = async (ctx: Context, err: unknown, token: string, csrfToken: string): Promise<void> => {
@@ -67,13 +78,22 @@ export function registerMfaRoutes(router: Router, deps: MfaRouteDeps): void {
     ctx.status = err.status;
     ctx.type = 'html';
     if (err.code === 'MFA_CODE_INVALID') {
-      ctx.body = mfaPage({ pendingToken: token, csrfToken }).replace('<form', `<div class="error" role="alert" id="mfa-error">${TEXTS_MFA.invalid}</div><form`);
+      ctx.body = mfaPage({ pendingToken: token, csrfToken }).replace(
+        '<form',
+        `<div class="error" role="alert" id="mfa-error">${TEXTS_MFA.invalid}</div><form`,
+      );
       return;
     }
     const pending = await deps.login.pendingLogin(token, 'mfa');
     const account = pending ? await deps.store.accounts.get(pending.accountId, pending.accountId) : null;
     const back = account ? loginPath(account) : '/login';
-    const known: Partial<Record<string, string>> = { ACCOUNT_LOCKED: TEXTS.locked, LOGIN_STEP_EXPIRED: TEXTS.stepExpired, CSRF_INVALID: err.message, MFA_ALREADY_ENROLLED: err.message, MFA_ENROLMENT_NOT_STARTED: TEXTS.stepExpired };
+    const known: Partial<Record<string, string>> = {
+      ACCOUNT_LOCKED: TEXTS.locked,
+      LOGIN_STEP_EXPIRED: TEXTS.stepExpired,
+      CSRF_INVALID: err.message,
+      MFA_ALREADY_ENROLLED: err.message,
+      MFA_ENROLMENT_NOT_STARTED: TEXTS.stepExpired,
+    };
     const text = known[err.code];
     if (text === undefined) throw err;
     ctx.body = messagePage('Please start again', text, back);
@@ -91,26 +111,46 @@ export function registerMfaRoutes(router: Router, deps: MfaRouteDeps): void {
       }
     };
 
-  router.post('/login/step/mfa', form(async (ctx, token, csrf) => {
-    renderOutcome(ctx, await verifyAndContinue(ctx, token, fromField(formString(ctx.request.body, 'code'))), csrf);
-  }));
+  router.post(
+    '/login/step/mfa',
+    form(async (ctx, token, csrf) => {
+      renderOutcome(ctx, await verifyAndContinue(ctx, token, fromField(formString(ctx.request.body, 'code'))), csrf);
+    }),
+  );
 
-  router.post('/login/step/mfa/setup', form(async (ctx, token, csrf) => {
-    const { user, account } = await pendingUser(token);
-    const m = await deps.mfa.beginEnrolment(user, account.alias ?? account.id);
-    ctx.type = 'html';
-    ctx.body = loginEnrolPage({ pendingToken: token, csrfToken: csrf, secret: m.secret, otpauthUri: m.otpauthUri, qrSvg: m.qrSvg });
-  }));
+  router.post(
+    '/login/step/mfa/setup',
+    form(async (ctx, token, csrf) => {
+      const { user, account } = await pendingUser(token);
+      const m = await deps.mfa.beginEnrolment(user, account.alias ?? account.id);
+      ctx.type = 'html';
+      ctx.body = loginEnrolPage({
+        pendingToken: token,
+        csrfToken: csrf,
+        secret: m.secret,
+        otpauthUri: m.otpauthUri,
+        qrSvg: m.qrSvg,
+      });
+    }),
+  );
 
-  router.post('/login/step/mfa/setup/confirm', form(async (ctx, token) => {
-    const { user } = await pendingUser(token);
-    const { recoveryCodes } = await deps.mfa.confirmEnrolment(user, formString(ctx.request.body, 'code'), actorOf(ctx, user));
-    const outcome = await deps.login.completeSecondFactor(token, origin(ctx));
-    if (outcome.state !== 'authenticated' || outcome.issue === 'tokens') return renderOutcome(ctx, outcome, formString(ctx.request.body, '_csrf'));
-    setSessionCookie(ctx, deps.cookies, outcome.sessionId);
-    ctx.type = 'html';
-    ctx.body = loginRecoveryCodesPage(recoveryCodes, outcome.redirect);
-  }));
+  router.post(
+    '/login/step/mfa/setup/confirm',
+    form(async (ctx, token) => {
+      const { user } = await pendingUser(token);
+      const { recoveryCodes } = await deps.mfa.confirmEnrolment(
+        user,
+        formString(ctx.request.body, 'code'),
+        actorOf(ctx, user),
+      );
+      const outcome = await deps.login.completeSecondFactor(token, origin(ctx));
+      if (outcome.state !== 'authenticated' || outcome.issue === 'tokens')
+        return renderOutcome(ctx, outcome, formString(ctx.request.body, '_csrf'));
+      setSessionCookie(ctx, deps.cookies, outcome.sessionId);
+      ctx.type = 'html';
+      ctx.body = loginRecoveryCodesPage(recoveryCodes, outcome.redirect);
+    }),
+  );
 
   // ── JSON twin (LOGIN-2) ───────────────────────────────────────────────
   router.post('/v1/login/mfa', async function apiMfaStep(ctx) {
@@ -136,7 +176,9 @@ export function registerMfaRoutes(router: Router, deps: MfaRouteDeps): void {
   });
 }
 
-const TEXTS_MFA = { invalid: 'The code is incorrect or was already used. Wait for the next code and try again.' } as const;
+const TEXTS_MFA = {
+  invalid: 'The code is incorrect or was already used. Wait for the next code and try again.',
+} as const;
 
 export function requireJson(ctx: Context): void {
   if (!ctx.is('application/json')) throw appError('UNSUPPORTED_MEDIA_TYPE');

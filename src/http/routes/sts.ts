@@ -14,9 +14,17 @@ import { origin } from './login.js';
  * own policies are judged inside), and `POST /v1/accounts/{id}/roles/{roleId}/revoke-sessions` for
  * administrators. The new session is always delivered as tokens, never as a cookie.
  */
-export function registerStsRoutes(router: Router, deps: { roles: RoleAssumption; iam: Pick<IamServices, 'roles' | 'authorizer' | 'adminAudit'> }): void {
+export function registerStsRoutes(
+  router: Router,
+  deps: { roles: RoleAssumption; iam: Pick<IamServices, 'roles' | 'authorizer' | 'adminAudit'> },
+): void {
   router.post('/v1/sts/assume-role', async function assumeRole(ctx) {
-    const { started, role, assumedRoleSrn } = await deps.roles.assume(requirePrincipal(ctx), ctx.request.body, origin(ctx), 'tokens');
+    const { started, role, assumedRoleSrn } = await deps.roles.assume(
+      requirePrincipal(ctx),
+      ctx.request.body,
+      origin(ctx),
+      'tokens',
+    );
     ctx.set('Cache-Control', 'no-store');
     ctx.body = {
       assumedRoleSrn,
@@ -30,7 +38,12 @@ export function registerStsRoutes(router: Router, deps: { roles: RoleAssumption;
   const roleOf = (ctx: Context) => ({ accountId: param(ctx, 'accountId'), roleId: param(ctx, 'roleId') });
   router.post(
     '/v1/accounts/:accountId/roles/:roleId/revoke-sessions',
-    requireAction(deps.iam.authorizer, IAM_ACTIONS.revokeRoleSessions, (ctx) => iamSrn(roleOf(ctx).accountId, 'role', roleOf(ctx).roleId), { audit: deps.iam.adminAudit }),
+    requireAction(
+      deps.iam.authorizer,
+      IAM_ACTIONS.revokeRoleSessions,
+      (ctx) => iamSrn(roleOf(ctx).accountId, 'role', roleOf(ctx).roleId),
+      { audit: deps.iam.adminAudit },
+    ),
     async function revokeRoleSessions(ctx) {
       const { accountId, roleId } = roleOf(ctx);
       ctx.body = await deps.iam.roles.revokeSessions(accountId, roleId);

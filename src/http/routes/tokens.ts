@@ -23,7 +23,12 @@ const SCHEME = 'bearer ';
 export function bearerCaller(tokens: TokenService): (authorization: string | undefined) => Promise<Caller | null> {
   return async function bearer(authorization) {
     // The scheme is case-insensitive (RFC 7235 §2.1); compared without copying the ~900-character token.
-    if (!authorization || authorization.length < SCHEME.length || authorization.slice(0, SCHEME.length).toLowerCase() !== SCHEME) return null;
+    if (
+      !authorization ||
+      authorization.length < SCHEME.length ||
+      authorization.slice(0, SCHEME.length).toLowerCase() !== SCHEME
+    )
+      return null;
     // No character check here: the verifier's strict parse (jws.ts) refuses anything but three canonical
     // base64url segments as TOKEN_MALFORMED, and a cached token was parsed so before.
     return tokens.authenticateWithEpoch(authorization.slice(SCHEME.length));
@@ -44,7 +49,10 @@ export function bearerAuthenticator(tokens: TokenService): Authenticator {
 
 const tokenBody = z.object({ grant_type: z.string().min(1), refresh_token: z.string().min(1).max(1024).optional() });
 const introspectBody = z.object({ token: z.string().min(1).max(8192), token_type_hint: z.string().optional() });
-const NO_STORE = [['Cache-Control', 'no-store'], ['Pragma', 'no-cache']] as const;
+const NO_STORE = [
+  ['Cache-Control', 'no-store'],
+  ['Pragma', 'no-cache'],
+] as const;
 
 /** `POST /v1/token` (refresh) and `POST /v1/introspect`: service API routes (fast-lane.ts). */
 export function tokenApi(tokens: TokenService): ApiRoute[] {

@@ -14,16 +14,20 @@ export function consoleHomePage(v: ConsoleHomeView): string {
   return page(
     'Console',
     html`<h1>Console</h1>
-<p class="sub">Signed in as <strong id="who">${v.userName}</strong></p>
-<dl>
-<dt>Account</dt><dd>${v.accountLabel}</dd>
-<dt>Account id</dt><dd>${v.accountId}</dd>
-<dt>User type</dt><dd>${v.principalType}</dd>
-<dt>Open sessions</dt><dd>${v.sessionCount}</dd>
-</dl>
-<form method="post" action="/logout">
-${csrfField(v.csrfToken)}
-<button type="submit" class="secondary">Sign out</button>
-</form>`,
+      <p class="sub">Signed in as <strong id="who">${v.userName}</strong></p>
+      <dl>
+        <dt>Account</dt>
+        <dd>${v.accountLabel}</dd>
+        <dt>Account id</dt>
+        <dd>${v.accountId}</dd>
+        <dt>User type</dt>
+        <dd>${v.principalType}</dd>
+        <dt>Open sessions</dt>
+        <dd>${v.sessionCount}</dd>
+      </dl>
+      <form method="post" action="/logout">
+        ${csrfField(v.csrfToken)}
+        <button type="submit" class="secondary">Sign out</button>
+      </form>`,
   );
 }

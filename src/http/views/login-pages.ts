@@ -4,7 +4,8 @@ import { csrfField, html, page } from './html.js';
 /** The pages of the login flow (LOGIN-1). Texts live here, in one place (style.md §8.8). */
 export const TEXTS = {
   invalidCredentials: 'The username or password is incorrect.',
-  locked: 'Too many failed attempts. This user is locked for now; try again later or ask your administrator to unlock it.',
+  locked:
+    'Too many failed attempts. This user is locked for now; try again later or ask your administrator to unlock it.',
   stepExpired: 'This login step has expired. Please log in again.',
   rateLimited: 'Too many login attempts from here. Please wait a moment and try again.',
   unknownAccount: 'There is no login page at this address. Check the account alias or id.',
@@ -35,17 +36,26 @@ export function loginPage(v: LoginPageView): string {
   return page(
     'Sign in',
     html`<h1>Sign in</h1>
-<p class="sub">Account <strong>${v.accountLabel}</strong></p>
-${v.error ? html`<div class="error" role="alert" id="login-error">${v.error}</div>` : ''}
-<form method="post" action="${v.action}">
-${csrfField(v.csrfToken)}
-<input type="hidden" name="next" value="${v.next ?? ''}">
-<label for="username">Username</label>
-<input type="text" id="username" name="username" autocomplete="username" required maxlength="64" value="${v.username ?? ''}"${v.error ? ' aria-describedby="login-error"' : ''}>
-<label for="password">Password</label>
-<input type="password" id="password" name="password" autocomplete="current-password" required maxlength="256">
-<button type="submit">Sign in</button>
-</form>`,
+      <p class="sub">Account <strong>${v.accountLabel}</strong></p>
+      ${v.error ? html`<div class="error" role="alert" id="login-error">${v.error}</div>` : ''}
+      <form method="post" action="${v.action}">
+        ${csrfField(v.csrfToken)}
+        <input type="hidden" name="next" value="${v.next ?? ''}" />
+        <label for="username">Username</label>
+        <input
+          type="text"
+          id="username"
+          name="username"
+          autocomplete="username"
+          required
+          maxlength="64"
+          value="${v.username ?? ''}"
+          ${v.error ? ' aria-describedby="login-error"' : ''}
+        />
+        <label for="password">Password</label>
+        <input type="password" id="password" name="password" autocomplete="current-password" required maxlength="256" />
+        <button type="submit">Sign in</button>
+      </form>`,
   );
 }
 
@@ -54,12 +64,12 @@ export function accountChooserPage(error?: string): string {
   return page(
     'Sign in',
     html`<h1>Sign in to the console</h1>
-${error ? html`<div class="error" role="alert">${error}</div>` : ''}
-<form method="get" action="/login">
-<label for="account">Account alias or id</label>
-<input type="text" id="account" name="account" required maxlength="63" autocomplete="organization">
-<button type="submit">Next</button>
-</form>`,
+      ${error ? html`<div class="error" role="alert">${error}</div>` : ''}
+      <form method="get" action="/login">
+        <label for="account">Account alias or id</label>
+        <input type="text" id="account" name="account" required maxlength="63" autocomplete="organization" />
+        <button type="submit">Next</button>
+      </form>`,
   );
 }
 
@@ -68,7 +78,12 @@ export function lockedPage(loginHref: string): string {
 }
 
 export function messagePage(title: string, message: string, backHref?: string): string {
-  return page(title, html`<h1>${title}</h1><div class="error" role="alert">${message}</div>${backHref ? html`<p><a href="${backHref}">Back to sign in</a></p>` : ''}`);
+  return page(
+    title,
+    html`<h1>${title}</h1>
+      <div class="error" role="alert">${message}</div>
+      ${backHref ? html`<p><a href="${backHref}">Back to sign in</a></p>` : ''}`,
+  );
 }
 
 export interface PasswordChangeView {
@@ -82,23 +97,52 @@ export interface PasswordChangeView {
 
 export function passwordChangePage(v: PasswordChangeView): string {
   const intro = v.reason === 'required_by_administrator' ? TEXTS.requiredByAdministrator : TEXTS.expired;
-  const problems = [...v.violations.map((x) => x.message), ...(v.mismatch ? ['The two new passwords are not the same.'] : [])];
+  const problems = [
+    ...v.violations.map((x) => x.message),
+    ...(v.mismatch ? ['The two new passwords are not the same.'] : []),
+  ];
   return page(
     'Change your password',
     html`<h1>Change your password</h1>
-<p class="sub">${intro}</p>
-${problems.length > 0 ? html`<div class="error" role="alert" id="change-errors">The new password was not accepted:<ul>${problems.map((p) => html`<li>${p}</li>`)}</ul></div>` : ''}
-<p id="rules-title">A password needs:</p>
-<ul class="rules" aria-labelledby="rules-title">${RULES.map((r) => html`<li>${r}</li>`)}</ul>
-<form method="post" action="/login/step/password-change">
-${csrfField(v.csrfToken)}
-<input type="hidden" name="pendingToken" value="${v.pendingToken}">
-<label for="newPassword">New password</label>
-<input type="password" id="newPassword" name="newPassword" autocomplete="new-password" required maxlength="256" aria-describedby="rules-title">
-<label for="confirmPassword">Repeat the new password</label>
-<input type="password" id="confirmPassword" name="confirmPassword" autocomplete="new-password" required maxlength="256">
-<button type="submit">Change password and continue</button>
-</form>`,
+      <p class="sub">${intro}</p>
+      ${
+        problems.length > 0
+          ? html`<div class="error" role="alert" id="change-errors">
+              The new password was not accepted:
+              <ul>
+                ${problems.map((p) => html`<li>${p}</li>`)}
+              </ul>
+            </div>`
+          : ''
+      }
+      <p id="rules-title">A password needs:</p>
+      <ul class="rules" aria-labelledby="rules-title">
+        ${RULES.map((r) => html`<li>${r}</li>`)}
+      </ul>
+      <form method="post" action="/login/step/password-change">
+        ${csrfField(v.csrfToken)}
+        <input type="hidden" name="pendingToken" value="${v.pendingToken}" />
+        <label for="newPassword">New password</label>
+        <input
+          type="password"
+          id="newPassword"
+          name="newPassword"
+          autocomplete="new-password"
+          required
+          maxlength="256"
+          aria-describedby="rules-title"
+        />
+        <label for="confirmPassword">Repeat the new password</label>
+        <input
+          type="password"
+          id="confirmPassword"
+          name="confirmPassword"
+          autocomplete="new-password"
+          required
+          maxlength="256"
+        />
+        <button type="submit">Change password and continue</button>
+      </form>`,
   );
 }
 
@@ -107,18 +151,18 @@ export function mfaPage(v: { pendingToken: string; csrfToken: string }): string 
   return page(
     'Verification code',
     html`<h1>Verification code</h1>
-<p class="sub">Enter the 6-digit code from your authenticator app.</p>
-<form method="post" action="/login/step/mfa">
-${csrfField(v.csrfToken)}
-<input type="hidden" name="pendingToken" value="${v.pendingToken}">
-<label for="code">Code (or a recovery code)</label>
-<input type="text" id="code" name="code" autocomplete="one-time-code" required maxlength="40">
-<button type="submit">Verify</button>
-</form>
-<form method="post" action="/login/step/mfa/setup">
-${csrfField(v.csrfToken)}
-<input type="hidden" name="pendingToken" value="${v.pendingToken}">
-<button type="submit" class="secondary" id="mfa-setup">No authenticator yet? Set one up</button>
-</form>`,
+      <p class="sub">Enter the 6-digit code from your authenticator app.</p>
+      <form method="post" action="/login/step/mfa">
+        ${csrfField(v.csrfToken)}
+        <input type="hidden" name="pendingToken" value="${v.pendingToken}" />
+        <label for="code">Code (or a recovery code)</label>
+        <input type="text" id="code" name="code" autocomplete="one-time-code" required maxlength="40" />
+        <button type="submit">Verify</button>
+      </form>
+      <form method="post" action="/login/step/mfa/setup">
+        ${csrfField(v.csrfToken)}
+        <input type="hidden" name="pendingToken" value="${v.pendingToken}" />
+        <button type="submit" class="secondary" id="mfa-setup">No authenticator yet? Set one up</button>
+      </form>`,
   );
 }

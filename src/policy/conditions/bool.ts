@@ -11,7 +11,8 @@ export function parseBool(raw: string): boolean | undefined {
   return BOOL.test(raw) ? raw.length === 4 : undefined;
 }
 
-const checkBool = (v: string): string | undefined => (parseBool(v) === undefined ? `"${v}" is not true or false` : undefined);
+const checkBool = (v: string): string | undefined =>
+  parseBool(v) === undefined ? `"${v}" is not true or false` : undefined;
 
 export const BOOL_OPERATORS: readonly OperatorSpec[] = [
   ...operatorPair('Bool', ['Bool', undefined], checkBool, (values) => {

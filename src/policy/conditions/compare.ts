@@ -19,13 +19,19 @@ export function orderedOperators(
   parse: (raw: string) => number | undefined,
   expected: string,
 ): OperatorSpec[] {
-  const checkValue = (v: string): string | undefined => (parse(v) === undefined ? `"${v}" is not ${expected}` : undefined);
+  const checkValue = (v: string): string | undefined =>
+    parse(v) === undefined ? `"${v}" is not ${expected}` : undefined;
   return ORDERED.flatMap(([suffix, negated, compare]) =>
     operatorPair(
       family,
       [family + suffix, negated === undefined ? undefined : family + negated],
       checkValue,
-      (values) => anyParsed(values.map((v) => parse(v) as number), parse, compare),
+      (values) =>
+        anyParsed(
+          values.map((v) => parse(v) as number),
+          parse,
+          compare,
+        ),
     ),
   );
 }

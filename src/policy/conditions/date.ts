@@ -17,12 +17,18 @@ export function parseInstant(raw: string): number | undefined {
   const m = ISO.exec(raw);
   if (m === null) return undefined;
   const [, y, mo, d, h = '0', mi = '0', s = '0', frac = '', zone] = m;
-  const year = Number(y), month = Number(mo), day = Number(d), hour = Number(h), minute = Number(mi), second = Number(s);
+  const year = Number(y),
+    month = Number(mo),
+    day = Number(d),
+    hour = Number(h),
+    minute = Number(mi),
+    second = Number(s);
   if (month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) return undefined;
   if (hour > 23 || minute > 59 || second > 59) return undefined;
   let offset = 0;
   if (zone !== undefined && zone !== 'Z') {
-    const oh = Number(zone.slice(1, 3)), om = Number(zone.slice(4, 6));
+    const oh = Number(zone.slice(1, 3)),
+      om = Number(zone.slice(4, 6));
     if (oh > 23 || om > 59) return undefined;
     offset = (zone.startsWith('-') ? -1 : 1) * (oh * 60 + om) * 60000;
   }
@@ -30,4 +36,8 @@ export function parseInstant(raw: string): number | undefined {
   return Date.UTC(year, month - 1, day, hour, minute, second, ms) - offset;
 }
 
-export const DATE_OPERATORS = orderedOperators('Date', parseInstant, 'an ISO 8601 date, date-time with a zone, or epoch seconds');
+export const DATE_OPERATORS = orderedOperators(
+  'Date',
+  parseInstant,
+  'an ISO 8601 date, date-time with a zone, or epoch seconds',
+);

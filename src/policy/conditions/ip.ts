@@ -17,7 +17,10 @@ const HEX_GROUP = /^[0-9a-fA-F]{1,4}$/;
 
 /** Dotted quad without leading zeros, by hand: request addresses are parsed on every evaluation. */
 function parseV4(text: string): number | undefined {
-  let n = 0, part = 0, digits = 0, dots = 0;
+  let n = 0,
+    part = 0,
+    digits = 0,
+    dots = 0;
   for (let i = 0; i <= text.length; i++) {
     const c = i === text.length ? 46 : text.charCodeAt(i);
     if (c === 46) {
@@ -96,28 +99,36 @@ function wordMask(prefix: number, index: number): number {
 /** Is the address `ip` (a /32 or /128 range) inside `range`? */
 export function ipInRange(ip: IpRange, range: IpRange): boolean {
   if (ip.v6 !== range.v6) return false;
-  if (!range.v6) return ((ip.v4 & (range.prefix === 0 ? 0 : (~0 << (32 - range.prefix)))) >>> 0) === range.v4;
-  for (let i = 0; i < 8; i++) if (((ip.words[i] as number) & wordMask(range.prefix, i)) !== range.words[i]) return false;
+  if (!range.v6) return (ip.v4 & (range.prefix === 0 ? 0 : ~0 << (32 - range.prefix))) >>> 0 === range.v4;
+  for (let i = 0; i < 8; i++)
+    if (((ip.words[i] as number) & wordMask(range.prefix, i)) !== range.words[i]) return false;
   return true;
 }
 
-const checkIp = (v: string): string | undefined => (parseIpRange(v) === undefined ? `"${v}" is not an IP address or CIDR` : undefined);
+const checkIp = (v: string): string | undefined =>
+  parseIpRange(v) === undefined ? `"${v}" is not an IP address or CIDR` : undefined;
 
-export const IP_OPERATORS: readonly OperatorSpec[] = operatorPair('Ip', ['IpAddress', 'NotIpAddress'], checkIp, (values) => {
-  const ranges = values.map((v) => parseIpRange(v) as IpRange);
-  // A dotted-quad request address (the common case) is tested as a number against the IPv4 ranges,
-  // without building an IpRange; anything else takes the general path below.
-  const v4Ranges = ranges.filter((r) => !r.v6);
-  const v4Masks = v4Ranges.map((r) => (r.prefix === 0 ? 0 : ~0 << (32 - r.prefix)));
-  return (raw) => {
-    const quad = parseV4(raw);
-    if (quad !== undefined) {
-      for (let i = 0; i < v4Ranges.length; i++) if (((quad & (v4Masks[i] as number)) >>> 0) === (v4Ranges[i] as IpRange).v4) return YES;
+export const IP_OPERATORS: readonly OperatorSpec[] = operatorPair(
+  'Ip',
+  ['IpAddress', 'NotIpAddress'],
+  checkIp,
+  (values) => {
+    const ranges = values.map((v) => parseIpRange(v) as IpRange);
+    // A dotted-quad request address (the common case) is tested as a number against the IPv4 ranges,
+    // without building an IpRange; anything else takes the general path below.
+    const v4Ranges = ranges.filter((r) => !r.v6);
+    const v4Masks = v4Ranges.map((r) => (r.prefix === 0 ? 0 : ~0 << (32 - r.prefix)));
+    return (raw) => {
+      const quad = parseV4(raw);
+      if (quad !== undefined) {
+        for (let i = 0; i < v4Ranges.length; i++)
+          if ((quad & (v4Masks[i] as number)) >>> 0 === (v4Ranges[i] as IpRange).v4) return YES;
+        return NO;
+      }
+      const ip = raw.includes('/') ? undefined : parseIpRange(raw);
+      if (ip === undefined) return TYPE_ERROR;
+      for (const r of ranges) if (ipInRange(ip, r)) return YES;
       return NO;
-    }
-    const ip = raw.includes('/') ? undefined : parseIpRange(raw);
-    if (ip === undefined) return TYPE_ERROR;
-    for (const r of ranges) if (ipInRange(ip, r)) return YES;
-    return NO;
-  };
-});
+    };
+  },
+);

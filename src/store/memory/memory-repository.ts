@@ -64,7 +64,9 @@ export class MemoryRepository implements GenericRepository {
   async findByDerived(field: string, key: string, limit: number): Promise<Entity[]> {
     const derived = this.spec.derived?.find((d) => d.field === field);
     if (derived === undefined) return [];
-    const rows = [...this.rows.values()].filter((r) => derived.key(r[derived.from]) === key).sort((a, b) => (a.id < b.id ? -1 : 1));
+    const rows = [...this.rows.values()]
+      .filter((r) => derived.key(r[derived.from]) === key)
+      .sort((a, b) => (a.id < b.id ? -1 : 1));
     return structuredClone(rows.slice(0, limit));
   }
 
@@ -78,7 +80,8 @@ export class MemoryRepository implements GenericRepository {
           r.accountId === accountId &&
           (cursor === undefined || r.id > cursor) &&
           (namePrefix === undefined || (typeof r.name === 'string' && r.name.startsWith(namePrefix))) &&
-          (tag === undefined || r.tags.some((t) => t.key === tag.key && (tag.value === undefined || t.value === tag.value))) &&
+          (tag === undefined ||
+            r.tags.some((t) => t.key === tag.key && (tag.value === undefined || t.value === tag.value))) &&
           filters.every(([key, paths]) => paths.some((p) => valuesAt(r, p).includes(query[key]))),
       )
       .sort((a, b) => (a.id < b.id ? -1 : 1))
@@ -86,13 +89,26 @@ export class MemoryRepository implements GenericRepository {
     return toPage(structuredClone(rows), limit, (last) => last.id);
   }
 
-  async update(accountId: string, id: string, expectedVersion: number, patch: Patch<Entity>, by: string): Promise<Entity> {
+  async update(
+    accountId: string,
+    id: string,
+    expectedVersion: number,
+    patch: Patch<Entity>,
+    by: string,
+  ): Promise<Entity> {
     const row = this.own(accountId, id);
     if (row === undefined) throw appError('NOT_FOUND', { kind: this.spec.kind, id });
-    if (row.version !== expectedVersion) throw appError('VERSION_CONFLICT', { kind: this.spec.kind, id, currentVersion: row.version });
+    if (row.version !== expectedVersion)
+      throw appError('VERSION_CONFLICT', { kind: this.spec.kind, id, currentVersion: row.version });
     checkTags(patch.tags, this.options.maxTags);
     const { set, unsetDescription } = splitPatch(patch);
-    const next = { ...row, ...structuredClone(set), version: row.version + 1, modifiedAt: this.deps.clock.now(), modifiedBy: by } as Row;
+    const next = {
+      ...row,
+      ...structuredClone(set),
+      version: row.version + 1,
+      modifiedAt: this.deps.clock.now(),
+      modifiedBy: by,
+    } as Row;
     if (unsetDescription) delete next.description;
     this.checkUnique(next);
     this.rows.set(id, next);
@@ -100,7 +116,12 @@ export class MemoryRepository implements GenericRepository {
     return structuredClone(next);
   }
 
-  mutate(accountId: string, id: string, by: string, updater: (current: Entity) => Patch<Entity> | null): Promise<Entity> {
+  mutate(
+    accountId: string,
+    id: string,
+    by: string,
+    updater: (current: Entity) => Patch<Entity> | null,
+  ): Promise<Entity> {
     return mutateWithRetry(this, this.spec.kind, accountId, id, by, updater);
   }
 

@@ -31,7 +31,11 @@ class MemoryAuditLog implements AuditLog {
   ) {}
 
   async append(event: Omit<AuditEvent, 'id' | 'at'> & { id?: string; at?: number }): Promise<AuditEvent> {
-    const stored: AuditEvent = structuredClone({ ...event, id: event.id ?? this.deps.ids.hex32(), at: event.at ?? this.deps.clock.now() });
+    const stored: AuditEvent = structuredClone({
+      ...event,
+      id: event.id ?? this.deps.ids.hex32(),
+      at: event.at ?? this.deps.clock.now(),
+    });
     this.events.push(stored);
     this.onChange();
     return structuredClone(stored);
@@ -84,7 +88,8 @@ export function createMemoryStore(deps: StoreDeps, options: MemoryStoreOptions =
     async init() {
       const saved = loaded ? null : await file?.load();
       for (const [name, rows] of Object.entries(saved?.collections ?? {}))
-        for (const row of rows) tables.get(name as RepositoryName)?.set(row.id, row as Entity & Record<string, unknown>);
+        for (const row of rows)
+          tables.get(name as RepositoryName)?.set(row.id, row as Entity & Record<string, unknown>);
       audit.push(...(saved?.audit ?? []));
       loaded = true;
     },

@@ -19,7 +19,9 @@ export function isUnavailable(err: unknown): boolean {
 
 /** FerretDB v1 reports a unique-index violation on *update* as code 1 (InternalError) with SQLite's text. */
 export function isDuplicateKey(err: unknown): err is Error & { keyPattern?: Record<string, unknown> } {
-  return err instanceof Error && ((err as { code?: unknown }).code === 11000 || /UNIQUE constraint failed/.test(err.message));
+  return (
+    err instanceof Error && ((err as { code?: unknown }).code === 11000 || /UNIQUE constraint failed/.test(err.message))
+  );
 }
 
 /**

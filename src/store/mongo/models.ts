@@ -12,15 +12,36 @@ export type DocModel = Model<Doc>;
 
 /** A short buffer so a request fails closed fast while the server is away (OPS-6). */
 function schemaOptions(collection: string, bufferTimeoutMS: number) {
-  return { collection, strict: false, versionKey: false, minimize: false, autoIndex: false, autoCreate: false, bufferTimeoutMS } as const;
+  return {
+    collection,
+    strict: false,
+    versionKey: false,
+    minimize: false,
+    autoIndex: false,
+    autoCreate: false,
+    bufferTimeoutMS,
+  } as const;
 }
 
-export function entityModel(conn: Connection, collection: string, spec: AggregateSpec, bufferTimeoutMS: number): DocModel {
+export function entityModel(
+  conn: Connection,
+  collection: string,
+  spec: AggregateSpec,
+  bufferTimeoutMS: number,
+): DocModel {
   const schema = new Schema<Doc>(
-    { _id: String, accountId: { type: String, required: true }, version: { type: Number, required: true }, tags: [Schema.Types.Mixed] },
+    {
+      _id: String,
+      accountId: { type: String, required: true },
+      version: { type: Number, required: true },
+      tags: [Schema.Types.Mixed],
+    },
     schemaOptions(collection, bufferTimeoutMS),
   );
-  const indexes: Array<[IndexDefinition, IndexOptions]> = [[{ accountId: 1, _id: 1 }, {}], [{ accountId: 1, tagIndex: 1 }, {}]];
+  const indexes: Array<[IndexDefinition, IndexOptions]> = [
+    [{ accountId: 1, _id: 1 }, {}],
+    [{ accountId: 1, tagIndex: 1 }, {}],
+  ];
   for (const rule of spec.unique) {
     const key: IndexDefinition = rule.global ? { [rule.field]: 1 } : { accountId: 1, [rule.field]: 1 };
     // sparse, not partialFilterExpression: FerretDB v1 does not implement partial indexes. A null alias is
@@ -36,7 +57,12 @@ export function entityModel(conn: Connection, collection: string, spec: Aggregat
 
 export function auditModel(conn: Connection, bufferTimeoutMS: number): DocModel {
   const schema = new Schema<Doc>(
-    { _id: String, accountId: { type: String, required: true }, at: { type: Number, required: true }, details: Schema.Types.Mixed },
+    {
+      _id: String,
+      accountId: { type: String, required: true },
+      at: { type: Number, required: true },
+      details: Schema.Types.Mixed,
+    },
     schemaOptions('auditEvents', bufferTimeoutMS),
   );
   schema.index({ accountId: 1, at: -1, _id: -1 });

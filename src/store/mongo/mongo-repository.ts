@@ -2,7 +2,16 @@ import type { QueryFilter } from 'mongoose';
 import { appError } from '../../errors.js';
 import type { AggregateSpec } from '../aggregates.js';
 import type { Entity, ListQuery, NewEntity, Page, PageRequest, Patch, Tag } from '../ports.js';
-import { checkTags, mutateWithRetry, pageLimit, splitPatch, toPage, type GenericRepository, type ResolvedOptions, type StoreDeps } from '../shared.js';
+import {
+  checkTags,
+  mutateWithRetry,
+  pageLimit,
+  splitPatch,
+  toPage,
+  type GenericRepository,
+  type ResolvedOptions,
+  type StoreDeps,
+} from '../shared.js';
 import { guarded, isDuplicateKey } from './errors.js';
 import { KeyedLock } from './keyed-lock.js';
 import type { Doc, DocModel } from './models.js';
@@ -14,7 +23,8 @@ const escapeRegex = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$
  * because FerretDB v1 matches neither `$elemMatch` nor sub-document equality on arrays of documents, and
  * `{'tags.key', 'tags.value'}` would match a key and a value from two different tags.
  */
-const tagToken = (key: string, value?: string): string => (value === undefined ? `k:${key}` : `kv:${JSON.stringify([key, value])}`);
+const tagToken = (key: string, value?: string): string =>
+  value === undefined ? `k:${key}` : `kv:${JSON.stringify([key, value])}`;
 const tagIndex = (tags: readonly Tag[]): string[] => tags.flatMap((t) => [tagToken(t.key), tagToken(t.key, t.value)]);
 
 /**
@@ -39,7 +49,15 @@ export class MongoRepository implements GenericRepository {
     return guarded(async () => {
       checkTags(input.tags, this.options.maxTags);
       const now = this.deps.clock.now();
-      const entity = { ...input, id: input.id ?? this.deps.ids.hex32(), tags: input.tags ?? [], version: 1, createdAt: now, modifiedAt: now, modifiedBy: input.createdBy };
+      const entity = {
+        ...input,
+        id: input.id ?? this.deps.ids.hex32(),
+        tags: input.tags ?? [],
+        version: 1,
+        createdAt: now,
+        modifiedAt: now,
+        modifiedBy: input.createdBy,
+      };
       await this.model.create(this.toDoc(entity)).catch((err: unknown) => this.duplicate(err, entity));
       return structuredClone(entity);
     });
@@ -61,7 +79,11 @@ export class MongoRepository implements GenericRepository {
   findByDerived(field: string, key: string, limit: number): Promise<Entity[]> {
     return guarded(async () => {
       if (!this.spec.derived?.some((d) => d.field === field)) return [];
-      const docs = await this.model.find({ [field]: key }).sort({ _id: 1 }).limit(limit).lean<Doc[]>();
+      const docs = await this.model
+        .find({ [field]: key })
+        .sort({ _id: 1 })
+        .limit(limit)
+        .lean<Doc[]>();
       return docs.map((d) => this.fromDoc(d));
     });
   }
@@ -82,8 +104,16 @@ export class MongoRepository implements GenericRepository {
         ...(tag === undefined ? {} : { tagIndex: tagToken(tag.key, tag.value) }),
         ...(and.length === 0 ? {} : { $and: and }),
       };
-      const docs = await this.model.find(filter).sort({ _id: 1 }).limit(limit + 1).lean<Doc[]>();
-      return toPage(docs.map((d) => this.fromDoc(d)), limit, (last) => last.id);
+      const docs = await this.model
+        .find(filter)
+        .sort({ _id: 1 })
+        .limit(limit + 1)
+        .lean<Doc[]>();
+      return toPage(
+        docs.map((d) => this.fromDoc(d)),
+        limit,
+        (last) => last.id,
+      );
     });
   }
 
@@ -91,7 +121,13 @@ export class MongoRepository implements GenericRepository {
     return this.lock.run(id, () => this.compareAndSwap(accountId, id, expectedVersion, patch, by));
   }
 
-  private compareAndSwap(accountId: string, id: string, expectedVersion: number, patch: Patch<Entity>, by: string): Promise<Entity> {
+  private compareAndSwap(
+    accountId: string,
+    id: string,
+    expectedVersion: number,
+    patch: Patch<Entity>,
+    by: string,
+  ): Promise<Entity> {
     return guarded(async () => {
       checkTags(patch.tags, this.options.maxTags);
       const { set, unsetDescription } = splitPatch(patch);
@@ -103,7 +139,11 @@ export class MongoRepository implements GenericRepository {
         $unset[field] = '';
       }
       const updated = await this.model
-        .findOneAndUpdate({ _id: id, accountId, version: expectedVersion }, { $set, $inc: { version: 1 }, ...(Object.keys($unset).length ? { $unset } : {}) }, { returnDocument: 'after' })
+        .findOneAndUpdate(
+          { _id: id, accountId, version: expectedVersion },
+          { $set, $inc: { version: 1 }, ...(Object.keys($unset).length ? { $unset } : {}) },
+          { returnDocument: 'after' },
+        )
         .lean<Doc>()
         .catch((err: unknown) => this.duplicate(err, { id, accountId, ...set }));
       if (updated) return this.fromDoc(updated);
@@ -113,7 +153,12 @@ export class MongoRepository implements GenericRepository {
     });
   }
 
-  mutate(accountId: string, id: string, by: string, updater: (current: Entity) => Patch<Entity> | null): Promise<Entity> {
+  mutate(
+    accountId: string,
+    id: string,
+    by: string,
+    updater: (current: Entity) => Patch<Entity> | null,
+  ): Promise<Entity> {
     return mutateWithRetry(this, this.spec.kind, accountId, id, by, updater);
   }
 
@@ -138,8 +183,16 @@ export class MongoRepository implements GenericRepository {
     return guarded(async () => {
       const limit = pageLimit(page.limit, this.options.maxPageSize);
       const filter: QueryFilter<Doc> = page.cursor === undefined ? {} : { _id: { $gt: page.cursor } };
-      const docs = await this.model.find(filter).sort({ _id: 1 }).limit(limit + 1).lean<Doc[]>();
-      return toPage(docs.map((d) => this.fromDoc(d)), limit, (last) => last.id);
+      const docs = await this.model
+        .find(filter)
+        .sort({ _id: 1 })
+        .limit(limit + 1)
+        .lean<Doc[]>();
+      return toPage(
+        docs.map((d) => this.fromDoc(d)),
+        limit,
+        (last) => last.id,
+      );
     });
   }
 
@@ -154,14 +207,21 @@ export class MongoRepository implements GenericRepository {
    * E11000 → ALREADY_EXISTS naming the field. FerretDB's duplicate-key error carries neither `keyPattern`
    * nor the index name, so when it is missing the conflicting unique rule is found by looking it up.
    */
-  private async duplicate(err: unknown, entity: Record<string, unknown> & { id: string; accountId: string }): Promise<never> {
+  private async duplicate(
+    err: unknown,
+    entity: Record<string, unknown> & { id: string; accountId: string },
+  ): Promise<never> {
     if (!isDuplicateKey(err)) throw err;
     const fromPattern = Object.keys(err.keyPattern ?? {}).find((k) => k !== 'accountId');
     let field = fromPattern === '_id' ? 'id' : fromPattern;
     for (const rule of field === undefined ? this.spec.unique : []) {
       const value = entity[rule.field];
       if (value === undefined || value === null) continue;
-      const other = await this.model.exists({ [rule.field]: value, _id: { $ne: entity.id }, ...(rule.global ? {} : { accountId: entity.accountId }) });
+      const other = await this.model.exists({
+        [rule.field]: value,
+        _id: { $ne: entity.id },
+        ...(rule.global ? {} : { accountId: entity.accountId }),
+      });
       if (other) field = rule.field;
     }
     throw appError('ALREADY_EXISTS', { kind: this.spec.kind, field: field ?? 'id' });
@@ -188,7 +248,8 @@ export class MongoRepository implements GenericRepository {
     const { _id, tagIndex: _derived, ...rest } = doc;
     const entity: Record<string, unknown> = { id: _id, ...rest };
     for (const d of this.spec.derived ?? []) delete entity[d.field];
-    for (const field of this.spec.json) if (typeof entity[field] === 'string') entity[field] = JSON.parse(entity[field]);
+    for (const field of this.spec.json)
+      if (typeof entity[field] === 'string') entity[field] = JSON.parse(entity[field]);
     for (const field of this.optionalFields) entity[field] ??= null;
     return entity as unknown as Entity;
   }

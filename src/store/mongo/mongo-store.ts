@@ -1,6 +1,16 @@
 import mongoose from 'mongoose';
 import type { AuditEvent, AuditLog, AuditQuery, Page, Store, StoreOptions } from '../ports.js';
-import { assembleRepositories, auditCursor, pageLimit, parseAuditCursor, policyTargets, resolveOptions, toPage, type ResolvedOptions, type StoreDeps } from '../shared.js';
+import {
+  assembleRepositories,
+  auditCursor,
+  pageLimit,
+  parseAuditCursor,
+  policyTargets,
+  resolveOptions,
+  toPage,
+  type ResolvedOptions,
+  type StoreDeps,
+} from '../shared.js';
 import { guarded } from './errors.js';
 import { auditModel, ensureModel, entityModel, type Doc, type DocModel } from './models.js';
 import { MongoRepository } from './mongo-repository.js';
@@ -22,7 +32,11 @@ class MongoAuditLog implements AuditLog {
 
   append(event: Omit<AuditEvent, 'id' | 'at'> & { id?: string; at?: number }): Promise<AuditEvent> {
     return guarded(async () => {
-      const stored: AuditEvent = { ...event, id: event.id ?? this.deps.ids.hex32(), at: event.at ?? this.deps.clock.now() };
+      const stored: AuditEvent = {
+        ...event,
+        id: event.id ?? this.deps.ids.hex32(),
+        at: event.at ?? this.deps.clock.now(),
+      };
       const { id, ...rest } = stored;
       await this.model.create({ _id: id, ...rest });
       return structuredClone(stored);
@@ -33,7 +47,10 @@ class MongoAuditLog implements AuditLog {
     return guarded(async () => {
       const limit = pageLimit(query.limit, this.options.maxPageSize);
       const after = query.cursor === undefined ? null : parseAuditCursor(query.cursor);
-      const at = { ...(query.from === undefined ? {} : { $gte: query.from }), ...(query.to === undefined ? {} : { $lt: query.to }) };
+      const at = {
+        ...(query.from === undefined ? {} : { $gte: query.from }),
+        ...(query.to === undefined ? {} : { $lt: query.to }),
+      };
       const docs = await this.model
         .find({
           accountId,

@@ -21,7 +21,14 @@ export class MongoSigningKeyStore implements SigningKeyStore {
     this.conn.on('error', () => {}); // surfaced per operation as STORE_UNAVAILABLE
     const schema = new Schema<KeyDoc>(
       { _id: String, publishedUntilMs: { type: Number, required: true } },
-      { collection: 'signingKeys', strict: false, versionKey: false, autoIndex: false, autoCreate: false, bufferTimeoutMS: timeoutMs },
+      {
+        collection: 'signingKeys',
+        strict: false,
+        versionKey: false,
+        autoIndex: false,
+        autoCreate: false,
+        bufferTimeoutMS: timeoutMs,
+      },
     );
     schema.index({ publishedUntilMs: 1 });
     this.model = this.conn.model<KeyDoc>('signingKeys', schema, 'signingKeys');
@@ -45,7 +52,10 @@ export class MongoSigningKeyStore implements SigningKeyStore {
 
   listPublished(nowMs: number): Promise<StoredSigningKey[]> {
     return guarded(async () => {
-      const docs = await this.model.find({ publishedUntilMs: { $gt: nowMs } }).sort({ activeFromMs: 1 }).lean<KeyDoc[]>();
+      const docs = await this.model
+        .find({ publishedUntilMs: { $gt: nowMs } })
+        .sort({ activeFromMs: 1 })
+        .lean<KeyDoc[]>();
       return docs.map(fromDoc);
     });
   }

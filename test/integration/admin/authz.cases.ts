@@ -26,7 +26,11 @@ export function mutatingRoutes(base: string, f: Fixtures, n: string): Array<[str
     ['DELETE', `${base}/groups/${f.group}/policies/${f.policy}`],
     ['PUT', `${base}/groups/${f.group}/role-bindings`, { scope: 'account', policyIds: [f.policy] }],
     ['DELETE', `${base}/groups/${f.group}/role-bindings`],
-    ['POST', `${base}/policies`, { name: `m-pol-${n}`, document: policyDoc({ Effect: 'Allow', Action: 'iam:getUser', Resource: '*' }) }],
+    [
+      'POST',
+      `${base}/policies`,
+      { name: `m-pol-${n}`, document: policyDoc({ Effect: 'Allow', Action: 'iam:getUser', Resource: '*' }) },
+    ],
     ['PATCH', `${base}/policies/${f.policy}`, { description: n }],
     ['POST', `${base}/roles`, { name: `m-role-${n}` }],
     ['PATCH', `${base}/roles/${f.role}`, { maxSessionSeconds: 7200 }],
@@ -54,7 +58,12 @@ export async function makeFixtures(h: Harness, n: number | string): Promise<Fixt
   return {
     user: (await post('users', { name: `fx-user-${n}` })).user.id,
     group: (await post('groups', { name: `fx-group-${n}` })).id,
-    policy: (await post('policies', { name: `fx-policy-${n}`, document: policyDoc({ Effect: 'Allow', Action: 'iam:getGroup', Resource: '*' }) })).id,
+    policy: (
+      await post('policies', {
+        name: `fx-policy-${n}`,
+        document: policyDoc({ Effect: 'Allow', Action: 'iam:getGroup', Resource: '*' }),
+      })
+    ).id,
     role: (await post('roles', { name: `fx-role-${n}` })).id,
     provider: (await post('credential-providers', { name: `fx-idp-${n}` })).id,
     project: (await post('projects', { name: `fx-project-${n}` })).id,
@@ -117,7 +126,12 @@ export function describeAuthorizationCases(h: () => Harness): void {
       const boss = await makeUser(h(), a, 'boss', { policyIds: [a.builtin.IAMAdministrator, p.id] });
       const refused = await call(boss, 'DELETE', `${a.base}/users/${keep.id}`);
       expect(refused.status).toBe(403);
-      expect(refused.body.error.details).toMatchObject({ action: 'iam:deleteUser', resources: [keep.srn], decision: 'ExplicitDeny', deciding: [{ policyId: p.id, sid: 'KeepHer' }] });
+      expect(refused.body.error.details).toMatchObject({
+        action: 'iam:deleteUser',
+        resources: [keep.srn],
+        decision: 'ExplicitDeny',
+        deciding: [{ policyId: p.id, sid: 'KeepHer' }],
+      });
       const bulk = await call(boss, 'POST', `${a.base}/users/bulk-delete`, { ids: [other.id, keep.id] });
       expect(bulk.status).toBe(403);
       expect((await call(a.root, 'GET', `${a.base}/users/${other.id}`)).status).toBe(200);
@@ -147,39 +161,77 @@ export function describeAuthorizationCases(h: () => Harness): void {
       const other = await makeUser(h(), a, 'someone-else');
       expect((await call(me, 'GET', `${a.base}/users/${me.id}`)).status).toBe(200);
       // Editing oneself here would skip PWD-11 re-confirmation and could mark a contact verified (LOGIN-8).
-      expect((await call(me, 'PATCH', `${a.base}/users/${me.id}`, { version: 1, timezone: 'Asia/Seoul' })).status).toBe(403);
-      expect((await call(me, 'PATCH', `${a.base}/users/${me.id}`, { version: 1, email: { value: 'root@example.com', verified: true } })).status).toBe(403);
+      expect((await call(me, 'PATCH', `${a.base}/users/${me.id}`, { version: 1, timezone: 'Asia/Seoul' })).status).toBe(
+        403,
+      );
+      expect(
+        (
+          await call(me, 'PATCH', `${a.base}/users/${me.id}`, {
+            version: 1,
+            email: { value: 'root@example.com', verified: true },
+          })
+        ).status,
+      ).toBe(403);
       expect((await call(me, 'GET', `${a.base}/users/${other.id}`)).status).toBe(403);
       expect((await call(me, 'GET', `${a.base}/users`)).status).toBe(403);
       const earlier = await bearerFor(h().gw, me); // a token the user holds when it is disabled
       h().clock.advance(1); // the harness clock stands still; a marker revokes tokens issued strictly before it
       await call(a.root, 'PATCH', `${a.base}/users/${me.id}`, { version: 1, state: 'disabled' });
-      const refused = await call(null, 'GET', `${a.base}/users/${me.id}`, undefined, { authorization: `Bearer ${earlier}` });
+      const refused = await call(null, 'GET', `${a.base}/users/${me.id}`, undefined, {
+        authorization: `Bearer ${earlier}`,
+      });
       expect([refused.status, refused.body.error.code]).toEqual([401, 'TOKEN_REVOKED']);
       await expect(bearerFor(h().gw, me)).rejects.toMatchObject({ code: 'TOKEN_PRINCIPAL_INACTIVE' }); // and gets no new one
     });
 
-    it('POL-6: an Allow of iam:updateUser only when scp:ResourceTag/team = blue matches the target user\'s own tags', async () => {
+    it("POL-6: an Allow of iam:updateUser only when scp:ResourceTag/team = blue matches the target user's own tags", async () => {
       const { a, call } = h();
       const blue = await makeUser(h(), a, 'tag-blue', { tags: [{ key: 'team', value: 'blue' }] });
       const red = await makeUser(h(), a, 'tag-red', { tags: [{ key: 'team', value: 'red' }] });
       const bare = await makeUser(h(), a, 'tag-none');
-      const doc = policyDoc({ Sid: 'BlueOnly', Effect: 'Allow', Action: 'iam:updateUser', Resource: '*', Condition: { StringEquals: { 'scp:ResourceTag/team': 'blue' } } });
+      const doc = policyDoc({
+        Sid: 'BlueOnly',
+        Effect: 'Allow',
+        Action: 'iam:updateUser',
+        Resource: '*',
+        Condition: { StringEquals: { 'scp:ResourceTag/team': 'blue' } },
+      });
       const p = await call(a.root, 'POST', `${a.base}/policies`, { name: 'blue-team-editor', document: doc });
       expect(p.status).toBe(201);
       const editor = await makeUser(h(), a, 'tag-editor', { policyIds: [p.body.id] });
-      const patch = (u: { id: string }) => call(editor, 'PATCH', `${a.base}/users/${u.id}`, { version: 1, timezone: 'UTC' });
+      const patch = (u: { id: string }) =>
+        call(editor, 'PATCH', `${a.base}/users/${u.id}`, { version: 1, timezone: 'UTC' });
       const ok = await patch(blue);
       expect([ok.status, ok.body.timezone]).toEqual([200, 'UTC']);
       for (const other of [red, bare]) {
         const refused = await patch(other);
-        expect([refused.status, refused.body.error.code, refused.body.error.details.decision]).toEqual([403, 'ACCESS_DENIED', 'ImplicitDeny']);
+        expect([refused.status, refused.body.error.code, refused.body.error.details.decision]).toEqual([
+          403,
+          'ACCESS_DENIED',
+          'ImplicitDeny',
+        ]);
       }
       // The tag is the stored one: a caller cannot make a red user blue, because that edit is itself refused.
-      expect((await call(editor, 'PATCH', `${a.base}/users/${red.id}`, { version: 1, tags: [{ key: 'team', value: 'blue' }] })).status).toBe(403);
+      expect(
+        (
+          await call(editor, 'PATCH', `${a.base}/users/${red.id}`, {
+            version: 1,
+            tags: [{ key: 'team', value: 'blue' }],
+          })
+        ).status,
+      ).toBe(403);
       // Re-tagging the blue user red (allowed while it is blue) ends the editor's access to it.
-      expect((await call(editor, 'PATCH', `${a.base}/users/${blue.id}`, { version: 2, tags: [{ key: 'team', value: 'red' }] })).status).toBe(200);
-      expect((await call(editor, 'PATCH', `${a.base}/users/${blue.id}`, { version: 3, timezone: 'Asia/Seoul' })).status).toBe(403);
+      expect(
+        (
+          await call(editor, 'PATCH', `${a.base}/users/${blue.id}`, {
+            version: 2,
+            tags: [{ key: 'team', value: 'red' }],
+          })
+        ).status,
+      ).toBe(200);
+      expect(
+        (await call(editor, 'PATCH', `${a.base}/users/${blue.id}`, { version: 3, timezone: 'Asia/Seoul' })).status,
+      ).toBe(403);
     });
 
     it('group policies and account-scope role bindings grant; removing the member takes them away', async () => {
@@ -187,7 +239,10 @@ export function describeAuthorizationCases(h: () => Harness): void {
       const u = await makeUser(h(), a, 'via-group');
       expect((await call(u, 'GET', `${a.base}/roles`)).status).toBe(403);
       const g = (await call(a.root, 'POST', `${a.base}/groups`, { name: 'readers', memberIds: [u.id] })).body;
-      await call(a.root, 'PUT', `${a.base}/groups/${g.id}/role-bindings`, { scope: 'account', policyIds: [a.builtin.ReadOnlyAccess] });
+      await call(a.root, 'PUT', `${a.base}/groups/${g.id}/role-bindings`, {
+        scope: 'account',
+        policyIds: [a.builtin.ReadOnlyAccess],
+      });
       expect((await call(u, 'GET', `${a.base}/roles`)).status).toBe(200);
       await call(a.root, 'DELETE', `${a.base}/groups/${g.id}/members/${u.id}`);
       expect((await call(u, 'GET', `${a.base}/roles`)).status).toBe(403);

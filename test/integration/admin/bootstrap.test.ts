@@ -9,7 +9,13 @@ it('bootstrap creates the first account through the account service, once (TEN-1
   try {
     const boot = await bootstrapIfEmpty(gw);
     expect(boot).toMatchObject({ alias: 'first', rootUserName: 'root', loginUrl: 'http://localhost:8080/login/first' });
-    expect(checkPassword(boot?.generatedPassword ?? '', { username: 'root', accountId: boot?.accountId ?? '', accountAlias: 'first' }, gw.config.passwords)).toEqual([]);
+    expect(
+      checkPassword(
+        boot?.generatedPassword ?? '',
+        { username: 'root', accountId: boot?.accountId ?? '', accountAlias: 'first' },
+        gw.config.passwords,
+      ),
+    ).toEqual([]);
     const account = await gw.store.accounts.get(boot?.accountId ?? '', boot?.accountId ?? '');
     const root = await gw.store.users.get(account?.id ?? '', account?.rootUserId ?? '');
     expect(root).toMatchObject({ name: 'root', kind: 'root', state: 'active' });

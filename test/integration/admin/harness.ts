@@ -21,7 +21,13 @@ export interface Harness {
   a: AccountFixture;
   b: AccountFixture;
   // A property, not a method: the cases destructure it (`const { call } = h()`) and it uses no `this`.
-  call: (who: Principal | null, method: string, path: string, body?: unknown, headers?: Record<string, string>) => Promise<ApiAnswer>;
+  call: (
+    who: Principal | null,
+    method: string,
+    path: string,
+    body?: unknown,
+    headers?: Record<string, string>,
+  ) => Promise<ApiAnswer>;
   close(): Promise<void>;
 }
 
@@ -37,7 +43,17 @@ export interface AccountFixture {
 export type StoreFactory = (clock: ManualClock) => Promise<Store | undefined>;
 
 export function userPrincipal(accountId: string, userId: string, type: Principal['type'] = 'user'): Principal {
-  return { accountId, userId, srn: iamSrn(accountId, 'user', userId), type, auth: 'console', mfa: false, amr: ['pwd'], groups: [], issuedAtMs: 0 };
+  return {
+    accountId,
+    userId,
+    srn: iamSrn(accountId, 'user', userId),
+    type,
+    auth: 'console',
+    mfa: false,
+    amr: ['pwd'],
+    groups: [],
+    issuedAtMs: 0,
+  };
 }
 
 export async function startHarness(makeStore: StoreFactory): Promise<Harness> {
@@ -60,7 +76,10 @@ export async function startHarness(makeStore: StoreFactory): Promise<Harness> {
   const a = await account('Account A');
   const b = await account('Account B');
   return {
-    gw, clock, a, b,
+    gw,
+    clock,
+    a,
+    b,
     async call(who, method, path, body, headers = {}) {
       const res = await fetch(url + path, {
         method,
@@ -80,7 +99,12 @@ export async function startHarness(makeStore: StoreFactory): Promise<Harness> {
 }
 
 /** Creates an IAM user through the API as root and returns its principal. */
-export async function makeUser(h: Harness, acc: AccountFixture, name: string, extra: Record<string, unknown> = {}): Promise<Principal & { id: string }> {
+export async function makeUser(
+  h: Harness,
+  acc: AccountFixture,
+  name: string,
+  extra: Record<string, unknown> = {},
+): Promise<Principal & { id: string }> {
   const res = await h.call(acc.root, 'POST', `${acc.base}/users`, { name, ...extra });
   if (res.status !== 201) throw new Error(`makeUser ${name}: ${res.status} ${JSON.stringify(res.body)}`);
   return { ...userPrincipal(acc.id, res.body.user.id), id: res.body.user.id };

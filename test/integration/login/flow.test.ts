@@ -3,7 +3,20 @@ import { ManualClock } from '../../../src/clock.js';
 import { hashPassword, parsePhc } from '../../../src/passwords/hash.js';
 import type { Account } from '../../../src/store/ports.js';
 import {
-  OTHER_PASSWORD, PASSWORD, apiLogin, browserLogin, createAccount, createUser, form, formCsrf, gatewayWithAccount, hiddenField, setCookies, startGateway, uniqueAlias, type TestGateway,
+  OTHER_PASSWORD,
+  PASSWORD,
+  apiLogin,
+  browserLogin,
+  createAccount,
+  createUser,
+  form,
+  formCsrf,
+  gatewayWithAccount,
+  hiddenField,
+  setCookies,
+  startGateway,
+  uniqueAlias,
+  type TestGateway,
 } from './helpers.js';
 
 const DAY = 24 * 60 * 60 * 1000;
@@ -20,7 +33,10 @@ describe('console login flow (LOGIN-1, LOGIN-2, TEN-3, PWD-8, PWD-10)', () => {
   });
 
   it('browser: login page → right password → fresh session cookie → console home shows the user', async () => {
-    const { res, csrfCookie } = await browserLogin(t, `/login/${account.alias}`, { username: 'alice', password: PASSWORD });
+    const { res, csrfCookie } = await browserLogin(t, `/login/${account.alias}`, {
+      username: 'alice',
+      password: PASSWORD,
+    });
     expect(res.status).toBe(303);
     expect(res.headers.get('location')).toBe('/console');
     const session = setCookies(res).get('iamgw_session');
@@ -40,10 +56,20 @@ describe('console login flow (LOGIN-1, LOGIN-2, TEN-3, PWD-8, PWD-10)', () => {
 
   it('JSON twin: POST /v1/login → authenticated + cookie; lastLoginAt is updated', async () => {
     clock.advance(1000);
-    const res = await apiLogin(t, { account: account.id, username: 'alice', password: PASSWORD, redirect: '/console/iam/users?x=1' });
+    const res = await apiLogin(t, {
+      account: account.id,
+      username: 'alice',
+      password: PASSWORD,
+      redirect: '/console/iam/users?x=1',
+    });
     expect(res.status).toBe(200);
     const body = (await res.json()) as Record<string, unknown>;
-    expect(body).toEqual({ state: 'authenticated', redirect: '/console/iam/users?x=1', csrfToken: expect.any(String), expiresAt: expect.any(String) });
+    expect(body).toEqual({
+      state: 'authenticated',
+      redirect: '/console/iam/users?x=1',
+      csrfToken: expect.any(String),
+      expiresAt: expect.any(String),
+    });
     expect(setCookies(res).get('iamgw_session')?.value).toMatch(/^[A-Za-z0-9_-]{43}$/);
     expect((await t.gw.store.users.getByName(account.id, 'alice'))?.lastLoginAt).toBe(clock.now());
   });
@@ -53,7 +79,9 @@ describe('console login flow (LOGIN-1, LOGIN-2, TEN-3, PWD-8, PWD-10)', () => {
     expect(res.status).toBe(415);
     const bad = await apiLogin(t, { account: '', password: 7, extra: true });
     expect(bad.status).toBe(400);
-    const paths = ((await bad.json()) as { error: { details: { violations: { path: string }[] } } }).error.details.violations.map((v) => v.path);
+    const paths = (
+      (await bad.json()) as { error: { details: { violations: { path: string }[] } } }
+    ).error.details.violations.map((v) => v.path);
     expect(paths).toEqual(expect.arrayContaining(['account', 'username', 'password']));
   });
 
@@ -65,13 +93,26 @@ describe('console login flow (LOGIN-1, LOGIN-2, TEN-3, PWD-8, PWD-10)', () => {
       apiLogin(t, { account: account.id, username: 'dora', password: PASSWORD }),
       apiLogin(t, { account: 'f'.repeat(32), username: 'alice', password: PASSWORD }),
     ]);
-    const bodies = await Promise.all(answers.map(async (r) => ({ status: r.status, error: ((await r.json()) as { error: { code: string; message: string } }).error })));
-    for (const b of bodies) expect({ status: b.status, code: b.error.code, message: b.error.message }).toEqual({ status: 401, code: 'INVALID_CREDENTIALS', message: 'The username or password is incorrect.' });
+    const bodies = await Promise.all(
+      answers.map(async (r) => ({
+        status: r.status,
+        error: ((await r.json()) as { error: { code: string; message: string } }).error,
+      })),
+    );
+    for (const b of bodies)
+      expect({ status: b.status, code: b.error.code, message: b.error.message }).toEqual({
+        status: 401,
+        code: 'INVALID_CREDENTIALS',
+        message: 'The username or password is incorrect.',
+      });
     for (const r of answers) expect(r.headers.getSetCookie().join()).not.toContain('iamgw_session');
   });
 
   it('browser: a wrong password re-renders the login page with the error and the escaped username', async () => {
-    const { res, html } = await browserLogin(t, `/login/${account.alias}`, { username: '<script>alert(1)</script>', password: 'nope' });
+    const { res, html } = await browserLogin(t, `/login/${account.alias}`, {
+      username: '<script>alert(1)</script>',
+      password: 'nope',
+    });
     expect(res.status).toBe(401);
     expect(html).toContain('role="alert"');
     expect(html).toContain('The username or password is incorrect.');
@@ -80,7 +121,10 @@ describe('console login flow (LOGIN-1, LOGIN-2, TEN-3, PWD-8, PWD-10)', () => {
   });
 
   it('browser: a login POST without the pre-login CSRF token is refused (login CSRF)', async () => {
-    const res = await fetch(`${t.base}/login/${account.alias}`, form({ username: 'alice', password: PASSWORD, _csrf: 'forged-token-forged-token' }));
+    const res = await fetch(
+      `${t.base}/login/${account.alias}`,
+      form({ username: 'alice', password: PASSWORD, _csrf: 'forged-token-forged-token' }),
+    );
     expect(res.status).toBe(403);
     expect(res.headers.getSetCookie().join()).not.toContain('iamgw_session');
   });
@@ -119,7 +163,9 @@ describe('console login flow (LOGIN-1, LOGIN-2, TEN-3, PWD-8, PWD-10)', () => {
   });
 
   it('MFA hook: a user with mfa.enrolled gets mfa_required and a pending token, never a session from the password alone', async () => {
-    const u = await createUser(t.gw, account, 'mallory', PASSWORD, { mfa: { secret: 'enc', enrolled: true, recoveryCodeHashes: [] } });
+    const u = await createUser(t.gw, account, 'mallory', PASSWORD, {
+      mfa: { secret: 'enc', enrolled: true, recoveryCodeHashes: [] },
+    });
     const res = await apiLogin(t, { account: account.id, username: 'mallory', password: PASSWORD });
     const body = (await res.json()) as { state: string; pendingToken: string };
     expect(res.status).toBe(200);
@@ -127,12 +173,19 @@ describe('console login flow (LOGIN-1, LOGIN-2, TEN-3, PWD-8, PWD-10)', () => {
     expect(res.headers.getSetCookie()).toEqual([]);
     expect(await t.gw.login.consoleSessions.list(account.id, u.id)).toEqual([]);
     // The pending token is not a session: presented as the cookie it authenticates nothing.
-    expect((await fetch(`${t.base}/v1/me`, { headers: { cookie: `iamgw_session=${body.pendingToken}` } })).status).toBe(401);
+    expect((await fetch(`${t.base}/v1/me`, { headers: { cookie: `iamgw_session=${body.pendingToken}` } })).status).toBe(
+      401,
+    );
     // The MFA step (another capability) resumes the flow after verifying the code.
-    expect(await t.gw.login.pendingLogin(body.pendingToken, 'mfa')).toMatchObject({ userId: u.id, accountId: account.id });
+    expect(await t.gw.login.pendingLogin(body.pendingToken, 'mfa')).toMatchObject({
+      userId: u.id,
+      accountId: account.id,
+    });
     const done = await t.gw.login.completeSecondFactor(body.pendingToken, { sourceIp: '127.0.0.1' });
     expect(done.state).toBe('authenticated');
-    await expect(t.gw.login.completeSecondFactor(body.pendingToken, { sourceIp: '127.0.0.1' })).rejects.toMatchObject({ code: 'LOGIN_STEP_EXPIRED' });
+    await expect(t.gw.login.completeSecondFactor(body.pendingToken, { sourceIp: '127.0.0.1' })).rejects.toMatchObject({
+      code: 'LOGIN_STEP_EXPIRED',
+    });
   });
 
   it('an account that requires MFA sends every user to the MFA step; the browser gets the code form', async () => {
@@ -148,25 +201,47 @@ describe('console login flow (LOGIN-1, LOGIN-2, TEN-3, PWD-8, PWD-10)', () => {
   describe('forced password change (PWD-8, PWD-7, PWD-9)', () => {
     it('expired password: no session until a new password passes every rule; history appended, re-hashed', async () => {
       const u = await createUser(t.gw, account, 'gina', PASSWORD, { passwordChangedAt: clock.now() - 91 * DAY });
-      const { res, html } = await browserLogin(t, `/login/${account.alias}`, { username: 'gina', password: PASSWORD, next: '/console/iam' });
+      const { res, html } = await browserLogin(t, `/login/${account.alias}`, {
+        username: 'gina',
+        password: PASSWORD,
+        next: '/console/iam',
+      });
       expect(res.status).toBe(200);
       expect(res.headers.getSetCookie().join()).not.toContain('iamgw_session');
       expect(html).toContain('Your password has expired');
       const pendingToken = hiddenField(html, 'pendingToken');
-      const cookie = res.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
+      const cookie = res.headers
+        .getSetCookie()
+        .map((c) => c.split(';')[0])
+        .join('; ');
 
       // Reusing the current password and breaking other rules: every violation is listed at once.
-      const reused = await fetch(`${t.base}/login/step/password-change`, { ...form({ pendingToken, newPassword: PASSWORD, confirmPassword: PASSWORD, _csrf: formCsrf(html) }), headers: { 'content-type': 'application/x-www-form-urlencoded', cookie } });
+      const reused = await fetch(`${t.base}/login/step/password-change`, {
+        ...form({ pendingToken, newPassword: PASSWORD, confirmPassword: PASSWORD, _csrf: formCsrf(html) }),
+        headers: { 'content-type': 'application/x-www-form-urlencoded', cookie },
+      });
       const reusedHtml = await reused.text();
       expect(reused.status).toBe(400);
       expect(reusedHtml).toContain('Do not reuse any of your last');
-      const weak = await fetch(`${t.base}/login/step/password-change`, { ...form({ pendingToken, newPassword: 'gina', confirmPassword: 'gina', _csrf: formCsrf(html) }), headers: { 'content-type': 'application/x-www-form-urlencoded', cookie } });
+      const weak = await fetch(`${t.base}/login/step/password-change`, {
+        ...form({ pendingToken, newPassword: 'gina', confirmPassword: 'gina', _csrf: formCsrf(html) }),
+        headers: { 'content-type': 'application/x-www-form-urlencoded', cookie },
+      });
       const weakHtml = await weak.text();
       expect(weak.status).toBe(400);
-      for (const text of ['Use at least 9 characters', 'Add an uppercase letter', 'Add a digit', 'Add one of the special characters', 'Do not include the username.'])
+      for (const text of [
+        'Use at least 9 characters',
+        'Add an uppercase letter',
+        'Add a digit',
+        'Add one of the special characters',
+        'Do not include the username.',
+      ])
         expect(weakHtml).toContain(text);
 
-      const ok = await fetch(`${t.base}/login/step/password-change`, { ...form({ pendingToken, newPassword: OTHER_PASSWORD, confirmPassword: OTHER_PASSWORD, _csrf: formCsrf(html) }), headers: { 'content-type': 'application/x-www-form-urlencoded', cookie } });
+      const ok = await fetch(`${t.base}/login/step/password-change`, {
+        ...form({ pendingToken, newPassword: OTHER_PASSWORD, confirmPassword: OTHER_PASSWORD, _csrf: formCsrf(html) }),
+        headers: { 'content-type': 'application/x-www-form-urlencoded', cookie },
+      });
       expect(ok.status).toBe(303);
       expect(ok.headers.get('location')).toBe('/console/iam');
       expect(setCookies(ok).get('iamgw_session')).toBeDefined();
@@ -175,20 +250,38 @@ describe('console login flow (LOGIN-1, LOGIN-2, TEN-3, PWD-8, PWD-10)', () => {
       expect(stored?.passwordHistory).toHaveLength(2);
       expect(await t.gw.passwords.verify(stored?.passwordHash ?? '', OTHER_PASSWORD)).toBe(true);
       // The token was single-use.
-      const again = await fetch(`${t.base}/login/step/password-change`, { ...form({ pendingToken, newPassword: 'Pw8#zRq4!mLk', confirmPassword: 'Pw8#zRq4!mLk', _csrf: formCsrf(html) }), headers: { 'content-type': 'application/x-www-form-urlencoded', cookie } });
+      const again = await fetch(`${t.base}/login/step/password-change`, {
+        ...form({ pendingToken, newPassword: 'Pw8#zRq4!mLk', confirmPassword: 'Pw8#zRq4!mLk', _csrf: formCsrf(html) }),
+        headers: { 'content-type': 'application/x-www-form-urlencoded', cookie },
+      });
       expect(again.status).toBe(401);
     });
 
     it('mustChangePassword via the JSON twin: violations as PASSWORD_REJECTED with codes, then authenticated', async () => {
       const u = await createUser(t.gw, account, 'hank', PASSWORD, { mustChangePassword: true });
-      const first = (await (await apiLogin(t, { account: account.id, username: 'hank', password: PASSWORD })).json()) as { state: string; pendingToken: string; reason: string };
+      const first = (await (
+        await apiLogin(t, { account: account.id, username: 'hank', password: PASSWORD })
+      ).json()) as { state: string; pendingToken: string; reason: string };
       expect(first).toMatchObject({ state: 'password_change_required', reason: 'required_by_administrator' });
-      const post = (newPassword: string) => fetch(`${t.base}/v1/login/password-change`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ pendingToken: first.pendingToken, newPassword }) });
+      const post = (newPassword: string) =>
+        fetch(`${t.base}/v1/login/password-change`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ pendingToken: first.pendingToken, newPassword }),
+        });
       const refused = await post('abcd');
       expect(refused.status).toBe(400);
-      const codes = ((await refused.json()) as { error: { code: string; details: { violations: { code: string }[] } } }).error;
+      const codes = ((await refused.json()) as { error: { code: string; details: { violations: { code: string }[] } } })
+        .error;
       expect(codes.code).toBe('PASSWORD_REJECTED');
-      expect(codes.details.violations.map((v) => v.code)).toEqual(expect.arrayContaining(['PASSWORD_TOO_SHORT', 'PASSWORD_MISSING_UPPERCASE', 'PASSWORD_MISSING_DIGIT', 'PASSWORD_SEQUENTIAL_CHARACTERS']));
+      expect(codes.details.violations.map((v) => v.code)).toEqual(
+        expect.arrayContaining([
+          'PASSWORD_TOO_SHORT',
+          'PASSWORD_MISSING_UPPERCASE',
+          'PASSWORD_MISSING_DIGIT',
+          'PASSWORD_SEQUENTIAL_CHARACTERS',
+        ]),
+      );
       const ok = await post(OTHER_PASSWORD);
       expect(ok.status).toBe(200);
       expect(((await ok.json()) as { state: string }).state).toBe('authenticated');

@@ -13,7 +13,10 @@ export interface TestGateway {
   close(): Promise<void>;
 }
 
-export async function startGateway(env: Record<string, string> = {}, overrides: AppOverrides = {}): Promise<TestGateway> {
+export async function startGateway(
+  env: Record<string, string> = {},
+  overrides: AppOverrides = {},
+): Promise<TestGateway> {
   const gw = await buildApp(testConfig(env), overrides);
   const server = await gw.listen();
   const { port } = server.address() as AddressInfo;
@@ -21,15 +24,30 @@ export async function startGateway(env: Record<string, string> = {}, overrides: 
 }
 
 let seq = 0;
-export const uniqueAlias = (prefix = 'acct'): string => `${prefix}-${process.pid}-${++seq}-${Math.random().toString(36).slice(2, 7)}`;
+export const uniqueAlias = (prefix = 'acct'): string =>
+  `${prefix}-${process.pid}-${++seq}-${Math.random().toString(36).slice(2, 7)}`;
 
 export async function createAccount(gw: Gateway, alias: string | null = uniqueAlias()): Promise<Account> {
   const id = gw.ids.hex32();
-  return gw.store.accounts.create({ id, accountId: id, name: alias ?? id, alias, rootUserId: null, settings: { mfaRequired: false }, createdBy: 'test' });
+  return gw.store.accounts.create({
+    id,
+    accountId: id,
+    name: alias ?? id,
+    alias,
+    rootUserId: null,
+    settings: { mfaRequired: false },
+    createdBy: 'test',
+  });
 }
 
 /** A user as the IAM service would store it; `password` is hashed with the gateway's own parameters. */
-export async function createUser(gw: Gateway, account: Account, name: string, password: string, patch: Partial<User> = {}): Promise<User> {
+export async function createUser(
+  gw: Gateway,
+  account: Account,
+  name: string,
+  password: string,
+  patch: Partial<User> = {},
+): Promise<User> {
   const passwordHash = patch.passwordHash ?? (await gw.passwords.hash(password));
   return gw.store.users.create({
     accountId: account.id,
@@ -81,8 +99,18 @@ export function hiddenField(html: string, name: string): string {
   return m[1];
 }
 
-export function form(fields: Record<string, string>): { method: 'POST'; headers: Record<string, string>; body: string; redirect: 'manual' } {
-  return { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams(fields).toString(), redirect: 'manual' };
+export function form(fields: Record<string, string>): {
+  method: 'POST';
+  headers: Record<string, string>;
+  body: string;
+  redirect: 'manual';
+} {
+  return {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams(fields).toString(),
+    redirect: 'manual',
+  };
 }
 
 /** Browser-style login: GET the page (pre-login CSRF cookie + field), POST the form with both. */
@@ -96,17 +124,34 @@ export async function browserLogin(
   const csrf = formCsrf(await page.text());
   const cookie = [...setCookies(page)].map(([k, v]) => `${k}=${v.value}`).join('; ');
   const init = form({ ...fields, next: fields.next ?? '', _csrf: csrf });
-  const res = await fetch(`${t.base}${loginUrl}`, { ...init, headers: { ...init.headers, cookie: [cookie, extraCookie].filter(Boolean).join('; ') } });
+  const res = await fetch(`${t.base}${loginUrl}`, {
+    ...init,
+    headers: { ...init.headers, cookie: [cookie, extraCookie].filter(Boolean).join('; ') },
+  });
   return { res, html: await res.text(), csrfCookie: cookie };
 }
 
 /** POST /v1/login as JSON. */
-export function apiLogin(t: TestGateway, body: Record<string, unknown>, headers: Record<string, string> = {}): Promise<Response> {
-  return fetch(`${t.base}/v1/login`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body), redirect: 'manual' });
+export function apiLogin(
+  t: TestGateway,
+  body: Record<string, unknown>,
+  headers: Record<string, string> = {},
+): Promise<Response> {
+  return fetch(`${t.base}/v1/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: JSON.stringify(body),
+    redirect: 'manual',
+  });
 }
 
 /** Logs in through the JSON API and returns the cookie header and CSRF token of the new session. */
-export async function sessionOf(t: TestGateway, account: string, username: string, password: string): Promise<{ cookie: string; csrf: string; sessionId: string }> {
+export async function sessionOf(
+  t: TestGateway,
+  account: string,
+  username: string,
+  password: string,
+): Promise<{ cookie: string; csrf: string; sessionId: string }> {
   const res = await apiLogin(t, { account, username, password });
   if (res.status !== 200) throw new Error(`login failed: ${res.status} ${await res.text()}`);
   const body = (await res.json()) as { csrfToken: string };
@@ -119,7 +164,10 @@ export async function sessionOf(t: TestGateway, account: string, username: strin
 export const NO_THROTTLE = { IAMGW_THROTTLE_PER_IP_LIMIT: '10000', IAMGW_THROTTLE_PER_ACCOUNT_LIMIT: '10000' };
 
 /** Registers beforeAll/afterAll for a gateway (throttles lifted) with one fresh account; read the fields inside tests. */
-export function gatewayWithAccount(env: Record<string, string> = {}, overrides: AppOverrides = {}): { t: TestGateway; account: Account } {
+export function gatewayWithAccount(
+  env: Record<string, string> = {},
+  overrides: AppOverrides = {},
+): { t: TestGateway; account: Account } {
   const ctx = {} as { t: TestGateway; account: Account };
   beforeAll(async () => {
     ctx.t = await startGateway({ ...NO_THROTTLE, ...env }, overrides);

@@ -1,7 +1,15 @@
 import { afterAll, beforeAll, expect, it } from '@jest/globals';
 import type { Account, User } from '../../../src/store/ports.js';
 import { describeWithServer, servers, uniqueName } from '../../support/servers.js';
-import { OTHER_PASSWORD, PASSWORD, apiLogin, createAccount, createUser, startGateway, type TestGateway } from './helpers.js';
+import {
+  OTHER_PASSWORD,
+  PASSWORD,
+  apiLogin,
+  createAccount,
+  createUser,
+  startGateway,
+  type TestGateway,
+} from './helpers.js';
 
 /**
  * LOGIN-3 exactness on the real shared counter: 50 parallel wrong attempts against real Redis count exactly
@@ -25,8 +33,14 @@ describeWithServer('redis', 'lockout race on real Redis (LOGIN-3, OPS-5)', () =>
   afterAll(() => t.close());
 
   it('50 parallel wrong attempts → exactly 5 counted failures, one lock; then the right password is refused as locked', async () => {
-    const answers = await Promise.all(Array.from({ length: 50 }, () => apiLogin(t, { account: account.id, username: 'racer', password: OTHER_PASSWORD })));
-    const codes = await Promise.all(answers.map(async (r) => ((await r.json()) as { error: { code: string } }).error.code));
+    const answers = await Promise.all(
+      Array.from({ length: 50 }, () =>
+        apiLogin(t, { account: account.id, username: 'racer', password: OTHER_PASSWORD }),
+      ),
+    );
+    const codes = await Promise.all(
+      answers.map(async (r) => ((await r.json()) as { error: { code: string } }).error.code),
+    );
     expect(codes.filter((c) => c === 'INVALID_CREDENTIALS')).toHaveLength(4);
     expect(codes.filter((c) => c === 'ACCOUNT_LOCKED')).toHaveLength(46);
     expect(await t.gw.login.lockout.failures(account.id, user.id)).toBe(5);

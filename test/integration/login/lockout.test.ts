@@ -3,9 +3,22 @@ import { ManualClock } from '../../../src/clock.js';
 import { bearerHeader } from '../../support/bearer.js';
 import { userSrn } from '../../../src/login/index.js';
 import type { Account, User } from '../../../src/store/ports.js';
-import { OTHER_PASSWORD, PASSWORD, apiLogin, browserLogin, createAccount, createUser, gatewayWithAccount, startGateway, type TestGateway } from './helpers.js';
+import {
+  OTHER_PASSWORD,
+  PASSWORD,
+  apiLogin,
+  browserLogin,
+  createAccount,
+  createUser,
+  gatewayWithAccount,
+  startGateway,
+  type TestGateway,
+} from './helpers.js';
 
-const errorOf = async (r: Response) => ({ status: r.status, ...((await r.json()) as { error: { code: string; message: string; requestId?: string } }).error });
+const errorOf = async (r: Response) => ({
+  status: r.status,
+  ...((await r.json()) as { error: { code: string; message: string; requestId?: string } }).error,
+});
 
 describe('lockout (LOGIN-3)', () => {
   const clock = new ManualClock(Date.UTC(2026, 3, 1));
@@ -32,7 +45,8 @@ describe('lockout (LOGIN-3)', () => {
     expect(locked).toMatchObject({ status: 423, code: 'ACCOUNT_LOCKED' });
     const right = await errorOf(await attempt('ivan', PASSWORD));
     const wrong = await errorOf(await attempt('ivan', OTHER_PASSWORD));
-    const strip = ({ requestId: _r, ...rest }: { requestId?: string; status: number; code: string; message: string }) => rest;
+    const strip = ({ requestId: _r, ...rest }: { requestId?: string; status: number; code: string; message: string }) =>
+      rest;
     expect(strip(right)).toEqual(strip(locked));
     expect(strip(wrong)).toEqual(strip(locked));
     expect(await t.gw.login.lockout.failures(account.id, u.id)).toBe(5); // refused attempts were not counted
@@ -69,7 +83,11 @@ describe('lockout (LOGIN-3)', () => {
     await createUser(t.gw, account, 'mia', PASSWORD);
     let last = '';
     let status = 0;
-    for (let i = 0; i < 5; i++) ({ html: last, res: { status } } = await browserLogin(t, `/login/${account.alias}`, { username: 'mia', password: 'wrong-one' }));
+    for (let i = 0; i < 5; i++)
+      ({
+        html: last,
+        res: { status },
+      } = await browserLogin(t, `/login/${account.alias}`, { username: 'mia', password: 'wrong-one' }));
     expect(status).toBe(423);
     expect(last).toContain('This user is locked');
     const right = await browserLogin(t, `/login/${account.alias}`, { username: 'mia', password: PASSWORD });
@@ -80,8 +98,16 @@ describe('lockout (LOGIN-3)', () => {
   describe('administrator unlock: POST /v1/accounts/{accountId}/users/{userId}/unlock (iam:unlockUser, ENT-7)', () => {
     let victim: User;
     const unlock = async (caller: User | null, userId = victim.id, accountId = account.id) =>
-      fetch(`${t.base}/v1/accounts/${accountId}/users/${userId}/unlock`, { method: 'POST', headers: caller ? await bearerHeader(t.gw, principalOf(caller)) : {} });
-    const principalOf = (u: User) => ({ accountId: u.accountId, userId: u.id, srn: userSrn(u.accountId, u.id), type: u.kind === 'root' ? ('root' as const) : ('user' as const) });
+      fetch(`${t.base}/v1/accounts/${accountId}/users/${userId}/unlock`, {
+        method: 'POST',
+        headers: caller ? await bearerHeader(t.gw, principalOf(caller)) : {},
+      });
+    const principalOf = (u: User) => ({
+      accountId: u.accountId,
+      userId: u.id,
+      srn: userSrn(u.accountId, u.id),
+      type: u.kind === 'root' ? ('root' as const) : ('user' as const),
+    });
     let root: User;
     let helpdesk: User;
     let plain: User;
@@ -92,7 +118,11 @@ describe('lockout (LOGIN-3)', () => {
       root = await createUser(t.gw, account, 'root', PASSWORD, { kind: 'root' });
       plain = await createUser(t.gw, account, 'plain', PASSWORD);
       const policy = await t.gw.store.policies.create({
-        accountId: account.id, name: 'unlock-only', type: 'custom', policyVersion: 1, createdBy: 'test',
+        accountId: account.id,
+        name: 'unlock-only',
+        type: 'custom',
+        policyVersion: 1,
+        createdBy: 'test',
         document: { Version: '2024-07-01', Statement: [{ Effect: 'Allow', Action: 'iam:unlockUser', Resource: '*' }] },
       });
       helpdesk = await createUser(t.gw, account, 'helpdesk', PASSWORD, { policyIds: [policy.id] });
@@ -127,14 +157,21 @@ describe('throttles in front of the lockout (LOGIN-3)', () => {
   let account: Account;
 
   beforeAll(async () => {
-    t = await startGateway({ IAMGW_THROTTLE_PER_IP_LIMIT: '3', IAMGW_THROTTLE_PER_ACCOUNT_LIMIT: '1000', IAMGW_THROTTLE_WINDOW_SECONDS: '60' });
+    t = await startGateway({
+      IAMGW_THROTTLE_PER_IP_LIMIT: '3',
+      IAMGW_THROTTLE_PER_ACCOUNT_LIMIT: '1000',
+      IAMGW_THROTTLE_WINDOW_SECONDS: '60',
+    });
     account = await createAccount(t.gw);
     await createUser(t.gw, account, 'oscar', PASSWORD);
   });
   afterAll(() => t.close());
 
   it('per source IP: the 4th attempt in the window is 429 RATE_LIMITED with Retry-After, before any password check', async () => {
-    for (let i = 0; i < 3; i++) expect((await apiLogin(t, { account: account.id, username: 'oscar', password: OTHER_PASSWORD })).status).toBe(401);
+    for (let i = 0; i < 3; i++)
+      expect((await apiLogin(t, { account: account.id, username: 'oscar', password: OTHER_PASSWORD })).status).toBe(
+        401,
+      );
     const limited = await apiLogin(t, { account: account.id, username: 'oscar', password: PASSWORD });
     expect(limited.status).toBe(429);
     expect(Number(limited.headers.get('retry-after'))).toBeGreaterThan(0);
@@ -147,13 +184,25 @@ describe('throttles in front of the lockout (LOGIN-3)', () => {
   });
 
   it('per account: spraying one account from many addresses is throttled without locking the users', async () => {
-    const spray = await startGateway({ IAMGW_THROTTLE_PER_IP_LIMIT: '1000', IAMGW_THROTTLE_PER_ACCOUNT_LIMIT: '4', IAMGW_HTTP_TRUSTED_PROXIES: '127.0.0.1' });
+    const spray = await startGateway({
+      IAMGW_THROTTLE_PER_IP_LIMIT: '1000',
+      IAMGW_THROTTLE_PER_ACCOUNT_LIMIT: '4',
+      IAMGW_HTTP_TRUSTED_PROXIES: '127.0.0.1',
+    });
     try {
       const acct = await createAccount(spray.gw);
       for (const n of ['p1', 'p2', 'p3', 'p4', 'p5']) await createUser(spray.gw, acct, n, PASSWORD);
       const statuses: number[] = [];
       for (const [i, n] of ['p1', 'p2', 'p3', 'p4', 'p5'].entries())
-        statuses.push((await apiLogin(spray, { account: acct.id, username: n, password: OTHER_PASSWORD }, { 'x-forwarded-for': `198.51.100.${i + 1}` })).status);
+        statuses.push(
+          (
+            await apiLogin(
+              spray,
+              { account: acct.id, username: n, password: OTHER_PASSWORD },
+              { 'x-forwarded-for': `198.51.100.${i + 1}` },
+            )
+          ).status,
+        );
       expect(statuses).toEqual([401, 401, 401, 401, 429]);
       const metrics = await (await fetch(`${spray.base}/metrics`)).text();
       expect(metrics).toMatch(/iamgw_logins_total\{result="throttled"\} 1/);

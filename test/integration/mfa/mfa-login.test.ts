@@ -1,7 +1,19 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { ManualClock } from '../../../src/clock.js';
 import type { Account, AuditEvent } from '../../../src/store/ports.js';
-import { codeAt, createAccount, createUser, errorCode, PASSWORD, pendingMfa, postJson, sessionCookie, sessionOf, startGateway, type TestGateway } from './helpers.js';
+import {
+  codeAt,
+  createAccount,
+  createUser,
+  errorCode,
+  PASSWORD,
+  pendingMfa,
+  postJson,
+  sessionCookie,
+  sessionOf,
+  startGateway,
+  type TestGateway,
+} from './helpers.js';
 
 /** LOGIN-4 through the HTTP stack: enrol in My Info, then the login MFA step (JSON twin). */
 describe('TOTP MFA: enrolment, login step, replay, recovery codes, lockout, disable (LOGIN-4, LOGIN-7)', () => {
@@ -9,7 +21,8 @@ describe('TOTP MFA: enrolment, login step, replay, recovery codes, lockout, disa
   let t: TestGateway;
   let account: Account;
 
-  const audit = async (action: string): Promise<AuditEvent[]> => (await t.gw.store.audit.list(account.id, { limit: 100 })).items.filter((e) => e.action === action);
+  const audit = async (action: string): Promise<AuditEvent[]> =>
+    (await t.gw.store.audit.list(account.id, { limit: 100 })).items.filter((e) => e.action === action);
 
   /** Signs in `name`, enrols through /v1/me/mfa, confirms; returns the secret and recovery codes. */
   async function enrol(name: string): Promise<{ secret: string; recoveryCodes: string[] }> {
@@ -19,7 +32,11 @@ describe('TOTP MFA: enrolment, login step, replay, recovery codes, lockout, disa
     expect(begin.status).toBe(200);
     const secret = String(begin.body.secret);
     const uri = new URL(String(begin.body.otpauthUri));
-    expect([uri.protocol, uri.host, decodeURIComponent(uri.pathname)]).toEqual(['otpauth:', 'totp', `/iam-gateway:${account.alias}/${name}`]);
+    expect([uri.protocol, uri.host, decodeURIComponent(uri.pathname)]).toEqual([
+      'otpauth:',
+      'totp',
+      `/iam-gateway:${account.alias}/${name}`,
+    ]);
     expect([uri.searchParams.get('secret'), uri.searchParams.get('issuer')]).toEqual([secret, 'iam-gateway']);
     expect(String(begin.body.qrCodeDataUrl)).toMatch(/^data:image\/svg\+xml;base64,/);
     const stored = await t.gw.store.users.getByName(account.id, name);
@@ -32,9 +49,13 @@ describe('TOTP MFA: enrolment, login step, replay, recovery codes, lockout, disa
   }
 
   beforeAll(async () => {
-    t = await startGateway({ IAMGW_THROTTLE_PER_IP_LIMIT: '10000', IAMGW_THROTTLE_PER_ACCOUNT_LIMIT: '10000' }, { clock });
+    t = await startGateway(
+      { IAMGW_THROTTLE_PER_IP_LIMIT: '10000', IAMGW_THROTTLE_PER_ACCOUNT_LIMIT: '10000' },
+      { clock },
+    );
     account = await createAccount(t.gw);
-    for (const n of ['alice', 'bob', 'carol', 'dave', 'erin', 'frank', 'gina']) await createUser(t.gw, account, n, PASSWORD);
+    for (const n of ['alice', 'bob', 'carol', 'dave', 'erin', 'frank', 'gina'])
+      await createUser(t.gw, account, n, PASSWORD);
   });
   afterAll(() => t.close());
 
@@ -45,7 +66,12 @@ describe('TOTP MFA: enrolment, login step, replay, recovery codes, lockout, disa
     const bad = await postJson(t, '/v1/me/mfa/enrolment/confirm', { code: '000000' }, h);
     expect([bad.status, errorCode(bad.body)]).toEqual([401, 'MFA_CODE_INVALID']);
     expect((await t.gw.store.users.getByName(account.id, 'alice'))?.mfa.enrolled).toBe(false);
-    const ok = await postJson(t, '/v1/me/mfa/enrolment/confirm', { code: await codeAt(String(begin.body.secret), clock) }, h);
+    const ok = await postJson(
+      t,
+      '/v1/me/mfa/enrolment/confirm',
+      { code: await codeAt(String(begin.body.secret), clock) },
+      h,
+    );
     const codes = ok.body.recoveryCodes as string[];
     expect(new Set(codes).size).toBe(10);
     const user = await t.gw.store.users.getByName(account.id, 'alice');
@@ -60,15 +86,24 @@ describe('TOTP MFA: enrolment, login step, replay, recovery codes, lockout, disa
   it('login: password → mfa_required; a right code → session; the same code again is refused (replay), also in the next step', async () => {
     const { secret } = await enrol('bob');
     const code = await codeAt(secret, clock);
-    const first = await postJson(t, '/v1/login/mfa', { pendingToken: await pendingMfa(t, account.id, 'bob', PASSWORD), code });
+    const first = await postJson(t, '/v1/login/mfa', {
+      pendingToken: await pendingMfa(t, account.id, 'bob', PASSWORD),
+      code,
+    });
     expect(first.body.state).toBe('authenticated');
     const me = await fetch(`${t.base}/v1/me`, { headers: { cookie: sessionCookie(first.res) } });
     expect(((await me.json()) as { mfa: boolean }).mfa).toBe(true);
 
-    const again = await postJson(t, '/v1/login/mfa', { pendingToken: await pendingMfa(t, account.id, 'bob', PASSWORD), code });
+    const again = await postJson(t, '/v1/login/mfa', {
+      pendingToken: await pendingMfa(t, account.id, 'bob', PASSWORD),
+      code,
+    });
     expect([again.status, errorCode(again.body)]).toEqual([401, 'MFA_CODE_INVALID']);
     clock.advance(30_000); // still inside ±1 window, the code matches the same (used) step
-    const nextStep = await postJson(t, '/v1/login/mfa', { pendingToken: await pendingMfa(t, account.id, 'bob', PASSWORD), code });
+    const nextStep = await postJson(t, '/v1/login/mfa', {
+      pendingToken: await pendingMfa(t, account.id, 'bob', PASSWORD),
+      code,
+    });
     expect(errorCode(nextStep.body)).toBe('MFA_CODE_INVALID');
   });
 
@@ -87,9 +122,15 @@ describe('TOTP MFA: enrolment, login step, replay, recovery codes, lockout, disa
   it('a recovery code works once; the second use is refused; use is audited', async () => {
     const { recoveryCodes } = await enrol('dave');
     const code = recoveryCodes[3] ?? '';
-    const ok = await postJson(t, '/v1/login/mfa', { pendingToken: await pendingMfa(t, account.id, 'dave', PASSWORD), recoveryCode: code.toUpperCase() });
+    const ok = await postJson(t, '/v1/login/mfa', {
+      pendingToken: await pendingMfa(t, account.id, 'dave', PASSWORD),
+      recoveryCode: code.toUpperCase(),
+    });
     expect(ok.body.state).toBe('authenticated');
-    const reuse = await postJson(t, '/v1/login/mfa', { pendingToken: await pendingMfa(t, account.id, 'dave', PASSWORD), recoveryCode: code });
+    const reuse = await postJson(t, '/v1/login/mfa', {
+      pendingToken: await pendingMfa(t, account.id, 'dave', PASSWORD),
+      recoveryCode: code,
+    });
     expect(errorCode(reuse.body)).toBe('MFA_CODE_INVALID');
     expect((await t.gw.store.users.getByName(account.id, 'dave'))?.mfa.recoveryCodeHashes).toHaveLength(9);
     expect((await audit('mfa.recovery_code.use')).length).toBeGreaterThanOrEqual(1);
@@ -99,8 +140,15 @@ describe('TOTP MFA: enrolment, login step, replay, recovery codes, lockout, disa
     const { secret } = await enrol('erin');
     const token = await pendingMfa(t, account.id, 'erin', PASSWORD);
     const codes: string[] = [];
-    for (let i = 0; i < 5; i++) codes.push(errorCode((await postJson(t, '/v1/login/mfa', { pendingToken: token, code: '000000' })).body) ?? '');
-    expect(codes).toEqual(['MFA_CODE_INVALID', 'MFA_CODE_INVALID', 'MFA_CODE_INVALID', 'MFA_CODE_INVALID', 'ACCOUNT_LOCKED']);
+    for (let i = 0; i < 5; i++)
+      codes.push(errorCode((await postJson(t, '/v1/login/mfa', { pendingToken: token, code: '000000' })).body) ?? '');
+    expect(codes).toEqual([
+      'MFA_CODE_INVALID',
+      'MFA_CODE_INVALID',
+      'MFA_CODE_INVALID',
+      'MFA_CODE_INVALID',
+      'ACCOUNT_LOCKED',
+    ]);
     const right = await postJson(t, '/v1/login/mfa', { pendingToken: token, code: await codeAt(secret, clock) });
     expect([right.status, errorCode(right.body)]).toEqual([423, 'ACCOUNT_LOCKED']);
     const erin = await t.gw.store.users.getByName(account.id, 'erin');
@@ -108,13 +156,19 @@ describe('TOTP MFA: enrolment, login step, replay, recovery codes, lockout, disa
     expect((await audit('mfa.lockout')).map((e) => e.target)).toContain(erin?.id);
     // An administrator's unlock lifts the MFA lock too (LOGIN-3): the right code then completes the login.
     expect(await t.gw.login.lockout.unlock(account.id, erin?.id ?? '')).toBe(true);
-    const again = await postJson(t, '/v1/login/mfa', { pendingToken: await pendingMfa(t, account.id, 'erin', PASSWORD), code: await codeAt(secret, clock) });
+    const again = await postJson(t, '/v1/login/mfa', {
+      pendingToken: await pendingMfa(t, account.id, 'erin', PASSWORD),
+      code: await codeAt(secret, clock),
+    });
     expect(again.body.state).toBe('authenticated');
   });
 
   it('disabling MFA needs proof: none, a wrong code, a replayed code or a wrong password are refused; a current code works; audited', async () => {
     const { secret } = await enrol('frank');
-    const login = await postJson(t, '/v1/login/mfa', { pendingToken: await pendingMfa(t, account.id, 'frank', PASSWORD), code: await codeAt(secret, clock) });
+    const login = await postJson(t, '/v1/login/mfa', {
+      pendingToken: await pendingMfa(t, account.id, 'frank', PASSWORD),
+      code: await codeAt(secret, clock),
+    });
     const h = { cookie: sessionCookie(login.res), 'x-csrf-token': String(login.body.csrfToken) };
     const used = await codeAt(secret, clock);
     const attempts = [{}, { code: '000000' }, { code: used }, { password: 'Wrong#Pass123' }];
@@ -122,7 +176,9 @@ describe('TOTP MFA: enrolment, login step, replay, recovery codes, lockout, disa
     for (const proof of attempts) answers.push(errorCode((await postJson(t, '/v1/me/mfa/disable', proof, h)).body));
     expect(answers).toEqual(['PROOF_REQUIRED', 'MFA_CODE_INVALID', 'MFA_CODE_INVALID', 'RECONFIRM_FAILED']);
     expect((await t.gw.store.users.getByName(account.id, 'frank'))?.mfa.enrolled).toBe(true);
-    expect(await postJson(t, '/v1/me/mfa/disable', { code: await codeAt(secret, clock, 1) }, h).then((r) => r.status)).toBe(204);
+    expect(
+      await postJson(t, '/v1/me/mfa/disable', { code: await codeAt(secret, clock, 1) }, h).then((r) => r.status),
+    ).toBe(204);
     const frank = await t.gw.store.users.getByName(account.id, 'frank');
     expect(frank?.mfa).toEqual({ secret: null, enrolled: false, recoveryCodeHashes: [] });
     expect((await audit('mfa.disable')).map((e) => [e.target, e.details.proof])).toContainEqual([frank?.id, 'totp']);
@@ -137,12 +193,23 @@ describe('TOTP MFA: enrolment, login step, replay, recovery codes, lockout, disa
     const cookie = sessionCookie(login.res);
     const noCsrf = await postJson(t, '/v1/me/mfa/recovery-codes', { password: PASSWORD }, { cookie });
     expect([noCsrf.status, errorCode(noCsrf.body)]).toEqual([403, 'CSRF_INVALID']);
-    const r = await postJson(t, '/v1/me/mfa/recovery-codes', { password: PASSWORD }, { cookie, 'x-csrf-token': String(login.body.csrfToken) });
+    const r = await postJson(
+      t,
+      '/v1/me/mfa/recovery-codes',
+      { password: PASSWORD },
+      { cookie, 'x-csrf-token': String(login.body.csrfToken) },
+    );
     const fresh = r.body.recoveryCodes as string[];
     expect(fresh).toHaveLength(10);
-    const reuseOld = await postJson(t, '/v1/login/mfa', { pendingToken: await pendingMfa(t, account.id, 'gina', PASSWORD), recoveryCode: old[1] });
+    const reuseOld = await postJson(t, '/v1/login/mfa', {
+      pendingToken: await pendingMfa(t, account.id, 'gina', PASSWORD),
+      recoveryCode: old[1],
+    });
     expect(errorCode(reuseOld.body)).toBe('MFA_CODE_INVALID');
-    const useNew = await postJson(t, '/v1/login/mfa', { pendingToken: await pendingMfa(t, account.id, 'gina', PASSWORD), recoveryCode: fresh[0] });
+    const useNew = await postJson(t, '/v1/login/mfa', {
+      pendingToken: await pendingMfa(t, account.id, 'gina', PASSWORD),
+      recoveryCode: fresh[0],
+    });
     expect(useNew.body.state).toBe('authenticated');
     expect((await audit('mfa.recovery_codes.regenerate')).length).toBe(1);
   });
@@ -155,11 +222,16 @@ describe('TOTP MFA: enrolment, login step, replay, recovery codes, lockout, disa
     const noCode = await postJson(t, '/v1/login/mfa', { pendingToken: token, code: '123456' });
     expect(errorCode(noCode.body)).toBe('MFA_NOT_ENROLLED');
     const begin = await postJson(t, '/v1/login/mfa/enrolment', { pendingToken: token });
-    const done = await postJson(t, '/v1/login/mfa/enrolment/confirm', { pendingToken: token, code: await codeAt(String(begin.body.secret), clock) });
+    const done = await postJson(t, '/v1/login/mfa/enrolment/confirm', {
+      pendingToken: token,
+      code: await codeAt(String(begin.body.secret), clock),
+    });
     expect(done.body.state).toBe('authenticated');
     expect(done.body.recoveryCodes).toHaveLength(10);
     clock.advance(30_000);
-    const again = await postJson(t, '/v1/login/mfa/enrolment', { pendingToken: await pendingMfa(t, acct.id, 'hank', PASSWORD) });
+    const again = await postJson(t, '/v1/login/mfa/enrolment', {
+      pendingToken: await pendingMfa(t, acct.id, 'hank', PASSWORD),
+    });
     expect(errorCode(again.body)).toBe('MFA_ALREADY_ENROLLED');
   });
 });

@@ -22,7 +22,11 @@ describe('account switching attack: an IAM admin of B cannot switch into A’s r
   const call = async (s: Session, method: string, path: string, body?: unknown) => {
     const res = await fetch(`${t.base}${path}`, {
       method,
-      headers: { cookie: s.cookie, ...(method === 'GET' ? {} : { 'x-csrf-token': s.csrf }), ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+      headers: {
+        cookie: s.cookie,
+        ...(method === 'GET' ? {} : { 'x-csrf-token': s.csrf }),
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      },
       ...(body === undefined ? {} : { body: JSON.stringify(body) }),
     });
     return { status: res.status, body: await res.json() };
@@ -34,11 +38,18 @@ describe('account switching attack: an IAM admin of B cannot switch into A’s r
     const b = await t.gw.iam.accounts.create({ name: 'B Corp', rootPassword: OTHER_PASSWORD }, 'test');
     [aId, bId] = [a.account.id, b.account.id];
     // A's root proved its address (the verification flow or an import sets the flag; no API can).
-    aRoot = await t.gw.store.users.mutate(aId, String(a.account.rootUserId), 'test', (u) => ({ email: { value: u.email?.value ?? '', verified: true } }));
+    aRoot = await t.gw.store.users.mutate(aId, String(a.account.rootUserId), 'test', (u) => ({
+      email: { value: u.email?.value ?? '', verified: true },
+    }));
     // B's root makes b-admin an IAM administrator through the admin API.
     const bRoot = await sessionOf(t, bId, 'root', OTHER_PASSWORD);
     const iamAdmin = (await t.gw.store.policies.getByName(bId, 'IAMAdministrator'))?.id;
-    const created = await call(bRoot, 'POST', `/v1/accounts/${bId}/users`, { name: 'b-admin', password: PASSWORD, mustChangePassword: false, policyIds: [iamAdmin] });
+    const created = await call(bRoot, 'POST', `/v1/accounts/${bId}/users`, {
+      name: 'b-admin',
+      password: PASSWORD,
+      mustChangePassword: false,
+      policyIds: [iamAdmin],
+    });
     expect(created.status).toBe(201);
     admin = await sessionOf(t, bId, 'b-admin', PASSWORD);
     adminUser = created.body.user;
@@ -50,16 +61,33 @@ describe('account switching attack: an IAM admin of B cannot switch into A’s r
     const version = (await call(admin, 'GET', self)).body.version as number;
     const patch = await call(admin, 'PATCH', self, { version, email: { value: ROOT_EMAIL, verified: true } });
     expect([patch.status, violations(patch)]).toEqual([400, ['email.verified:CONTACT_VERIFICATION_NOT_ALLOWED']]);
-    const puppet = await call(admin, 'POST', `/v1/accounts/${bId}/users`, { name: 'puppet', password: PASSWORD, mustChangePassword: false, email: { value: ROOT_EMAIL, verified: true } });
+    const puppet = await call(admin, 'POST', `/v1/accounts/${bId}/users`, {
+      name: 'puppet',
+      password: PASSWORD,
+      mustChangePassword: false,
+      email: { value: ROOT_EMAIL, verified: true },
+    });
     expect([puppet.status, violations(puppet)]).toEqual([400, ['email.verified:CONTACT_VERIFICATION_NOT_ALLOWED']]);
     expect(await t.gw.store.users.getByName(bId, 'puppet')).toBeNull(); // nothing half-written
     // Without the flag the address is accepted — and stored unverified.
     const plain = await call(admin, 'PATCH', self, { version, email: { value: ROOT_EMAIL.toUpperCase() } });
     expect([plain.status, plain.body.email]).toEqual([200, { value: ROOT_EMAIL.toUpperCase(), verified: false }]);
-    const made = await call(admin, 'POST', `/v1/accounts/${bId}/users`, { name: 'puppet', password: PASSWORD, mustChangePassword: false, email: { value: ROOT_EMAIL } });
+    const made = await call(admin, 'POST', `/v1/accounts/${bId}/users`, {
+      name: 'puppet',
+      password: PASSWORD,
+      mustChangePassword: false,
+      email: { value: ROOT_EMAIL },
+    });
     expect([made.status, made.body.user.email]).toEqual([201, { value: ROOT_EMAIL, verified: false }]);
     // and A's users are out of reach of B's administrator altogether
-    expect((await call(admin, 'PATCH', `/v1/accounts/${aId}/users/${aRoot.id}`, { version: aRoot.version, email: { value: 'attacker@b.example' } })).status).toBe(403);
+    expect(
+      (
+        await call(admin, 'PATCH', `/v1/accounts/${aId}/users/${aRoot.id}`, {
+          version: aRoot.version,
+          email: { value: 'attacker@b.example' },
+        })
+      ).status,
+    ).toBe(403);
     expect((await t.gw.store.users.get(aId, aRoot.id))?.email).toEqual({ value: ROOT_EMAIL, verified: true });
   });
 
@@ -72,14 +100,22 @@ describe('account switching attack: an IAM admin of B cannot switch into A’s r
     }
     const seenInA = (await switchEvents(t, aId)).filter((e) => e.details.fromAccountId === bId);
     expect(seenInA).toHaveLength(2);
-    for (const e of seenInA) expect(e).toMatchObject({ target: aRoot.id, result: 'failure', reasonCode: 'NO_SHARED_VERIFIED_CONTACT', details: { direction: 'in' } });
+    for (const e of seenInA)
+      expect(e).toMatchObject({
+        target: aRoot.id,
+        result: 'failure',
+        reasonCode: 'NO_SHARED_VERIFIED_CONTACT',
+        details: { direction: 'in' },
+      });
     // A's root does not see B's users as its identities either
     expect(await targetsOf(t, await sessionOf(t, aId, 'root', PASSWORD))).toEqual([]);
   });
 
   it('My Info contact changes are unverified too: re-typing the address there does not help', async () => {
     const put = await fetch(`${t.base}/v1/me/contacts`, {
-      method: 'PUT', headers: { cookie: admin.cookie, 'x-csrf-token': admin.csrf, 'content-type': 'application/json' }, body: JSON.stringify({ email: ROOT_EMAIL, password: PASSWORD }),
+      method: 'PUT',
+      headers: { cookie: admin.cookie, 'x-csrf-token': admin.csrf, 'content-type': 'application/json' },
+      body: JSON.stringify({ email: ROOT_EMAIL, password: PASSWORD }),
     });
     expect(((await put.json()) as { email: unknown }).email).toMatchObject({ verified: false }); // the same address, still unverified
     expect(refusal(await switchTo(t, admin, aRoot))).toEqual([403, 'SWITCH_NOT_ALLOWED', 'NO_SHARED_VERIFIED_CONTACT']);

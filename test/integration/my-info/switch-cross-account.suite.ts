@@ -1,6 +1,16 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Account, User } from '../../../src/store/ports.js';
-import { createAccount, createUser, formCsrf, NO_THROTTLE, PASSWORD, sessionCookie, sessionOf, startGateway, type TestGateway } from '../mfa/helpers.js';
+import {
+  createAccount,
+  createUser,
+  formCsrf,
+  NO_THROTTLE,
+  PASSWORD,
+  sessionCookie,
+  sessionOf,
+  startGateway,
+  type TestGateway,
+} from '../mfa/helpers.js';
 import { switched, switchEvents, switchTo, targetsOf, verified, whoAmI } from './switch-helpers.js';
 
 /**
@@ -20,28 +30,62 @@ export function describeCrossAccountSwitch(store: string, env: () => Record<stri
       t = await startGateway({ ...NO_THROTTLE, ...env() });
       [a, b, c] = [await createAccount(t.gw), await createAccount(t.gw), await createAccount(t.gw, null)];
       const email = 'Person@Example.COM';
-      u.root = await createUser(t.gw, a, 'root', PASSWORD, { kind: 'root', email: verified(email), phone: verified('+82 10-5555-0101') });
+      u.root = await createUser(t.gw, a, 'root', PASSWORD, {
+        kind: 'root',
+        email: verified(email),
+        phone: verified('+82 10-5555-0101'),
+      });
       u.aOps = await createUser(t.gw, a, 'a-ops', PASSWORD, { email: verified('person@example.com') });
       u.bOps = await createUser(t.gw, b, 'b-ops', PASSWORD, { email: verified('  PERSON@example.com ') });
       u.bPhone = await createUser(t.gw, b, 'b-phone', PASSWORD, { phone: verified('+82(10)55550101') });
       u.bDisabled = await createUser(t.gw, b, 'b-disabled', PASSWORD, { email: verified(email), state: 'disabled' });
       u.cUnverified = await createUser(t.gw, c, 'c-unverified', PASSWORD, { email: { value: email, verified: false } });
-      u.cOther = await createUser(t.gw, c, 'c-other', PASSWORD, { email: verified('someone.else@example.com'), phone: verified('82 10 5555 0101') });
+      u.cOther = await createUser(t.gw, c, 'c-other', PASSWORD, {
+        email: verified('someone.else@example.com'),
+        phone: verified('82 10 5555 0101'),
+      });
     });
     afterAll(() => t.close());
 
     it('lists every identity sharing a verified contact, in any account: own account first, with account id/alias, name, kind and contact', async () => {
       const s = await sessionOf(t, a.id, 'root', PASSWORD);
       expect(await targetsOf(t, s)).toEqual([
-        { accountId: a.id, accountAlias: a.alias, userId: u.aOps?.id, userName: 'a-ops', kind: 'iam', sharedContact: 'email', mfaCodeRequired: false },
+        {
+          accountId: a.id,
+          accountAlias: a.alias,
+          userId: u.aOps?.id,
+          userName: 'a-ops',
+          kind: 'iam',
+          sharedContact: 'email',
+          mfaCodeRequired: false,
+        },
         ...[
-          { accountId: b.id, accountAlias: b.alias, userId: u.bOps?.id, userName: 'b-ops', kind: 'iam', sharedContact: 'email', mfaCodeRequired: false },
-          { accountId: b.id, accountAlias: b.alias, userId: u.bPhone?.id, userName: 'b-phone', kind: 'iam', sharedContact: 'phone', mfaCodeRequired: false },
+          {
+            accountId: b.id,
+            accountAlias: b.alias,
+            userId: u.bOps?.id,
+            userName: 'b-ops',
+            kind: 'iam',
+            sharedContact: 'email',
+            mfaCodeRequired: false,
+          },
+          {
+            accountId: b.id,
+            accountAlias: b.alias,
+            userId: u.bPhone?.id,
+            userName: 'b-phone',
+            kind: 'iam',
+            sharedContact: 'phone',
+            mfaCodeRequired: false,
+          },
         ],
       ]);
       // not listed: disabled (b-disabled), unverified (c-unverified), different e-mail and a phone without the '+' (c-other)
       const fromB = await targetsOf(t, await sessionOf(t, b.id, 'b-ops', PASSWORD));
-      expect(fromB.map((x) => [x.accountId, x.userName, x.kind])).toEqual([[a.id, 'a-ops', 'iam'], [a.id, 'root', 'root']]); // b-ops has no phone to share with b-phone
+      expect(fromB.map((x) => [x.accountId, x.userName, x.kind])).toEqual([
+        [a.id, 'a-ops', 'iam'],
+        [a.id, 'root', 'root'],
+      ]); // b-ops has no phone to share with b-phone
       expect(await targetsOf(t, await sessionOf(t, c.id, 'c-unverified', PASSWORD))).toEqual([]); // its own contact is unverified
       expect(await targetsOf(t, await sessionOf(t, c.id, 'c-other', PASSWORD))).toEqual([]);
     });
@@ -49,14 +93,28 @@ export function describeCrossAccountSwitch(store: string, env: () => Record<stri
     it('root of A → IAM user of B → back to root: no password, fresh rotated session each time, the old one ends', async () => {
       const start = await sessionOf(t, a.id, 'root', PASSWORD);
       const toB = await switchTo(t, start, u.bOps as User);
-      expect(toB.body).toMatchObject({ accountId: b.id, accountAlias: b.alias, userId: u.bOps?.id, userName: 'b-ops', type: 'user' });
+      expect(toB.body).toMatchObject({
+        accountId: b.id,
+        accountAlias: b.alias,
+        userId: u.bOps?.id,
+        userName: 'b-ops',
+        type: 'user',
+      });
       const inB = await switched(toB);
       expect(inB.cookie).not.toBe(start.cookie);
       expect(inB.csrf).not.toBe(start.csrf);
       expect(await whoAmI(t, start.cookie)).toBeNull();
-      expect(await whoAmI(t, inB.cookie)).toMatchObject({ accountId: b.id, userId: u.bOps?.id, type: 'user', mfa: false, csrfToken: inB.csrf });
+      expect(await whoAmI(t, inB.cookie)).toMatchObject({
+        accountId: b.id,
+        userId: u.bOps?.id,
+        type: 'user',
+        mfa: false,
+        csrfToken: inB.csrf,
+      });
       // the B session acts as the B user: its own profile, its own list
-      const profile = (await (await fetch(`${t.base}/v1/me/profile`, { headers: { cookie: inB.cookie } })).json()) as { userName: string };
+      const profile = (await (await fetch(`${t.base}/v1/me/profile`, { headers: { cookie: inB.cookie } })).json()) as {
+        userName: string;
+      };
       expect(profile.userName).toBe('b-ops');
 
       const back = await switched(await switchTo(t, inB, u.root as User));
@@ -76,9 +134,30 @@ export function describeCrossAccountSwitch(store: string, env: () => Record<stri
       const [inB] = await switchEvents(t, b.id);
       expect((await switchEvents(t, a.id)).length).toBe(before.a + 1);
       expect((await switchEvents(t, b.id)).length).toBe(before.b + 1);
-      const route = { fromAccountId: a.id, fromUserId: u.root?.id, toAccountId: b.id, toUserId: u.bPhone?.id, sharedContact: 'phone', fromKind: 'root', toKind: 'iam', mfa: false };
-      expect(inA).toMatchObject({ accountId: a.id, actor: u.root?.id, target: u.bPhone?.id, result: 'success', details: { ...route, direction: 'out' } });
-      expect(inB).toMatchObject({ accountId: b.id, actor: u.root?.id, target: u.bPhone?.id, result: 'success', details: { ...route, direction: 'in' } });
+      const route = {
+        fromAccountId: a.id,
+        fromUserId: u.root?.id,
+        toAccountId: b.id,
+        toUserId: u.bPhone?.id,
+        sharedContact: 'phone',
+        fromKind: 'root',
+        toKind: 'iam',
+        mfa: false,
+      };
+      expect(inA).toMatchObject({
+        accountId: a.id,
+        actor: u.root?.id,
+        target: u.bPhone?.id,
+        result: 'success',
+        details: { ...route, direction: 'out' },
+      });
+      expect(inB).toMatchObject({
+        accountId: b.id,
+        actor: u.root?.id,
+        target: u.bPhone?.id,
+        result: 'success',
+        details: { ...route, direction: 'in' },
+      });
       expect(JSON.stringify([inA, inB])).not.toMatch(/example\.com|5555[\s()-]*0101/); // no contact values in the log (digits alone would match ids and times)
     });
 
@@ -103,7 +182,12 @@ export function describeCrossAccountSwitch(store: string, env: () => Record<stri
       expect(html).toContain(String(b.alias));
       expect(html).not.toContain('b-disabled');
       const body = new URLSearchParams({ _csrf: formCsrf(html), accountId: b.id, userId: String(u.bOps?.id) });
-      const res = await fetch(`${t.base}/console/my-info/switch`, { method: 'POST', headers: { cookie: s.cookie, 'content-type': 'application/x-www-form-urlencoded' }, body, redirect: 'manual' });
+      const res = await fetch(`${t.base}/console/my-info/switch`, {
+        method: 'POST',
+        headers: { cookie: s.cookie, 'content-type': 'application/x-www-form-urlencoded' },
+        body,
+        redirect: 'manual',
+      });
       expect([res.status, res.headers.get('location')]).toEqual([303, '/console']);
       expect(await whoAmI(t, sessionCookie(res))).toMatchObject({ accountId: b.id, userId: u.bOps?.id });
       expect(await whoAmI(t, s.cookie)).toBeNull();

@@ -1,8 +1,29 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { ManualClock, randomIds } from '../../../src/clock.js';
 import type { Account, User } from '../../../src/store/ports.js';
-import { apiLogin, codeAt, createAccount, createUser, errorCode, NO_THROTTLE, PASSWORD, postJson, sessionOf, startGateway, type TestGateway } from '../mfa/helpers.js';
-import { refusal, switched, switchEvents, switchTo, targetsOf, verified, whoAmI, type Session } from './switch-helpers.js';
+import {
+  apiLogin,
+  codeAt,
+  createAccount,
+  createUser,
+  errorCode,
+  NO_THROTTLE,
+  PASSWORD,
+  postJson,
+  sessionOf,
+  startGateway,
+  type TestGateway,
+} from '../mfa/helpers.js';
+import {
+  refusal,
+  switched,
+  switchEvents,
+  switchTo,
+  targetsOf,
+  verified,
+  whoAmI,
+  type Session,
+} from './switch-helpers.js';
 
 /**
  * LOGIN-8 refusals: a switch never asks less than a login of the target would. Each refusal is 403
@@ -32,7 +53,10 @@ describe('account switching refusals: contact, disabled, locked, password change
     u.disabled = await createUser(t.gw, b, 'b-disabled', PASSWORD, { ...mine, state: 'disabled' });
     u.locked = await createUser(t.gw, b, 'b-locked', PASSWORD, mine);
     u.mustChange = await createUser(t.gw, b, 'b-must-change', PASSWORD, { ...mine, mustChangePassword: true });
-    u.ip = await createUser(t.gw, b, 'b-ip', PASSWORD, { ...mine, consoleIpControl: { enabled: true, entries: ['198.51.100.0/24'] } });
+    u.ip = await createUser(t.gw, b, 'b-ip', PASSWORD, {
+      ...mine,
+      consoleIpControl: { enabled: true, entries: ['198.51.100.0/24'] },
+    });
     u.mfa = await createUser(t.gw, b, 'b-mfa', PASSWORD, mine);
     u.needsEnrolment = await createUser(t.gw, d, 'd-no-mfa-yet', PASSWORD, mine);
     // b-locked: five wrong passwords (LOGIN-3); b-mfa: enrols an authenticator through My Info (LOGIN-4)
@@ -41,7 +65,9 @@ describe('account switching refusals: contact, disabled, locked, password change
     const s = await sessionOf(t, b.id, 'b-mfa', PASSWORD);
     const h = { cookie: s.cookie, 'x-csrf-token': s.csrf };
     mfaSecret = String((await postJson(t, '/v1/me/mfa/enrolment', {}, h)).body.secret);
-    expect((await postJson(t, '/v1/me/mfa/enrolment/confirm', { code: await codeAt(mfaSecret, clock) }, h)).status).toBe(200);
+    expect(
+      (await postJson(t, '/v1/me/mfa/enrolment/confirm', { code: await codeAt(mfaSecret, clock) }, h)).status,
+    ).toBe(200);
     clock.advance(30_000);
   });
   afterAll(() => t.close());
@@ -54,14 +80,28 @@ describe('account switching refusals: contact, disabled, locked, password change
   }
 
   /** Refused without a new session; the caller's session still works; one failure event in each account. */
-  async function expectRefused(s: Session, target: User, reason: string, headers: Record<string, string> = {}): Promise<void> {
+  async function expectRefused(
+    s: Session,
+    target: User,
+    reason: string,
+    headers: Record<string, string> = {},
+  ): Promise<void> {
     const [out, inTarget] = await newEvents([a.id, target.accountId], async () => {
       expect(refusal(await switchTo(t, s, target, {}, headers))).toEqual([403, 'SWITCH_NOT_ALLOWED', reason]);
     });
     expect(await whoAmI(t, s.cookie)).toMatchObject({ accountId: a.id, userId: u.root?.id });
-    for (const [events, direction] of [[out, 'out'], [inTarget, 'in']] as const) {
+    for (const [events, direction] of [
+      [out, 'out'],
+      [inTarget, 'in'],
+    ] as const) {
       expect(events).toHaveLength(1);
-      expect(events?.[0]).toMatchObject({ actor: u.root?.id, target: target.id, result: 'failure', reasonCode: reason, details: { direction, fromAccountId: a.id, toAccountId: target.accountId } });
+      expect(events?.[0]).toMatchObject({
+        actor: u.root?.id,
+        target: target.id,
+        result: 'failure',
+        reasonCode: reason,
+        details: { direction, fromAccountId: a.id, toAccountId: target.accountId },
+      });
     }
   }
 
@@ -70,11 +110,18 @@ describe('account switching refusals: contact, disabled, locked, password change
     await expectRefused(s, u.unverified as User, 'NO_SHARED_VERIFIED_CONTACT');
     await expectRefused(s, u.differs as User, 'NO_SHARED_VERIFIED_CONTACT');
     // an unknown user (or a real id under the wrong account) answers the same, and only the caller's account records it
-    for (const to of [{ accountId: b.id, id: randomIds.hex32() }, { accountId: d.id, id: String(u.locked?.id) }])
+    for (const to of [
+      { accountId: b.id, id: randomIds.hex32() },
+      { accountId: d.id, id: String(u.locked?.id) },
+    ])
       expect(refusal(await switchTo(t, s, to))).toEqual([403, 'SWITCH_NOT_ALLOWED', 'NO_SHARED_VERIFIED_CONTACT']);
     // the caller's own contact unverified: b-unverified cannot switch into root either
     const other = await sessionOf(t, b.id, 'b-unverified', PASSWORD);
-    expect(refusal(await switchTo(t, other, u.root as User))).toEqual([403, 'SWITCH_NOT_ALLOWED', 'NO_SHARED_VERIFIED_CONTACT']);
+    expect(refusal(await switchTo(t, other, u.root as User))).toEqual([
+      403,
+      'SWITCH_NOT_ALLOWED',
+      'NO_SHARED_VERIFIED_CONTACT',
+    ]);
     expect(refusal(await switchTo(t, s, u.root as User))).toEqual([403, 'SWITCH_NOT_ALLOWED', 'SAME_USER']);
   });
 
@@ -99,7 +146,9 @@ describe('account switching refusals: contact, disabled, locked, password change
   it("the target's console IP control applies: from outside its list refused (and its deny audited), from inside allowed", async () => {
     const s = await rootSession();
     await expectRefused(s, u.ip as User, 'CONSOLE_IP_DENIED', from('203.0.113.9'));
-    const deny = (await t.gw.store.audit.list(b.id, { limit: 500 })).items.find((e) => e.action === 'console_ip_control.deny');
+    const deny = (await t.gw.store.audit.list(b.id, { limit: 500 })).items.find(
+      (e) => e.action === 'console_ip_control.deny',
+    );
     expect(deny).toMatchObject({ target: u.ip?.id, sourceIp: '203.0.113.9', details: { during: 'login' } });
     const ok = await switched(await switchTo(t, s, u.ip as User, {}, from('198.51.100.20')));
     expect(await whoAmI(t, ok.cookie, from('198.51.100.20'))).toMatchObject({ userId: u.ip?.id });
@@ -114,7 +163,9 @@ describe('account switching refusals: contact, disabled, locked, password change
       const wrong = await switchTo(t, s, u.mfa as User, { code: '000000' });
       expect([wrong.status, errorCode(wrong.body)]).toEqual([401, 'MFA_CODE_INVALID']);
     });
-    expect(inB0).toEqual([expect.objectContaining({ result: 'failure', reasonCode: 'MFA_CODE_INVALID', target: u.mfa?.id })]);
+    expect(inB0).toEqual([
+      expect.objectContaining({ result: 'failure', reasonCode: 'MFA_CODE_INVALID', target: u.mfa?.id }),
+    ]);
     expect(await whoAmI(t, s.cookie)).not.toBeNull();
 
     const code = await codeAt(mfaSecret, clock);
@@ -136,10 +187,19 @@ describe('account switching refusals: contact, disabled, locked, password change
 
   it('bad input is a 400 with every violation; a switch needs the CSRF token', async () => {
     const s = await rootSession();
-    const bad = await postJson(t, '/v1/me/switch', { userId: '', accountId: 'x'.repeat(65), extra: 1 }, { cookie: s.cookie, 'x-csrf-token': s.csrf });
+    const bad = await postJson(
+      t,
+      '/v1/me/switch',
+      { userId: '', accountId: 'x'.repeat(65), extra: 1 },
+      { cookie: s.cookie, 'x-csrf-token': s.csrf },
+    );
     expect(bad.status).toBe(400);
-    expect(((bad.body.error as { details: { violations: unknown[] } }).details.violations).length).toBeGreaterThanOrEqual(3);
-    expect((await postJson(t, '/v1/me/switch', { accountId: b.id, userId: u.ip?.id }, { cookie: s.cookie })).status).toBe(403);
+    expect((bad.body.error as { details: { violations: unknown[] } }).details.violations.length).toBeGreaterThanOrEqual(
+      3,
+    );
+    expect(
+      (await postJson(t, '/v1/me/switch', { accountId: b.id, userId: u.ip?.id }, { cookie: s.cookie })).status,
+    ).toBe(403);
     expect(await whoAmI(t, s.cookie)).not.toBeNull();
   });
 });

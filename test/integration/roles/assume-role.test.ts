@@ -21,16 +21,34 @@ describe('POST /v1/sts/assume-role (ROLE-3, ROLE-4, ROLE-5, ROLE-6)', () => {
   let fullAccess: Policy;
 
   const post = async (path: string, body: unknown, token: string) => {
-    const res = await fetch(`${t.base}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: JSON.stringify(body) });
+    const res = await fetch(`${t.base}${path}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+      body: JSON.stringify(body),
+    });
     return { status: res.status, body: (await res.json()) as Record<string, unknown> };
   };
-  const get = async (path: string, token: string) => (await fetch(`${t.base}${path}`, { headers: { authorization: `Bearer ${token}` } })).status;
+  const get = async (path: string, token: string) =>
+    (await fetch(`${t.base}${path}`, { headers: { authorization: `Bearer ${token}` } })).status;
   const code = (r: { body: Record<string, unknown> }) => (r.body.error as { code?: string } | undefined)?.code;
-  const tokenOf = (u: User) => bearerFor(t.gw, { accountId: u.accountId, userId: u.id, type: 'user', srn: iamSrn(u.accountId, 'user', u.id) });
+  const tokenOf = (u: User) =>
+    bearerFor(t.gw, { accountId: u.accountId, userId: u.id, type: 'user', srn: iamSrn(u.accountId, 'user', u.id) });
   const policy = (accountId: string, name: string, statement: Record<string, unknown>) =>
-    t.gw.store.policies.create({ accountId, name, type: 'custom', policyVersion: 1, createdBy: 'test', document: { Version: '2024-07-01', Statement: [statement] } });
-  const role = (accountId: string, name: string, trustedPrincipals: Role['trustedPrincipals'], policyIds: string[], maxSessionSeconds = 7200) =>
-    t.gw.store.roles.create({ accountId, name, maxSessionSeconds, trustedPrincipals, policyIds, createdBy: 'test' });
+    t.gw.store.policies.create({
+      accountId,
+      name,
+      type: 'custom',
+      policyVersion: 1,
+      createdBy: 'test',
+      document: { Version: '2024-07-01', Statement: [statement] },
+    });
+  const role = (
+    accountId: string,
+    name: string,
+    trustedPrincipals: Role['trustedPrincipals'],
+    policyIds: string[],
+    maxSessionSeconds = 7200,
+  ) => t.gw.store.roles.create({ accountId, name, maxSessionSeconds, trustedPrincipals, policyIds, createdBy: 'test' });
   const srnOf = (r: Role) => iamSrn(r.accountId, 'role', r.id);
 
   beforeAll(async () => {
@@ -39,7 +57,11 @@ describe('POST /v1/sts/assume-role (ROLE-3, ROLE-4, ROLE-5, ROLE-6)', () => {
     b = await createAccount(t.gw);
     fullAccess = await policy(a.id, 'Everything', { Effect: 'Allow', Action: '*', Resource: '*' });
     const listOnly = await policy(a.id, 'ListOnly', { Effect: 'Allow', Action: 'iam:list*', Resource: '*' });
-    const crossAssume = await policy(a.id, 'AssumeInB', { Effect: 'Allow', Action: 'iam:assumeRole', Resource: `srn:e::${b.id}:::scp-iam:role/*` });
+    const crossAssume = await policy(a.id, 'AssumeInB', {
+      Effect: 'Allow',
+      Action: 'iam:assumeRole',
+      Resource: `srn:e::${b.id}:::scp-iam:role/*`,
+    });
     const bList = await policy(b.id, 'BList', { Effect: 'Allow', Action: 'iam:listRoles', Resource: '*' });
     admin = await createUser(t.gw, a, 'admin', PASSWORD, { policyIds: [fullAccess.id] });
     plain = await createUser(t.gw, a, 'plain', PASSWORD);
@@ -51,52 +73,90 @@ describe('POST /v1/sts/assume-role (ROLE-3, ROLE-4, ROLE-5, ROLE-6)', () => {
   afterAll(() => t.close());
 
   it('ROLE-5: an administrator with * assumes a read-only role; a read works, a write is denied', async () => {
-    const r = await post('/v1/sts/assume-role', { roleSrn: srnOf(readOnlyRole), sessionName: 'admin-reads' }, await tokenOf(admin));
+    const r = await post(
+      '/v1/sts/assume-role',
+      { roleSrn: srnOf(readOnlyRole), sessionName: 'admin-reads' },
+      await tokenOf(admin),
+    );
     expect(r.status).toBe(200);
     expect(r.body).toMatchObject({
       assumedRoleSrn: expect.stringMatching(new RegExp(`^srn:e::${a.id}:::scp-iam:role-session/[0-9a-f]{32}$`)),
-      roleSrn: srnOf(readOnlyRole), sessionName: 'admin-reads', token_type: 'Bearer', access_token: expect.any(String), refresh_token: expect.any(String),
+      roleSrn: srnOf(readOnlyRole),
+      sessionName: 'admin-reads',
+      token_type: 'Bearer',
+      access_token: expect.any(String),
+      refresh_token: expect.any(String),
     });
     const token = String(r.body.access_token);
     expect(await get(`/v1/accounts/${a.id}/users`, token)).toBe(200);
     const write = await post(`/v1/accounts/${a.id}/groups`, { name: 'nope-group' }, token);
     expect([write.status, code(write)]).toEqual([403, 'ACCESS_DENIED']);
-    expect((await t.gw.store.groups.getByName(a.id, 'nope-group'))).toBeNull();
+    expect(await t.gw.store.groups.getByName(a.id, 'nope-group')).toBeNull();
   });
 
   it('a trusted caller whose own policies do not allow iam:assumeRole is refused (both sides, ROLE-3)', async () => {
-    const r = await post('/v1/sts/assume-role', { roleSrn: srnOf(readOnlyRole), sessionName: 'plain' }, await tokenOf(plain));
+    const r = await post(
+      '/v1/sts/assume-role',
+      { roleSrn: srnOf(readOnlyRole), sessionName: 'plain' },
+      await tokenOf(plain),
+    );
     expect([r.status, code(r)]).toEqual([403, 'ACCESS_DENIED']);
   });
 
-  it('the caller\'s side is judged with its conditions: iam:assumeRole only with MFA (scp:MultiFactorAuthPresent)', async () => {
+  it("the caller's side is judged with its conditions: iam:assumeRole only with MFA (scp:MultiFactorAuthPresent)", async () => {
     const mfaOnly = await policy(a.id, 'AssumeWithMfa', {
-      Effect: 'Allow', Action: 'iam:assumeRole', Resource: srnOf(readOnlyRole), Condition: { Bool: { 'scp:MultiFactorAuthPresent': 'true' } },
+      Effect: 'Allow',
+      Action: 'iam:assumeRole',
+      Resource: srnOf(readOnlyRole),
+      Condition: { Bool: { 'scp:MultiFactorAuthPresent': 'true' } },
     });
     const careful = await createUser(t.gw, a, 'careful', PASSWORD, { policyIds: [mfaOnly.id] });
     const who = { accountId: a.id, userId: careful.id, type: 'user' as const, srn: iamSrn(a.id, 'user', careful.id) };
     const body = { roleSrn: srnOf(readOnlyRole), sessionName: 'careful' };
     const without = await post('/v1/sts/assume-role', body, await bearerFor(t.gw, who));
     expect([without.status, code(without)]).toEqual([403, 'ACCESS_DENIED']);
-    const withMfa = await post('/v1/sts/assume-role', body, await bearerFor(t.gw, { ...who, mfa: true, amr: ['pwd', 'mfa'] }));
+    const withMfa = await post(
+      '/v1/sts/assume-role',
+      body,
+      await bearerFor(t.gw, { ...who, mfa: true, amr: ['pwd', 'mfa'] }),
+    );
     expect(withMfa.status).toBe(200);
     const intro = await post('/v1/introspect', { token: withMfa.body.access_token }, String(withMfa.body.access_token));
     expect(intro.body).toMatchObject({ mfa: true, amr: ['pwd', 'mfa'] }); // the session keeps how the caller signed in
   });
 
   it('an unknown role and an untrusting role give the same answer', async () => {
-    const unknown = await post('/v1/sts/assume-role', { roleSrn: iamSrn(b.id, 'role', 'f'.repeat(32)), sessionName: 'probe' }, await tokenOf(admin));
-    const untrusted = await post('/v1/sts/assume-role', { roleSrn: srnOf(chainTarget), sessionName: 'probe' }, await tokenOf(admin));
+    const unknown = await post(
+      '/v1/sts/assume-role',
+      { roleSrn: iamSrn(b.id, 'role', 'f'.repeat(32)), sessionName: 'probe' },
+      await tokenOf(admin),
+    );
+    const untrusted = await post(
+      '/v1/sts/assume-role',
+      { roleSrn: srnOf(chainTarget), sessionName: 'probe' },
+      await tokenOf(admin),
+    );
     expect([unknown.status, code(unknown)]).toEqual([403, 'ROLE_NOT_TRUSTED']);
-    const withoutRequestId = (body: Record<string, unknown>) => ({ ...(body.error as Record<string, unknown>), requestId: undefined });
+    const withoutRequestId = (body: Record<string, unknown>) => ({
+      ...(body.error as Record<string, unknown>),
+      requestId: undefined,
+    });
     expect(withoutRequestId(untrusted.body)).toEqual(withoutRequestId(unknown.body));
   });
 
   it('cross-account (POL-7): trusted by B, no identity allow in A → denied; with it → allowed, acting in B only', async () => {
     // B trusts every user of A, but `plain` has no identity policy in A allowing it.
-    const denied = await post('/v1/sts/assume-role', { roleSrn: srnOf(bRole), sessionName: 'xy' }, await tokenOf(plain));
+    const denied = await post(
+      '/v1/sts/assume-role',
+      { roleSrn: srnOf(bRole), sessionName: 'xy' },
+      await tokenOf(plain),
+    );
     expect([denied.status, code(denied)]).toEqual([403, 'ACCESS_DENIED']);
-    const ok = await post('/v1/sts/assume-role', { roleSrn: srnOf(bRole), sessionName: 'partner' }, await tokenOf(crossAllowed));
+    const ok = await post(
+      '/v1/sts/assume-role',
+      { roleSrn: srnOf(bRole), sessionName: 'partner' },
+      await tokenOf(crossAllowed),
+    );
     expect(ok.status).toBe(200);
     const token = String(ok.body.access_token);
     expect(await get(`/v1/accounts/${b.id}/roles`, token)).toBe(200);
@@ -105,32 +165,74 @@ describe('POST /v1/sts/assume-role (ROLE-3, ROLE-4, ROLE-5, ROLE-6)', () => {
 
   it('durations: none → max; 3,199 and max+1 refused with the range; 3,200 and max accepted (ROLE-4)', async () => {
     const token = await tokenOf(admin);
-    const ask = (durationSeconds?: number) => post('/v1/sts/assume-role', { roleSrn: srnOf(readOnlyRole), sessionName: 'durations', ...(durationSeconds === undefined ? {} : { durationSeconds }) }, token);
+    const ask = (durationSeconds?: number) =>
+      post(
+        '/v1/sts/assume-role',
+        {
+          roleSrn: srnOf(readOnlyRole),
+          sessionName: 'durations',
+          ...(durationSeconds === undefined ? {} : { durationSeconds }),
+        },
+        token,
+      );
     const none = await ask();
     expect(Date.parse(String(none.body.expiresAt)) - t.gw.clock.now()).toBeGreaterThan(7190_000);
     for (const d of [3199, 7201]) {
       const r = await ask(d);
       expect([r.status, code(r)]).toEqual([400, 'SESSION_DURATION_OUT_OF_RANGE']);
-      expect((r.body.error as { details: unknown }).details).toEqual({ requested: d, min: 3200, max: 7200, chained: false });
+      expect((r.body.error as { details: unknown }).details).toEqual({
+        requested: d,
+        min: 3200,
+        max: 7200,
+        chained: false,
+      });
     }
     for (const d of [3200, 7200]) expect((await ask(d)).status).toBe(200);
   });
 
   it('chaining (ROLE-6): the target must trust the role; an hour at most; 3,601 refused; the source stays the user', async () => {
-    const first = await post('/v1/sts/assume-role', { roleSrn: srnOf(readOnlyRole), sessionName: 'hop1' }, await tokenOf(admin));
+    const first = await post(
+      '/v1/sts/assume-role',
+      { roleSrn: srnOf(readOnlyRole), sessionName: 'hop1' },
+      await tokenOf(admin),
+    );
     const session = String(first.body.access_token);
     // The reader role holds iam:list* only, so give it the identity side of the chain.
-    const assumeChained = await policy(a.id, 'AssumeChained', { Effect: 'Allow', Action: 'iam:assumeRole', Resource: srnOf(chainTarget) });
-    await t.gw.store.roles.update(a.id, readOnlyRole.id, readOnlyRole.version, { policyIds: [...readOnlyRole.policyIds, assumeChained.id] }, 'test');
-    const over = await post('/v1/sts/assume-role', { roleSrn: srnOf(chainTarget), sessionName: 'hop2', durationSeconds: 3601 }, session);
+    const assumeChained = await policy(a.id, 'AssumeChained', {
+      Effect: 'Allow',
+      Action: 'iam:assumeRole',
+      Resource: srnOf(chainTarget),
+    });
+    await t.gw.store.roles.update(
+      a.id,
+      readOnlyRole.id,
+      readOnlyRole.version,
+      { policyIds: [...readOnlyRole.policyIds, assumeChained.id] },
+      'test',
+    );
+    const over = await post(
+      '/v1/sts/assume-role',
+      { roleSrn: srnOf(chainTarget), sessionName: 'hop2', durationSeconds: 3601 },
+      session,
+    );
     expect([over.status, code(over)]).toEqual([400, 'SESSION_DURATION_OUT_OF_RANGE']);
     const hop = await post('/v1/sts/assume-role', { roleSrn: srnOf(chainTarget), sessionName: 'hop2' }, session);
     expect(hop.status).toBe(200);
     expect(Date.parse(String(hop.body.expiresAt)) - t.gw.clock.now()).toBeLessThanOrEqual(3600_000);
     const intro = await post('/v1/introspect', { token: hop.body.access_token }, String(hop.body.access_token));
-    expect(intro.body).toMatchObject({ active: true, ptype: 'role-session', role: srnOf(chainTarget), source: iamSrn(a.id, 'user', admin.id), sessionName: 'hop2' });
+    expect(intro.body).toMatchObject({
+      active: true,
+      ptype: 'role-session',
+      role: srnOf(chainTarget),
+      source: iamSrn(a.id, 'user', admin.id),
+      sessionName: 'hop2',
+    });
     // A user session cannot enter the chained role: it trusts only the reader role.
-    expect(code(await post('/v1/sts/assume-role', { roleSrn: srnOf(chainTarget), sessionName: 'direct' }, await tokenOf(admin)))).toBe('ROLE_NOT_TRUSTED');
+    expect(
+      code(
+        await post('/v1/sts/assume-role', { roleSrn: srnOf(chainTarget), sessionName: 'direct' }, await tokenOf(admin)),
+      ),
+    ).toBe('ROLE_NOT_TRUSTED');
   });
 
   it('bad input is a 400 with its code and writes nothing', async () => {
@@ -160,7 +262,11 @@ describe('POST /v1/sts/assume-role (ROLE-3, ROLE-4, ROLE-5, ROLE-6)', () => {
 
   it('ENT-5 for roles: revoke-sessions, a trust edit and deleting the role refuse earlier session tokens', async () => {
     const adminToken = await tokenOf(admin);
-    const assume = async (r: Role) => String((await post('/v1/sts/assume-role', { roleSrn: srnOf(r), sessionName: 'revoked' }, adminToken)).body.access_token);
+    const assume = async (r: Role) =>
+      String(
+        (await post('/v1/sts/assume-role', { roleSrn: srnOf(r), sessionName: 'revoked' }, adminToken)).body
+          .access_token,
+      );
     const introspect = async (tok: string) => (await post('/v1/introspect', { token: tok }, adminToken)).body.active;
 
     const before = await assume(readOnlyRole);
@@ -174,7 +280,8 @@ describe('POST /v1/sts/assume-role (ROLE-3, ROLE-4, ROLE-5, ROLE-6)', () => {
 
     const current = (await t.gw.store.roles.get(a.id, readOnlyRole.id))!;
     const edit = await fetch(`${t.base}/v1/accounts/${a.id}/roles/${readOnlyRole.id}`, {
-      method: 'PATCH', headers: { 'content-type': 'application/json', authorization: `Bearer ${adminToken}` },
+      method: 'PATCH',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${adminToken}` },
       body: JSON.stringify({ version: current.version, trustedPrincipals: current.trustedPrincipals }),
     });
     expect(edit.status).toBe(200);
@@ -183,19 +290,28 @@ describe('POST /v1/sts/assume-role (ROLE-3, ROLE-4, ROLE-5, ROLE-6)', () => {
     const temp = await role(a.id, 'temp', [{ kind: 'current-account', value: a.id }], []);
     const tempToken = await assume(temp);
     expect(await introspect(tempToken)).toBe(true);
-    const del = await fetch(`${t.base}/v1/accounts/${a.id}/roles/${temp.id}`, { method: 'DELETE', headers: { authorization: `Bearer ${adminToken}` } });
+    const del = await fetch(`${t.base}/v1/accounts/${a.id}/roles/${temp.id}`, {
+      method: 'DELETE',
+      headers: { authorization: `Bearer ${adminToken}` },
+    });
     expect(del.status).toBeLessThan(300);
     expect(await introspect(tempToken)).toBe(false);
   });
 
   it('disabling the source user ends its role sessions', async () => {
     const worker = await createUser(t.gw, a, 'worker', PASSWORD, { policyIds: [fullAccess.id] });
-    const r = await post('/v1/sts/assume-role', { roleSrn: srnOf(readOnlyRole), sessionName: 'worker' }, await tokenOf(worker));
+    const r = await post(
+      '/v1/sts/assume-role',
+      { roleSrn: srnOf(readOnlyRole), sessionName: 'worker' },
+      await tokenOf(worker),
+    );
     const token = String(r.body.access_token);
     expect(await get(`/v1/accounts/${a.id}/users`, token)).toBe(200);
     const current = (await t.gw.store.users.get(a.id, worker.id))!;
     const disable = await fetch(`${t.base}/v1/accounts/${a.id}/users/${worker.id}`, {
-      method: 'PATCH', headers: { 'content-type': 'application/json', authorization: `Bearer ${await tokenOf(admin)}` }, body: JSON.stringify({ version: current.version, state: 'disabled' }),
+      method: 'PATCH',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${await tokenOf(admin)}` },
+      body: JSON.stringify({ version: current.version, state: 'disabled' }),
     });
     expect(disable.status).toBe(200);
     expect(await get(`/v1/accounts/${a.id}/users`, token)).toBe(401);

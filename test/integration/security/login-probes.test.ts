@@ -1,6 +1,17 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Account } from '../../../src/store/ports.js';
-import { apiLogin, browserLogin, createAccount, createUser, NO_THROTTLE, OTHER_PASSWORD, PASSWORD, setCookies, startGateway, type TestGateway } from '../mfa/helpers.js';
+import {
+  apiLogin,
+  browserLogin,
+  createAccount,
+  createUser,
+  NO_THROTTLE,
+  OTHER_PASSWORD,
+  PASSWORD,
+  setCookies,
+  startGateway,
+  type TestGateway,
+} from '../mfa/helpers.js';
 
 /**
  * Probes of the login surface that the review found sound, kept as regression tests (LOGIN-1, LOGIN-3):
@@ -24,24 +35,38 @@ describe('login probes (LOGIN-1, LOGIN-3)', () => {
     const known = await apiLogin(t, { account: account.id, username: 'alice', password: OTHER_PASSWORD });
     const unknown = await apiLogin(t, { account: account.id, username: 'nobody-here', password: OTHER_PASSWORD });
     const body = async (r: Response) => (await r.text()).replace(/"requestId":"[^"]+"/, '');
-    expect([known.status, await body(known), [...setCookies(known).keys()]]).toEqual([unknown.status, await body(unknown), [...setCookies(unknown).keys()]]);
+    expect([known.status, await body(known), [...setCookies(known).keys()]]).toEqual([
+      unknown.status,
+      await body(unknown),
+      [...setCookies(unknown).keys()],
+    ]);
   });
 
   it('known and unknown users get the same page (apart from the typed name) and the same cookies', async () => {
     const known = await browserLogin(t, `/login/${alias()}`, { username: 'alice', password: OTHER_PASSWORD });
     const unknown = await browserLogin(t, `/login/${alias()}`, { username: 'nobodyx', password: OTHER_PASSWORD });
     expect(known.res.status).toBe(unknown.res.status);
-    const norm = (html: string, name: string) => html.replace(name, 'NAME').replace(/value="[A-Za-z0-9_-]{40,}"/g, 'value="T"');
+    const norm = (html: string, name: string) =>
+      html.replace(name, 'NAME').replace(/value="[A-Za-z0-9_-]{40,}"/g, 'value="T"');
     expect(norm(known.html, 'alice')).toBe(norm(unknown.html, 'nobodyx'));
     expect([...setCookies(known.res).keys()]).toEqual([...setCookies(unknown.res).keys()]);
   });
 
   it('alias URL, id URL and the JSON API share one counter; the right password is then refused', async () => {
-    for (let i = 0; i < 2; i++) expect((await browserLogin(t, `/login/${alias()}`, { username: 'carol', password: OTHER_PASSWORD })).res.status).toBe(401);
-    for (let i = 0; i < 2; i++) expect((await browserLogin(t, `/login?account=${account.id}`, { username: 'carol', password: OTHER_PASSWORD })).res.status).toBe(401);
+    for (let i = 0; i < 2; i++)
+      expect(
+        (await browserLogin(t, `/login/${alias()}`, { username: 'carol', password: OTHER_PASSWORD })).res.status,
+      ).toBe(401);
+    for (let i = 0; i < 2; i++)
+      expect(
+        (await browserLogin(t, `/login?account=${account.id}`, { username: 'carol', password: OTHER_PASSWORD })).res
+          .status,
+      ).toBe(401);
     expect((await apiLogin(t, { account: alias(), username: 'carol', password: OTHER_PASSWORD })).status).toBe(423);
     expect((await apiLogin(t, { account: account.id, username: 'carol', password: PASSWORD })).status).toBe(423);
-    expect((await browserLogin(t, `/login/${alias()}`, { username: 'carol', password: PASSWORD })).res.status).toBe(423);
+    expect((await browserLogin(t, `/login/${alias()}`, { username: 'carol', password: PASSWORD })).res.status).toBe(
+      423,
+    );
   });
 
   it('case, whitespace and Unicode variants of a name are other (unknown) names, even with the right password', async () => {

@@ -1,6 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Account, User } from '../../../src/store/ports.js';
-import { createAccount, createUser, NO_THROTTLE, PASSWORD, postJson, sessionOf, startGateway, type TestGateway } from '../mfa/helpers.js';
+import {
+  createAccount,
+  createUser,
+  NO_THROTTLE,
+  PASSWORD,
+  postJson,
+  sessionOf,
+  startGateway,
+  type TestGateway,
+} from '../mfa/helpers.js';
 import { switched, verified, whoAmI, type Session } from '../my-info/switch-helpers.js';
 
 /**
@@ -23,8 +32,14 @@ describe('re-confirmation failures survive account switches (PWD-11, LOGIN-8)', 
   });
   afterAll(() => t.close());
 
-  const guess = (s: Session) => fetch(`${t.base}/v1/me/contacts`, { method: 'PUT', headers: { cookie: s.cookie, 'x-csrf-token': s.csrf, 'content-type': 'application/json' }, body: JSON.stringify({ phone: '+15550100', password: 'Wrong#Guess1' }) });
-  const hop = async (s: Session, to: User) => switched(await postJson(t, '/v1/me/switch', { userId: to.id }, { cookie: s.cookie, 'x-csrf-token': s.csrf }));
+  const guess = (s: Session) =>
+    fetch(`${t.base}/v1/me/contacts`, {
+      method: 'PUT',
+      headers: { cookie: s.cookie, 'x-csrf-token': s.csrf, 'content-type': 'application/json' },
+      body: JSON.stringify({ phone: '+15550100', password: 'Wrong#Guess1' }),
+    });
+  const hop = async (s: Session, to: User) =>
+    switched(await postJson(t, '/v1/me/switch', { userId: to.id }, { cookie: s.cookie, 'x-csrf-token': s.csrf }));
 
   it('4 wrong, switch away and back, 1 more wrong: signed out', async () => {
     let s: Session = await sessionOf(t, account.id, 'alice', PASSWORD);
@@ -41,6 +56,8 @@ describe('re-confirmation failures survive account switches (PWD-11, LOGIN-8)', 
     const s = await sessionOf(t, account.id, 'alice', PASSWORD);
     const res = await guess(s);
     expect(res.status).toBe(403);
-    expect(((await res.json()) as { error: { details: { remainingAttempts: number } } }).error.details.remainingAttempts).toBe(4);
+    expect(
+      ((await res.json()) as { error: { details: { remainingAttempts: number } } }).error.details.remainingAttempts,
+    ).toBe(4);
   });
 });

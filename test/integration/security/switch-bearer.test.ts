@@ -1,6 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Account, User } from '../../../src/store/ports.js';
-import { createAccount, createUser, NO_THROTTLE, PASSWORD, postJson, sessionOf, startGateway, type TestGateway } from '../mfa/helpers.js';
+import {
+  createAccount,
+  createUser,
+  NO_THROTTLE,
+  PASSWORD,
+  postJson,
+  sessionOf,
+  startGateway,
+  type TestGateway,
+} from '../mfa/helpers.js';
 import { verified, whoAmI } from '../my-info/switch-helpers.js';
 
 /**
@@ -37,7 +46,12 @@ describe('account switch needs the console session cookie, not a bearer token (L
   });
 
   it('the cookie session still switches', async () => {
-    const res = await postJson(t, '/v1/me/switch', { userId: target.id }, { cookie: session.cookie, 'x-csrf-token': session.csrf });
+    const res = await postJson(
+      t,
+      '/v1/me/switch',
+      { userId: target.id },
+      { cookie: session.cookie, 'x-csrf-token': session.csrf },
+    );
     expect(res.status).toBe(200);
     expect(res.body.userId).toBe(target.id);
   });

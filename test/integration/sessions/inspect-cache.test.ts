@@ -37,8 +37,16 @@ describeWithServer('redis', 'Redis SessionStore inspect cache (TOK-4, ENT-5)', (
   let probeValue = 1;
 
   const store = (url = servers.redisUrl, storeClock = new ManualClock(), commandTimeoutMs = 1_000): RedisSessionStore =>
-    new RedisSessionStore({ url, keyPrefix: prefix, ids: randomIds, inspectCacheMs: CACHE_MS, clock: storeClock, commandTimeoutMs });
-  const ask = (s: RedisSessionStore, sessionId: string): Promise<SessionInspection> => s.inspect(sessionId, MARKERS, EPOCHS);
+    new RedisSessionStore({
+      url,
+      keyPrefix: prefix,
+      ids: randomIds,
+      inspectCacheMs: CACHE_MS,
+      clock: storeClock,
+      commandTimeoutMs,
+    });
+  const ask = (s: RedisSessionStore, sessionId: string): Promise<SessionInspection> =>
+    s.inspect(sessionId, MARKERS, EPOCHS);
   /** Changes the probe marker in Redis without any message; returns the new value. */
   const changeProbeBehindItsBack = async (): Promise<number> => {
     probeValue++;
@@ -101,7 +109,13 @@ describeWithServer('redis', 'Redis SessionStore inspect cache (TOK-4, ENT-5)', (
     const sid = await twoInstances();
     await warm(b, sid);
     const first = await ask(b, sid);
-    expect(first).toMatchObject({ live: true, revoked: new Map([['user:alice', 100], ['probe', probeValue]]) });
+    expect(first).toMatchObject({
+      live: true,
+      revoked: new Map([
+        ['user:alice', 100],
+        ['probe', probeValue],
+      ]),
+    });
     await admin.set(`${prefix}:r:user:alice`, '200', 'PX', 60_000); // behind its back
     clock.advance(CACHE_MS - 1);
     expect((await ask(b, sid)).revoked.get('user:alice')).toBe(100);
@@ -127,7 +141,10 @@ describeWithServer('redis', 'Redis SessionStore inspect cache (TOK-4, ENT-5)', (
     const second = await a.create({ principal: alice, ...long });
     await expectCached(b, second.id);
     expect(await a.endAllForUser(alice.accountId, alice.userId)).toBe(2);
-    await until('B to see both sessions ended', async () => !(await ask(b, sid)).live && !(await ask(b, second.id)).live);
+    await until(
+      'B to see both sessions ended',
+      async () => !(await ask(b, sid)).live && !(await ask(b, second.id)).live,
+    );
   });
 
   it('A.markRevoked → B sees the marker within 1 s, and onRevoked listeners still hear the stored maxima', async () => {
@@ -136,7 +153,12 @@ describeWithServer('redis', 'Redis SessionStore inspect cache (TOK-4, ENT-5)', (
     const heard = new Promise<ReadonlyMap<string, number>>((resolve) => (hear = resolve));
     await b.onRevoked((m) => hear(m));
     await a.markRevoked(['user:alice', 'group:g'], 50); // user:alice keeps 100, the maximum
-    expect(await heard).toEqual(new Map([['user:alice', 100], ['group:g', 50]]));
+    expect(await heard).toEqual(
+      new Map([
+        ['user:alice', 100],
+        ['group:g', 50],
+      ]),
+    );
     await a.markRevoked(['user:alice'], 300);
     await seesMarker(sid, 300);
   });
@@ -173,7 +195,8 @@ describeWithServer('redis', 'Redis SessionStore inspect cache (TOK-4, ENT-5)', (
     expect(proxy.connections).toHaveLength(2); // B's main connection, then its subscriber
     const main = proxy.connections[0]!;
     // A question B has not cached yet, so it goes to Redis.
-    const userMarker = async (): Promise<number | undefined> => (await b.inspect(sid, ['user:alice'], [])).revoked.get('user:alice');
+    const userMarker = async (): Promise<number | undefined> =>
+      (await b.inspect(sid, ['user:alice'], [])).revoked.get('user:alice');
     main.hold();
     const inFlight = userMarker();
     await until('Redis to answer the held inspect', () => main.heldBytes > 0);
@@ -208,7 +231,11 @@ describeWithServer('redis', 'Redis SessionStore inspect cache (TOK-4, ENT-5)', (
     const killed = await subscriberId(admin, name);
     expect(killed).not.toBeNull();
     await admin.client('KILL', 'ID', killed!);
-    await until('a new subscriber connection', async () => ![null, killed].includes(await subscriberId(admin, name)), 5_000);
+    await until(
+      'a new subscriber connection',
+      async () => ![null, killed].includes(await subscriberId(admin, name)),
+      5_000,
+    );
     await until('B to resubscribe', () => b.inspectCacheActive, 5_000);
     await expectCached(b, sid);
     await a.end(sid);
@@ -220,11 +247,26 @@ describeWithServer('redis', 'Redis SessionStore inspect cache (TOK-4, ENT-5)', (
     const sid = await cachingInstances(`redis://127.0.0.1:${proxy.port}`);
     await proxy.refuse();
     proxy.connections[0]!.cut(); // the subscriber stays up: only the main connection is lost
-    await until('B to answer STORE_UNAVAILABLE', async () => (await ask(b, sid).then(() => null, (e: { code?: string }) => e.code)) === 'STORE_UNAVAILABLE');
+    await until(
+      'B to answer STORE_UNAVAILABLE',
+      async () =>
+        (await ask(b, sid).then(
+          () => null,
+          (e: { code?: string }) => e.code,
+        )) === 'STORE_UNAVAILABLE',
+    );
     expect(b.inspectCacheActive).toBe(true);
     await expect(ask(b, sid)).rejects.toMatchObject({ code: 'STORE_UNAVAILABLE' });
     await proxy.start();
-    await until('B to answer again', () => ask(b, sid).then(() => true, () => false), 5_000);
+    await until(
+      'B to answer again',
+      () =>
+        ask(b, sid).then(
+          () => true,
+          () => false,
+        ),
+      5_000,
+    );
   });
 });
 

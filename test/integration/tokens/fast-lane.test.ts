@@ -43,16 +43,31 @@ describe('fast lane ≡ Koa chain for the service API (DESIGN §5, TOK-4, POL-9)
   afterAll(() => app.close());
 
   type Way = 'lane' | 'koa';
-  const send = async (way: Way, path: string, init: { body?: string | Uint8Array<ArrayBuffer>; headers?: Record<string, string> }) => {
-    const headers = { 'content-type': 'application/json', ...init.headers, ...(way === 'koa' ? { cookie: 'unrelated=1' } : {}) };
+  const send = async (
+    way: Way,
+    path: string,
+    init: { body?: string | Uint8Array<ArrayBuffer>; headers?: Record<string, string> },
+  ) => {
+    const headers = {
+      'content-type': 'application/json',
+      ...init.headers,
+      ...(way === 'koa' ? { cookie: 'unrelated=1' } : {}),
+    };
     const before = seenByKoa.length;
-    const res = await fetch(`${app.url}${path}`, { method: 'POST', headers, ...(init.body === undefined ? {} : { body: init.body }) });
+    const res = await fetch(`${app.url}${path}`, {
+      method: 'POST',
+      headers,
+      ...(init.body === undefined ? {} : { body: init.body }),
+    });
     const text = await res.text();
     const body = JSON.parse(text) as Record<string, unknown> & { error?: { code: string; requestId?: string } };
     if (body.error) delete body.error.requestId; // differs per request by design
     return { status: res.status, body, headers: res.headers, viaKoa: seenByKoa.length > before };
   };
-  const both = async (path: string, init: { body?: string | Uint8Array<ArrayBuffer>; headers?: Record<string, string> }) => {
+  const both = async (
+    path: string,
+    init: { body?: string | Uint8Array<ArrayBuffer>; headers?: Record<string, string> },
+  ) => {
     const lane = await send('lane', path, init);
     const koa = await send('koa', path, init);
     expect(lane.viaKoa).toBe(false);
@@ -63,11 +78,15 @@ describe('fast lane ≡ Koa chain for the service API (DESIGN §5, TOK-4, POL-9)
   const bearer = () => ({ authorization: `Bearer ${token}` });
 
   it('answers /v1/authorize the same way, with the shell headers', async () => {
-    const r = await both('/v1/authorize', { body: JSON.stringify({ action: 'iam:getUser', resource }), headers: bearer() });
+    const r = await both('/v1/authorize', {
+      body: JSON.stringify({ action: 'iam:getUser', resource }),
+      headers: bearer(),
+    });
     expect(r.status).toBe(200);
     expect(r.body).toMatchObject({ allowed: true, decision: 'Allow' });
     expect(r.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
-    for (const h of ['x-content-type-options', 'x-frame-options', 'content-security-policy', 'cache-control']) expect(r.headers.get(h)).not.toBeNull();
+    for (const h of ['x-content-type-options', 'x-frame-options', 'content-security-policy', 'cache-control'])
+      expect(r.headers.get(h)).not.toBeNull();
     expect(r.headers.get('content-type')).toBe('application/json; charset=utf-8');
   });
 
@@ -79,15 +98,53 @@ describe('fast lane ≡ Koa chain for the service API (DESIGN §5, TOK-4, POL-9)
   });
 
   it.each([
-    ['a deny is a normal answer', () => ({ body: JSON.stringify({ action: 'iam:deleteUser', resource }), headers: bearer() }), 200, undefined],
-    ['a tampered token', () => ({ body: JSON.stringify({ action: 'iam:getUser', resource }), headers: { authorization: `Bearer ${token}x` } }), 401, 'TOKEN_SIGNATURE_INVALID'],
-    ['a malformed bearer header', () => ({ body: '{}', headers: { authorization: 'Bearer a b' } }), 401, 'TOKEN_MALFORMED'],
-    ['no caller and no token', () => ({ body: JSON.stringify({ action: 'iam:getUser', resource }) }), 401, 'UNAUTHENTICATED'],
+    [
+      'a deny is a normal answer',
+      () => ({ body: JSON.stringify({ action: 'iam:deleteUser', resource }), headers: bearer() }),
+      200,
+      undefined,
+    ],
+    [
+      'a tampered token',
+      () => ({
+        body: JSON.stringify({ action: 'iam:getUser', resource }),
+        headers: { authorization: `Bearer ${token}x` },
+      }),
+      401,
+      'TOKEN_SIGNATURE_INVALID',
+    ],
+    [
+      'a malformed bearer header',
+      () => ({ body: '{}', headers: { authorization: 'Bearer a b' } }),
+      401,
+      'TOKEN_MALFORMED',
+    ],
+    [
+      'no caller and no token',
+      () => ({ body: JSON.stringify({ action: 'iam:getUser', resource }) }),
+      401,
+      'UNAUTHENTICATED',
+    ],
     ['invalid JSON', () => ({ body: '{"action":', headers: bearer() }), 400, 'MALFORMED_JSON'],
     ['JSON that is not an object or array', () => ({ body: '"text"', headers: bearer() }), 400, 'MALFORMED_JSON'],
-    ['a __proto__ key', () => ({ body: '{"__proto__":{"admin":true},"action":"iam:getUser"}', headers: bearer() }), 400, 'MALFORMED_JSON'],
-    ['a missing action (all violations listed)', () => ({ body: JSON.stringify({ resource: 7 }), headers: bearer() }), 400, 'VALIDATION_FAILED'],
-    ['an unsupported content type (body ignored → schema refuses)', () => ({ body: 'action=iam:getUser', headers: { ...bearer(), 'content-type': 'text/plain' } }), 400, 'VALIDATION_FAILED'],
+    [
+      'a __proto__ key',
+      () => ({ body: '{"__proto__":{"admin":true},"action":"iam:getUser"}', headers: bearer() }),
+      400,
+      'MALFORMED_JSON',
+    ],
+    [
+      'a missing action (all violations listed)',
+      () => ({ body: JSON.stringify({ resource: 7 }), headers: bearer() }),
+      400,
+      'VALIDATION_FAILED',
+    ],
+    [
+      'an unsupported content type (body ignored → schema refuses)',
+      () => ({ body: 'action=iam:getUser', headers: { ...bearer(), 'content-type': 'text/plain' } }),
+      400,
+      'VALIDATION_FAILED',
+    ],
   ])('/v1/authorize: %s', async (_name, init, status, code) => {
     const r = await both('/v1/authorize', init());
     expect(r.status).toBe(status);
@@ -95,20 +152,32 @@ describe('fast lane ≡ Koa chain for the service API (DESIGN §5, TOK-4, POL-9)
   });
 
   it('refuses a compressed body with 415 and an oversized one with 413, both ways', async () => {
-    const gz = await both('/v1/authorize', { body: Uint8Array.from(gzipSync(JSON.stringify({ action: "iam:getUser", resource }))), headers: { ...bearer(), 'content-encoding': 'gzip' } });
+    const gz = await both('/v1/authorize', {
+      body: Uint8Array.from(gzipSync(JSON.stringify({ action: 'iam:getUser', resource }))),
+      headers: { ...bearer(), 'content-encoding': 'gzip' },
+    });
     expect([gz.status, gz.body.error?.code]).toEqual([415, 'UNSUPPORTED_MEDIA_TYPE']);
-    const big = await both('/v1/authorize', { body: JSON.stringify({ action: 'x'.repeat(app.gw.config.http.bodyLimitBytes) }), headers: bearer() });
+    const big = await both('/v1/authorize', {
+      body: JSON.stringify({ action: 'x'.repeat(app.gw.config.http.bodyLimitBytes) }),
+      headers: bearer(),
+    });
     expect([big.status, big.body.error?.code]).toEqual([413, 'PAYLOAD_TOO_LARGE']);
     expect(big.headers.get('connection')).toBe('close'); // the unread rest is not drained to reuse the socket
   });
 
   it('/v1/token: a form refresh works on the lane with no-store; a repeated field is refused both ways', async () => {
     const form = { 'content-type': 'application/x-www-form-urlencoded' };
-    const r = await send('lane', '/v1/token', { body: `grant_type=refresh_token&refresh_token=${encodeURIComponent(refresh)}`, headers: form });
+    const r = await send('lane', '/v1/token', {
+      body: `grant_type=refresh_token&refresh_token=${encodeURIComponent(refresh)}`,
+      headers: form,
+    });
     expect(r.status).toBe(200);
     expect(r.body).toMatchObject({ token_type: 'Bearer', refresh_token: expect.any(String) });
     expect([r.headers.get('cache-control'), r.headers.get('pragma')]).toEqual(['no-store', 'no-cache']);
-    const twice = await both('/v1/token', { body: 'grant_type=refresh_token&grant_type=password&refresh_token=x', headers: form });
+    const twice = await both('/v1/token', {
+      body: 'grant_type=refresh_token&grant_type=password&refresh_token=x',
+      headers: form,
+    });
     expect([twice.status, twice.body.error?.code]).toEqual([400, 'VALIDATION_FAILED']);
     const grant = await both('/v1/token', { body: 'grant_type=password', headers: form });
     expect([grant.status, grant.body.error?.code]).toEqual([400, 'UNSUPPORTED_GRANT_TYPE']);
@@ -125,7 +194,11 @@ describe('fast lane ≡ Koa chain for the service API (DESIGN §5, TOK-4, POL-9)
     const before = seenByKoa.length;
     const get = await fetch(`${app.url}/v1/authorize`, { headers: bearer() });
     expect(get.status).toBe(405);
-    await fetch(`${app.url}/v1/authorize?x=1`, { method: 'POST', headers: { ...bearer(), 'content-type': 'application/json' }, body: '{}' });
+    await fetch(`${app.url}/v1/authorize?x=1`, {
+      method: 'POST',
+      headers: { ...bearer(), 'content-type': 'application/json' },
+      body: '{}',
+    });
     expect(seenByKoa.slice(before)).toEqual(['/v1/authorize', '/v1/authorize']);
   });
 
@@ -135,7 +208,9 @@ describe('fast lane ≡ Koa chain for the service API (DESIGN §5, TOK-4, POL-9)
     for (const cookie of ['', 'Cookie: unrelated=1\r\n']) {
       await new Promise<void>((resolve) => {
         const s = connect(Number(port), '127.0.0.1', () => {
-          s.write(`POST /v1/authorize HTTP/1.1\r\nHost: x\r\n${cookie}Content-Type: application/json\r\nContent-Length: 100\r\n\r\n{"action":`);
+          s.write(
+            `POST /v1/authorize HTTP/1.1\r\nHost: x\r\n${cookie}Content-Type: application/json\r\nContent-Length: 100\r\n\r\n{"action":`,
+          );
           setTimeout(() => {
             s.destroy();
             resolve();
@@ -149,13 +224,27 @@ describe('fast lane ≡ Koa chain for the service API (DESIGN §5, TOK-4, POL-9)
   });
 
   it('logs and counts lane requests like the Koa chain, without credentials', async () => {
-    const metric = async () => Number(/iamgw_http_requests_total\{method="POST",route="\/v1\/authorize",status="200"\} (\d+)/.exec(await (await fetch(`${app.url}/metrics`)).text())?.[1] ?? 0);
+    const metric = async () =>
+      Number(
+        /iamgw_http_requests_total\{method="POST",route="\/v1\/authorize",status="200"\} (\d+)/.exec(
+          await (await fetch(`${app.url}/metrics`)).text(),
+        )?.[1] ?? 0,
+      );
     const before = await metric();
-    const r = await send('lane', '/v1/authorize', { body: JSON.stringify({ action: 'iam:getUser', resource }), headers: { ...bearer(), 'x-request-id': 'trace-lane-1' } });
+    const r = await send('lane', '/v1/authorize', {
+      body: JSON.stringify({ action: 'iam:getUser', resource }),
+      headers: { ...bearer(), 'x-request-id': 'trace-lane-1' },
+    });
     expect(r.status).toBe(200);
     expect(await metric()).toBe(before + 1);
     const line = logLines.find((l) => l.includes('"requestId":"trace-lane-1"'));
-    expect(JSON.parse(line ?? '{}')).toMatchObject({ msg: 'request', method: 'POST', route: '/v1/authorize', status: 200, ip: '127.0.0.1' });
+    expect(JSON.parse(line ?? '{}')).toMatchObject({
+      msg: 'request',
+      method: 'POST',
+      route: '/v1/authorize',
+      status: 200,
+      ip: '127.0.0.1',
+    });
     expect(logLines.join('\n')).not.toContain(token.split('.')[2]);
   });
 });

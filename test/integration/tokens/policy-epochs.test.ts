@@ -21,7 +21,11 @@ describeWithServer('redis', 'IAM epochs: policy changes on A are honoured by B a
   let groupReadsOnB = 0;
 
   beforeAll(async () => {
-    const env = { REDIS_URL: servers.redisUrl, IAMGW_SESSIONS_KEY_PREFIX: uniqueName('iamgw-epochs'), IAMGW_TOKENS_KEY_ENCRYPTION_KEY: KEK };
+    const env = {
+      REDIS_URL: servers.redisUrl,
+      IAMGW_SESSIONS_KEY_PREFIX: uniqueName('iamgw-epochs'),
+      IAMGW_TOKENS_KEY_ENCRYPTION_KEY: KEK,
+    };
     const store = createMemoryStore({ clock: systemClock, ids: randomIds });
     const signingKeys = new MemorySigningKeyStore();
     // B reads the same store through a view that counts group listings (the authorizer's membership read;
@@ -32,7 +36,10 @@ describeWithServer('redis', 'IAM epochs: policy changes on A are honoured by B a
         return store.groups.list(...args);
       },
     });
-    [a, b] = await Promise.all([buildApp(testConfig(env), { store, signingKeys }), buildApp(testConfig(env), { store: { ...store, groups }, signingKeys })]);
+    [a, b] = await Promise.all([
+      buildApp(testConfig(env), { store, signingKeys }),
+      buildApp(testConfig(env), { store: { ...store, groups }, signingKeys }),
+    ]);
     const server = await b.listen();
     urlB = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
   });
@@ -41,17 +48,28 @@ describeWithServer('redis', 'IAM epochs: policy changes on A are honoured by B a
   });
 
   /** Asks B with the token as the bearer credential (the cached path) or in the body. */
-  async function allowedOnB(token: string, action: string, resource: string, via: 'bearer' | 'body' = 'bearer'): Promise<boolean | string> {
+  async function allowedOnB(
+    token: string,
+    action: string,
+    resource: string,
+    via: 'bearer' | 'body' = 'bearer',
+  ): Promise<boolean | string> {
     const res = await fetch(`${urlB}/v1/authorize`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', ...(via === 'bearer' ? { authorization: `Bearer ${token}` } : {}) },
+      headers: {
+        'content-type': 'application/json',
+        ...(via === 'bearer' ? { authorization: `Bearer ${token}` } : {}),
+      },
       body: JSON.stringify({ action, resource, ...(via === 'body' ? { token } : {}) }),
     });
     const body = (await res.json()) as { allowed?: boolean; error?: { code: string } };
     return res.status === 200 ? body.allowed === true : (body.error?.code ?? String(res.status));
   }
 
-  const document = (...actions: string[]) => ({ Version: '2024-07-01', Statement: [{ Effect: 'Allow', Action: actions, Resource: '*' }] });
+  const document = (...actions: string[]) => ({
+    Version: '2024-07-01',
+    Statement: [{ Effect: 'Allow', Action: actions, Resource: '*' }],
+  });
 
   it('a custom-policy edit on A (no revocation marker) changes the very next answer on B, both ways', async () => {
     const { account, user, policy, session } = await seedPrincipal(a);
@@ -60,7 +78,9 @@ describeWithServer('redis', 'IAM epochs: policy changes on A are honoured by B a
     // Asked three times each way, so B answers from its remembered decision (docs/decisions.md, Service API
     // fast lane) before every edit: the edit's epoch must reach past it.
     const askAll = async (allowed: boolean) => {
-      for (let i = 0; i < 3; i++) for (const via of ['bearer', 'body'] as const) expect(await allowedOnB(token, 'iam:getUser', resource, via)).toBe(allowed);
+      for (let i = 0; i < 3; i++)
+        for (const via of ['bearer', 'body'] as const)
+          expect(await allowedOnB(token, 'iam:getUser', resource, via)).toBe(allowed);
     };
     await askAll(true);
     await a.iam.policies.update(account.id, policy.id, { version: 1, document: document('iam:listUsers') }, 'admin');
@@ -74,26 +94,42 @@ describeWithServer('redis', 'IAM epochs: policy changes on A are honoured by B a
     const token = await accessToken(a, session);
     const star = '*';
     expect(await allowedOnB(token, 'iam:listGroups', star)).toBe(false);
-    const groups = await a.iam.policies.create(account.id, { name: 'ListGroups', document: document('iam:listGroups') }, 'admin');
+    const groups = await a.iam.policies.create(
+      account.id,
+      { name: 'ListGroups', document: document('iam:listGroups') },
+      'admin',
+    );
     await a.iam.users.attachPolicies(account.id, user.id, { policyIds: [groups.id] }, 'admin');
     expect(await allowedOnB(token, 'iam:listGroups', star)).toBe(true);
 
     expect(await allowedOnB(token, 'iam:listRoles', star)).toBe(false);
-    const roles = await a.iam.policies.create(account.id, { name: 'ListRoles', document: document('iam:listRoles') }, 'admin');
+    const roles = await a.iam.policies.create(
+      account.id,
+      { name: 'ListRoles', document: document('iam:listRoles') },
+      'admin',
+    );
     const other = await a.iam.groups.create(account.id, { name: 'role-readers', policyIds: [roles.id] }, 'admin');
     await a.iam.groups.addMembers(account.id, other.id, { userIds: [user.id] }, 'admin');
     // The token's `groups` claim predates the membership; the authorizer reads memberships from the store.
     expect(await allowedOnB(token, 'iam:listRoles', star)).toBe(true);
 
     expect(await allowedOnB(token, 'iam:listPolicies', star)).toBe(false);
-    const pols = await a.iam.policies.create(account.id, { name: 'ListPolicies', document: document('iam:listPolicies') }, 'admin');
+    const pols = await a.iam.policies.create(
+      account.id,
+      { name: 'ListPolicies', document: document('iam:listPolicies') },
+      'admin',
+    );
     await a.iam.groups.setBindings(account.id, other.id, { scope: 'account', policyIds: [pols.id] }, 'admin');
     expect(await allowedOnB(token, 'iam:listPolicies', star)).toBe(true);
   });
 
   it('after a detach on A, a fresh token of the same user on B gets no policy from the cache of the old set', async () => {
     const { account, user, session } = await seedPrincipal(a);
-    const direct = await a.iam.policies.create(account.id, { name: 'ListRolesDirect', document: document('iam:listRoles') }, 'admin');
+    const direct = await a.iam.policies.create(
+      account.id,
+      { name: 'ListRolesDirect', document: document('iam:listRoles') },
+      'admin',
+    );
     await a.iam.users.attachPolicies(account.id, user.id, { policyIds: [direct.id] }, 'admin');
     const before = await accessToken(a, session);
     expect(await allowedOnB(before, 'iam:listRoles', '*')).toBe(true);
@@ -116,7 +152,10 @@ describeWithServer('redis', 'IAM epochs: policy changes on A are honoured by B a
     expect(groupReadsOnB).toBe(warm);
 
     // A login stamp or a profile edit is not an IAM change: the cache stays.
-    await a.store.users.mutate(account.id, user.id, user.id, () => ({ lastLoginAt: Date.now(), timezone: 'Europe/Paris' }));
+    await a.store.users.mutate(account.id, user.id, user.id, () => ({
+      lastLoginAt: Date.now(),
+      timezone: 'Europe/Paris',
+    }));
     expect(await allowedOnB(token, 'iam:getUser', resource)).toBe(true);
     expect(groupReadsOnB).toBe(warm);
 

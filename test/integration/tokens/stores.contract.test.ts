@@ -11,8 +11,15 @@ import { describeWithServer, servers, uniqueName } from '../../support/servers.j
 
 /** The two ports the token capability adds to or relies on, on every adapter. */
 const key = (id: string, publishedUntilMs: number, kid = `kid-${id}`): StoredSigningKey => ({
-  id, kid, alg: 'ES256', publicJwk: { kty: 'EC', crv: 'P-256', x: 'x', y: 'y' }, sealedPrivateKey: 'v1.a.b.c',
-  createdAtMs: 1, activeFromMs: publishedUntilMs - 100, activeUntilMs: publishedUntilMs - 50, publishedUntilMs,
+  id,
+  kid,
+  alg: 'ES256',
+  publicJwk: { kty: 'EC', crv: 'P-256', x: 'x', y: 'y' },
+  sealedPrivateKey: 'v1.a.b.c',
+  createdAtMs: 1,
+  activeFromMs: publishedUntilMs - 100,
+  activeUntilMs: publishedUntilMs - 50,
+  publishedUntilMs,
 });
 
 function signingKeyStoreContract(name: string, make: () => Promise<SigningKeyStore>): void {
@@ -21,7 +28,9 @@ function signingKeyStoreContract(name: string, make: () => Promise<SigningKeySto
 
   it(`[${name}] insert-if-absent: the first insert of an id wins, racing inserts all get the winner`, async () => {
     store = await make();
-    const stored = await Promise.all(['a', 'b', 'c', 'd'].map((k) => store.insertIfAbsent(key('ES256-1', 1000, `kid-${k}`))));
+    const stored = await Promise.all(
+      ['a', 'b', 'c', 'd'].map((k) => store.insertIfAbsent(key('ES256-1', 1000, `kid-${k}`))),
+    );
     expect(new Set(stored.map((k) => k.kid)).size).toBe(1);
     expect(await store.insertIfAbsent(key('ES256-1', 1000, 'late'))).toEqual(stored[0]);
   });
@@ -53,19 +62,29 @@ function inspectContract(name: string, make: () => SessionStore): void {
   afterAll(() => store.close());
 
   it(`[${name}] inspect: liveness and markers in one answer, without touching the idle timer`, async () => {
-    const s = await store.create({ principal: { accountId: 'a', userId: uniqueName('u'), type: 'user' }, absoluteTtlMs: 60_000, idleTtlMs: 30_000 });
+    const s = await store.create({
+      principal: { accountId: 'a', userId: uniqueName('u'), type: 'user' },
+      absoluteTtlMs: 60_000,
+      idleTtlMs: 30_000,
+    });
     const k = uniqueName('user:');
     expect(await store.inspect(s.id, [k])).toEqual({ live: true, revoked: new Map(), epochs: new Map() });
     await store.markRevoked([k], 1234);
-    expect(await store.inspect(s.id, [k, uniqueName('group:')])).toEqual({ live: true, revoked: new Map([[k, 1234]]), epochs: new Map() });
+    expect(await store.inspect(s.id, [k, uniqueName('group:')])).toEqual({
+      live: true,
+      revoked: new Map([[k, 1234]]),
+      epochs: new Map(),
+    });
     expect((await store.listForUser('a', s.principal.userId))[0]?.lastSeenAtMs).toBe(s.lastSeenAtMs);
     await store.end(s.id);
     expect(await store.inspect(s.id, [])).toEqual({ live: false, revoked: new Map(), epochs: new Map() });
   });
 }
 
-describe('SigningKeyStore contract [memory]', () => signingKeyStoreContract('memory', async () => new MemorySigningKeyStore()));
-describe('SessionStore.inspect [memory]', () => inspectContract('memory', () => new MemorySessionStore({ clock: new ManualClock(), ids: randomIds })));
+describe('SigningKeyStore contract [memory]', () =>
+  signingKeyStoreContract('memory', async () => new MemorySigningKeyStore()));
+describe('SessionStore.inspect [memory]', () =>
+  inspectContract('memory', () => new MemorySessionStore({ clock: new ManualClock(), ids: randomIds })));
 
 describeWithServer('mongo', 'SigningKeyStore contract [mongo]', () => {
   // The body also runs (skipped) without a server, so the URL must parse then too.
@@ -89,5 +108,8 @@ describeWithServer('mongo', 'SigningKeyStore contract [mongo]', () => {
 });
 
 describeWithServer('redis', 'SessionStore.inspect [redis]', () =>
-  inspectContract('redis', () => new RedisSessionStore({ url: servers.redisUrl, keyPrefix: uniqueName('iamgw-inspect'), ids: randomIds })),
+  inspectContract(
+    'redis',
+    () => new RedisSessionStore({ url: servers.redisUrl, keyPrefix: uniqueName('iamgw-inspect'), ids: randomIds }),
+  ),
 );

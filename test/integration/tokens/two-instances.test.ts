@@ -21,10 +21,17 @@ describeWithServer('redis', 'revocation across two gateway instances on one Redi
   let urlB = '';
 
   beforeAll(async () => {
-    const env = { REDIS_URL: servers.redisUrl, IAMGW_SESSIONS_KEY_PREFIX: uniqueName('iamgw-two'), IAMGW_TOKENS_KEY_ENCRYPTION_KEY: KEK };
+    const env = {
+      REDIS_URL: servers.redisUrl,
+      IAMGW_SESSIONS_KEY_PREFIX: uniqueName('iamgw-two'),
+      IAMGW_TOKENS_KEY_ENCRYPTION_KEY: KEK,
+    };
     const store = createMemoryStore({ clock: systemClock, ids: randomIds });
     const signingKeys = new MemorySigningKeyStore();
-    [a, b] = await Promise.all([buildApp(testConfig(env), { store, signingKeys }), buildApp(testConfig(env), { store, signingKeys })]);
+    [a, b] = await Promise.all([
+      buildApp(testConfig(env), { store, signingKeys }),
+      buildApp(testConfig(env), { store, signingKeys }),
+    ]);
     const server = await b.listen();
     urlB = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
   });
@@ -33,7 +40,11 @@ describeWithServer('redis', 'revocation across two gateway instances on one Redi
   });
 
   const authorizeOnB = (token: string, resource: string) =>
-    fetch(`${urlB}/v1/authorize`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ token, action: 'iam:getUser', resource }) });
+    fetch(`${urlB}/v1/authorize`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ token, action: 'iam:getUser', resource }),
+    });
 
   it('a group removal on A refuses the earlier token on B on the very next request; a new token has no such group', async () => {
     const { account, user, group, session } = await seedPrincipal(a);
@@ -44,7 +55,9 @@ describeWithServer('redis', 'revocation across two gateway instances on one Redi
     // The IAM service's removeMember path: marker for the user, the write, the marker again (src/iam).
     const started = performance.now();
     await a.sessions.markRevoked([revocationKeys.user(user.id)], a.clock.now());
-    await a.store.groups.mutate(account.id, group.id, 'admin', (g) => ({ memberIds: g.memberIds.filter((m) => m !== user.id) }));
+    await a.store.groups.mutate(account.id, group.id, 'admin', (g) => ({
+      memberIds: g.memberIds.filter((m) => m !== user.id),
+    }));
     await a.sessions.markRevoked([revocationKeys.user(user.id)], a.clock.now());
     const refused = await authorizeOnB(token, resource);
     const latencyMs = performance.now() - started;

@@ -40,9 +40,14 @@ describeWithServer('redis', 'two gateway processes (ENT-5, TOK-4)', () => {
         IAMGW_BOOTSTRAP_ROOT_PASSWORD: ROOT_PASSWORD,
         IAMGW_LOG_LEVEL: 'warn',
       };
-      const child = spawn(process.execPath, ['--import', 'tsx', join(import.meta.dirname, '../../../src/main.ts')], { env, stdio: ['ignore', 'ignore', 'inherit'] });
+      const child = spawn(process.execPath, ['--import', 'tsx', join(import.meta.dirname, '../../../src/main.ts')], {
+        env,
+        stdio: ['ignore', 'ignore', 'inherit'],
+      });
       children.push(child);
-      const exited = new Promise<never>((_, reject) => child.once('exit', (code) => reject(new Error(`gateway process exited with ${code}`))));
+      const exited = new Promise<never>((_, reject) =>
+        child.once('exit', (code) => reject(new Error(`gateway process exited with ${code}`))),
+      );
       await Promise.race([waitForPort(port, 30_000), exited]);
       exited.catch(() => {}); // its later exit (afterAll) is expected
       return `http://127.0.0.1:${port}`;
@@ -53,10 +58,23 @@ describeWithServer('redis', 'two gateway processes (ENT-5, TOK-4)', () => {
       b = await start();
     }, 60_000);
     afterAll(async () => {
-      await Promise.all(children.map((c) => new Promise((resolve) => (c.exitCode === null ? (c.once('exit', resolve), c.kill('SIGTERM')) : resolve(null)))));
+      await Promise.all(
+        children.map(
+          (c) =>
+            new Promise((resolve) =>
+              c.exitCode === null ? (c.once('exit', resolve), c.kill('SIGTERM')) : resolve(null),
+            ),
+        ),
+      );
     });
 
-    const json = async (base: string, method: string, path: string, body?: unknown, headers: Record<string, string> = {}) => {
+    const json = async (
+      base: string,
+      method: string,
+      path: string,
+      body?: unknown,
+      headers: Record<string, string> = {},
+    ) => {
       const res = await fetch(base + path, {
         method,
         headers: { ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...headers },
@@ -69,8 +87,17 @@ describeWithServer('redis', 'two gateway processes (ENT-5, TOK-4)', () => {
     const tokenOf = async (base: string, account: string, username: string, password: string): Promise<string> => {
       const login = await json(base, 'POST', '/v1/login', { account, username, password });
       expect(login.status).toBe(200);
-      const cookie = login.res.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
-      const issued = await json(base, 'POST', '/v1/token/session', {}, { cookie, 'x-csrf-token': login.body.csrfToken });
+      const cookie = login.res.headers
+        .getSetCookie()
+        .map((c) => c.split(';')[0])
+        .join('; ');
+      const issued = await json(
+        base,
+        'POST',
+        '/v1/token/session',
+        {},
+        { cookie, 'x-csrf-token': login.body.csrfToken },
+      );
       expect(issued.status).toBe(200);
       return issued.body.access_token as string;
     };
@@ -81,17 +108,31 @@ describeWithServer('redis', 'two gateway processes (ENT-5, TOK-4)', () => {
       const accountId = decodeJwt(root).acct as string;
       const admin = { authorization: `Bearer ${root}` };
       const base = `/v1/accounts/${accountId}`;
-      const readOnly = (await json(a, 'GET', `${base}/policies?type=default&namePrefix=ReadOnly`, undefined, admin)).body.items[0].id as string;
+      const readOnly = (await json(a, 'GET', `${base}/policies?type=default&namePrefix=ReadOnly`, undefined, admin))
+        .body.items[0].id as string;
       const group = await json(a, 'POST', `${base}/groups`, { name: `${name}-readers`, policyIds: [readOnly] }, admin);
       expect(group.status).toBe(201);
-      const user = await json(a, 'POST', `${base}/users`, { name, password: MEMBER_PASSWORD, groupIds: [group.body.id] }, admin);
+      const user = await json(
+        a,
+        'POST',
+        `${base}/users`,
+        { name, password: MEMBER_PASSWORD, groupIds: [group.body.id] },
+        admin,
+      );
       expect(user.status).toBe(201);
       const userId = user.body.user.id as string;
       const token = await tokenOf(a, accountId, name, MEMBER_PASSWORD);
       expect(decodeJwt(token).groups).toEqual([group.body.id]);
       const authorizeOnB = (bearer = token) =>
-        json(b, 'POST', '/v1/authorize', { action: 'iam:getUser', resource: `srn:e::${accountId}:::scp-iam:user/${userId}` }, { authorization: `Bearer ${bearer}` });
-      for (let i = 0; i < 3; i++) expect((await authorizeOnB()).body).toMatchObject({ allowed: true, decision: 'Allow' }); // B's caches hold it now
+        json(
+          b,
+          'POST',
+          '/v1/authorize',
+          { action: 'iam:getUser', resource: `srn:e::${accountId}:::scp-iam:user/${userId}` },
+          { authorization: `Bearer ${bearer}` },
+        );
+      for (let i = 0; i < 3; i++)
+        expect((await authorizeOnB()).body).toMatchObject({ allowed: true, decision: 'Allow' }); // B's caches hold it now
       return { accountId, admin, base, groupId: group.body.id as string, userId, authorizeOnB };
     };
 
@@ -117,7 +158,7 @@ describeWithServer('redis', 'two gateway processes (ENT-5, TOK-4)', () => {
       expect((await m.authorizeOnB(again)).body).toMatchObject({ allowed: false });
     }, 60_000);
 
-    it('deleting the group on A refuses a member\'s earlier token on B within 1 s (ENT-5)', async () => {
+    it("deleting the group on A refuses a member's earlier token on B within 1 s (ENT-5)", async () => {
       const m = await memberOnB('dora');
       const deleted = await json(a, 'DELETE', `${m.base}/groups/${m.groupId}`, undefined, m.admin);
       expect(deleted.status).toBe(204);
@@ -131,14 +172,28 @@ describeWithServer('redis', 'two gateway processes (ENT-5, TOK-4)', () => {
       const { acct: accountId, sub: rootSrn } = decodeJwt(root) as { acct: string; sub: string };
       const admin = { authorization: `Bearer ${root}` };
       const base = `/v1/accounts/${accountId}`;
-      const readOnly = (await json(a, 'GET', `${base}/policies?type=default&namePrefix=ReadOnly`, undefined, admin)).body.items[0].id as string;
-      const role = await json(a, 'POST', `${base}/roles`, { name, trustedPrincipals: [{ kind: 'user', value: rootSrn }], policyIds: [readOnly] }, admin);
+      const readOnly = (await json(a, 'GET', `${base}/policies?type=default&namePrefix=ReadOnly`, undefined, admin))
+        .body.items[0].id as string;
+      const role = await json(
+        a,
+        'POST',
+        `${base}/roles`,
+        { name, trustedPrincipals: [{ kind: 'user', value: rootSrn }], policyIds: [readOnly] },
+        admin,
+      );
       expect(role.status).toBe(201);
       const roleSrn = `srn:e::${accountId}:::scp-iam:role/${role.body.id}`;
       const assumed = await json(a, 'POST', '/v1/sts/assume-role', { roleSrn, sessionName: `${name}-session` }, admin);
       expect(assumed.status).toBe(200);
       const token = assumed.body.access_token as string;
-      const authorizeOnB = () => json(b, 'POST', '/v1/authorize', { action: 'iam:listUsers', resource: '*' }, { authorization: `Bearer ${token}` });
+      const authorizeOnB = () =>
+        json(
+          b,
+          'POST',
+          '/v1/authorize',
+          { action: 'iam:listUsers', resource: '*' },
+          { authorization: `Bearer ${token}` },
+        );
       for (let i = 0; i < 3; i++) expect((await authorizeOnB()).body).toMatchObject({ allowed: true }); // B's caches hold it now
       return { admin, base, roleId: role.body.id as string, authorizeOnB };
     };
@@ -150,7 +205,7 @@ describeWithServer('redis', 'two gateway processes (ENT-5, TOK-4)', () => {
       console.log(`ENT-5 two processes: role deletion on A → role-session refusal on B after ${ms.toFixed(1)} ms`);
     }, 60_000);
 
-    it('revoke-sessions on A refuses the role\'s earlier session token on B within 1 s', async () => {
+    it("revoke-sessions on A refuses the role's earlier session token on B within 1 s", async () => {
       const r = await roleSessionOnB('operators');
       expect((await json(a, 'POST', `${r.base}/roles/${r.roleId}/revoke-sessions`, {}, r.admin)).status).toBe(200);
       const ms = await refusedWithin1s(() => r.authorizeOnB());

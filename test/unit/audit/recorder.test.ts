@@ -3,7 +3,14 @@ import { AuditRecorder, AuditSecretError, assertNoSecrets, isSecretKey } from '.
 import { ManualClock, randomIds } from '../../../src/clock.js';
 import { createMemoryStore } from '../../../src/store/memory/memory-store.js';
 
-const base = { accountId: 'a'.repeat(32), actor: 'u1', action: 'iam:updateUser', target: 'u2', sourceIp: '203.0.113.9', result: 'success' as const };
+const base = {
+  accountId: 'a'.repeat(32),
+  actor: 'u1',
+  action: 'iam:updateUser',
+  target: 'u2',
+  sourceIp: '203.0.113.9',
+  result: 'success' as const,
+};
 
 async function recorder() {
   const clock = new ManualClock(Date.UTC(2026, 3, 1));
@@ -17,10 +24,18 @@ describe('audit recorder (LOGIN-7, ENT-7)', () => {
     const { store, clock, audit } = await recorder();
     const written = await audit.record(base);
     expect(written).toMatchObject({ ...base, at: clock.now(), reasonCode: null, details: {} });
-    await audit.record({ ...base, result: 'failure', reasonCode: 'ACCESS_DENIED', details: { resources: ['srn:e::x:::scp-iam:user/u2'] } });
+    await audit.record({
+      ...base,
+      result: 'failure',
+      reasonCode: 'ACCESS_DENIED',
+      details: { resources: ['srn:e::x:::scp-iam:user/u2'] },
+    });
     const listed = (await store.audit.list(base.accountId)).items;
     expect(listed).toHaveLength(2);
-    expect(listed.find((e) => e.result === 'failure')).toMatchObject({ reasonCode: 'ACCESS_DENIED', details: { resources: ['srn:e::x:::scp-iam:user/u2'] } });
+    expect(listed.find((e) => e.result === 'failure')).toMatchObject({
+      reasonCode: 'ACCESS_DENIED',
+      details: { resources: ['srn:e::x:::scp-iam:user/u2'] },
+    });
   });
 
   it.each([
@@ -43,10 +58,29 @@ describe('audit recorder (LOGIN-7, ENT-7)', () => {
 
   it('accepts the detail keys the capabilities use', () => {
     const used = {
-      attempt: 3, failures: 5, wasLocked: true, reason: 'expired', mfa: true, proof: 'password', fields: ['email', 'password'],
-      otherSessionsEnded: 2, sharedContact: 'email', from: 'iam', to: 'root', enabled: true, entries: 2, during: 'login',
-      resources: ['srn:e::a:::scp-iam:user/u'], deleted: ['x'], notFound: [], refused: [{ id: 'r', reason: 'ROOT_USER_PROTECTED' }],
-      decision: 'ImplicitDeny', deciding: [{ policyId: 'p', sid: null }], principalType: 'user', keyCount: 1, reasonText: 'ok',
+      attempt: 3,
+      failures: 5,
+      wasLocked: true,
+      reason: 'expired',
+      mfa: true,
+      proof: 'password',
+      fields: ['email', 'password'],
+      otherSessionsEnded: 2,
+      sharedContact: 'email',
+      from: 'iam',
+      to: 'root',
+      enabled: true,
+      entries: 2,
+      during: 'login',
+      resources: ['srn:e::a:::scp-iam:user/u'],
+      deleted: ['x'],
+      notFound: [],
+      refused: [{ id: 'r', reason: 'ROOT_USER_PROTECTED' }],
+      decision: 'ImplicitDeny',
+      deciding: [{ policyId: 'p', sid: null }],
+      principalType: 'user',
+      keyCount: 1,
+      reasonText: 'ok',
     };
     expect(() => assertNoSecrets(used)).not.toThrow();
   });

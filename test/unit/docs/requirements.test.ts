@@ -17,7 +17,8 @@ describe('docs/requirements.md (scripts/requirements.ts)', () => {
     // The problems name each id, where it is cited and what to do.
     expect(problems).toEqual([]);
     const committed = await readFile(join(ROOT, PAGE_FILE), 'utf8');
-    const verdict = committed === markdown ? 'up to date' : `${PAGE_FILE} is stale: run \`${REGENERATE}\` and commit it`;
+    const verdict =
+      committed === markdown ? 'up to date' : `${PAGE_FILE} is stale: run \`${REGENERATE}\` and commit it`;
     expect(verdict).toBe('up to date');
   });
 
@@ -51,7 +52,12 @@ describe('docs/requirements.md (scripts/requirements.ts)', () => {
   it('reads the shorthands the code uses for several ids, and only whole ids', () => {
     const [p, q] = ['TEN', 'ROLE'];
     expect(citedIds(`see ${p}-3..6 and ${q}-1/2, not ${p}-10x or a${p}-1`)).toEqual([
-      `${p}-3`, `${p}-4`, `${p}-5`, `${p}-6`, `${q}-1`, `${q}-2`,
+      `${p}-3`,
+      `${p}-4`,
+      `${p}-5`,
+      `${p}-6`,
+      `${q}-1`,
+      `${q}-2`,
     ]);
   });
 });
@@ -76,7 +82,10 @@ function anchorsOf(markdown: string): Set<string> {
   const anchors = new Set<string>();
   const prose = markdown.replace(/^(```|~~~)[^\n]*\n[\s\S]*?^\1[^\n]*$/gm, '');
   for (const m of prose.matchAll(/^#{1,6}\s+(.+?)\s*#*\s*$/gm)) {
-    const slug = (m[1] ?? '').toLowerCase().replace(/[^\p{L}\p{N}\s_-]/gu, '').replace(/\s/g, '-');
+    const slug = (m[1] ?? '')
+      .toLowerCase()
+      .replace(/[^\p{L}\p{N}\s_-]/gu, '')
+      .replace(/\s/g, '-');
     const n = seen.get(slug) ?? 0;
     seen.set(slug, n + 1);
     anchors.add(n === 0 ? slug : `${slug}-${n}`);

@@ -5,23 +5,41 @@ import { iamSrn } from '../../../src/iam/index.js';
 import { iamFixture } from './setup.js';
 
 const principal = (accountId: string, userId: string, type: Principal['type'] = 'user'): Principal => ({
-  accountId, userId, srn: iamSrn(accountId, 'user', userId), type, auth: 'console', mfa: false, amr: ['pwd'], groups: [], issuedAtMs: 0,
+  accountId,
+  userId,
+  srn: iamSrn(accountId, 'user', userId),
+  type,
+  auth: 'console',
+  mfa: false,
+  amr: ['pwd'],
+  groups: [],
+  issuedAtMs: 0,
 });
-const doc = (action: string, resource = '*') => ({ Version: '2024-07-01', Statement: [{ Sid: 'S', Effect: 'Allow', Action: action, Resource: resource }] });
+const doc = (action: string, resource = '*') => ({
+  Version: '2024-07-01',
+  Statement: [{ Sid: 'S', Effect: 'Allow', Action: action, Resource: resource }],
+});
 
 describe('Authorizer (ENT-7, POL-7)', () => {
   it('compiles each policy once per policyVersion and picks up an edit at once', async () => {
     const f = await iamFixture();
-    const p = await f.iam.policies.create(f.accountId, { name: 'editable', document: doc(IAM_ACTIONS.listUsers) }, 'test');
+    const p = await f.iam.policies.create(
+      f.accountId,
+      { name: 'editable', document: doc(IAM_ACTIONS.listUsers) },
+      'test',
+    );
     const u = await f.user('cached', { policyIds: [p.id] });
     const who = principal(f.accountId, u.id);
     const { authorizer } = f.iam;
-    for (let i = 0; i < 3; i++) expect((await authorizer.authorize(who, IAM_ACTIONS.listUsers, '*')).allowed).toBe(true);
+    for (let i = 0; i < 3; i++)
+      expect((await authorizer.authorize(who, IAM_ACTIONS.listUsers, '*')).allowed).toBe(true);
     expect(authorizer.cache.size).toBe(1);
     await f.iam.policies.update(f.accountId, p.id, { version: 1, document: doc(IAM_ACTIONS.listGroups) }, 'test');
     const after = await authorizer.authorize(who, IAM_ACTIONS.listUsers, '*');
     expect(after).toMatchObject({ allowed: false, decision: 'ImplicitDeny' });
-    expect((await authorizer.authorize(who, IAM_ACTIONS.listGroups, '*')).deciding).toEqual([{ policyId: p.id, sid: 'S', index: 0, effect: 'Allow' }]);
+    expect((await authorizer.authorize(who, IAM_ACTIONS.listGroups, '*')).deciding).toEqual([
+      { policyId: p.id, sid: 'S', index: 0, effect: 'Allow' },
+    ]);
     expect(authorizer.cache.size).toBe(2);
   });
 
@@ -30,7 +48,8 @@ describe('Authorizer (ENT-7, POL-7)', () => {
     const u = await f.user('epochal');
     const who = principal(f.accountId, u.id);
     const { authorizer } = f.iam;
-    const ask = async (policyEpoch: string, p: Principal = who) => (await authorizer.authorize(p, IAM_ACTIONS.listUsers, '*', { policyEpoch })).allowed;
+    const ask = async (policyEpoch: string, p: Principal = who) =>
+      (await authorizer.authorize(p, IAM_ACTIONS.listUsers, '*', { policyEpoch })).allowed;
     expect(await ask('e1')).toBe(false);
     await f.iam.users.attachPolicies(f.accountId, u.id, { policyIds: [f.builtin.ReadOnlyAccess!] }, 'test');
     // Under the epoch read before the write, the set gathered then is kept: for this principal object and
@@ -49,15 +68,31 @@ describe('Authorizer (ENT-7, POL-7)', () => {
 
   it('remembers decisions of condition-free policies per principal object, never of time-bound ones', async () => {
     const f = await iamFixture();
-    const timeBound = await f.iam.policies.create(f.accountId, {
-      name: 'until-noon',
-      document: { Version: '2024-07-01', Statement: [{ Sid: 'T', Effect: 'Allow', Action: IAM_ACTIONS.createGroup, Resource: '*', Condition: { DateLessThan: { 'scp:CurrentTime': new Date(f.clock.now() + 30_000).toISOString() } } }] },
-    }, 'test');
+    const timeBound = await f.iam.policies.create(
+      f.accountId,
+      {
+        name: 'until-noon',
+        document: {
+          Version: '2024-07-01',
+          Statement: [
+            {
+              Sid: 'T',
+              Effect: 'Allow',
+              Action: IAM_ACTIONS.createGroup,
+              Resource: '*',
+              Condition: { DateLessThan: { 'scp:CurrentTime': new Date(f.clock.now() + 30_000).toISOString() } },
+            },
+          ],
+        },
+      },
+      'test',
+    );
     const u = await f.user('memo', { policyIds: [f.builtin.ReadOnlyAccess!] });
     const who = principal(f.accountId, u.id);
     const { authorizer } = f.iam;
     const target = iamSrn(f.accountId, 'user', u.id);
-    const ask = (action: string, resource: string, policyEpoch = 'e1') => authorizer.authorize(who, action, resource, { policyEpoch });
+    const ask = (action: string, resource: string, policyEpoch = 'e1') =>
+      authorizer.authorize(who, action, resource, { policyEpoch });
     // A principal's first decision is not kept (a token seen once pays for no map); from the second on,
     // the very same answer comes back, frozen for everyone who keeps it.
     const once = await ask(IAM_ACTIONS.getUser, target);
@@ -67,7 +102,9 @@ describe('Authorizer (ENT-7, POL-7)', () => {
     expect(await ask(IAM_ACTIONS.getUser, target)).toBe(first);
     expect(first).toEqual(once);
     expect(Object.isFrozen(first) && Object.isFrozen(first.deciding) && Object.isFrozen(first.resources)).toBe(true);
-    expect(() => { (first as { allowed: boolean }).allowed = false; }).toThrow(TypeError);
+    expect(() => {
+      (first as { allowed: boolean }).allowed = false;
+    }).toThrow(TypeError);
     // Another resource or action is another decision.
     expect((await ask(IAM_ACTIONS.deleteUser, target)).allowed).toBe(false);
     expect(await ask(IAM_ACTIONS.getUser, iamSrn(f.accountId, 'user', 'someone-else'))).not.toBe(first);
@@ -77,7 +114,10 @@ describe('Authorizer (ENT-7, POL-7)', () => {
     const split = [`${IAM_ACTIONS.getUser}\u0000srn`, target.slice(3)] as const;
     expect(await ask(...split)).toMatchObject({ action: split[0], resources: [split[1]] });
     // Context values and an uncached set (no epoch) are never remembered.
-    const withContext = await authorizer.authorize(who, IAM_ACTIONS.getUser, target, { policyEpoch: 'e1', values: { 'scp:SourceIp': '10.0.0.1' } });
+    const withContext = await authorizer.authorize(who, IAM_ACTIONS.getUser, target, {
+      policyEpoch: 'e1',
+      values: { 'scp:SourceIp': '10.0.0.1' },
+    });
     expect(withContext).not.toBe(first);
     expect(await authorizer.authorize(who, IAM_ACTIONS.getUser, target)).not.toBe(first);
     // A policy with a condition reads the clock on every request: its decisions are never kept.
@@ -96,12 +136,19 @@ describe('Authorizer (ENT-7, POL-7)', () => {
     const project = await f.iam.projects.create(f.accountId, { name: 'proj' }, 'test');
     const u = await f.user('projector');
     const g = await f.iam.groups.create(f.accountId, { name: 'pgrp', memberIds: [u.id] }, 'test');
-    await f.iam.groups.setBindings(f.accountId, g.id, { scope: 'project', projectId: project.id, policyIds: [f.builtin.ReadOnlyAccess] }, 'test');
+    await f.iam.groups.setBindings(
+      f.accountId,
+      g.id,
+      { scope: 'project', projectId: project.id, policyIds: [f.builtin.ReadOnlyAccess] },
+      'test',
+    );
     const who = principal(f.accountId, u.id);
     const { authorizer } = f.iam;
     expect((await authorizer.authorize(who, IAM_ACTIONS.listRoles, '*')).allowed).toBe(false);
     expect((await authorizer.authorize(who, IAM_ACTIONS.listRoles, '*', { projectId: project.id })).allowed).toBe(true);
-    expect((await authorizer.authorize(who, IAM_ACTIONS.getProject, iamSrn(f.accountId, 'project', project.id))).allowed).toBe(true);
+    expect(
+      (await authorizer.authorize(who, IAM_ACTIONS.getProject, iamSrn(f.accountId, 'project', project.id))).allowed,
+    ).toBe(true);
   });
 
   it('refuses "*" in another account, unknown and disabled principals, and a false root', async () => {
@@ -109,20 +156,38 @@ describe('Authorizer (ENT-7, POL-7)', () => {
     const u = await f.user('admin', { policyIds: [f.builtin.FullAdministrator] });
     const who = principal(f.accountId, u.id);
     const { authorizer } = f.iam;
-    expect((await authorizer.authorize(who, IAM_ACTIONS.listUsers, '*', { accountId: 'b'.repeat(32) })).reason).toBe('CROSS_ACCOUNT');
-    expect((await authorizer.authorize(who, IAM_ACTIONS.getUser, iamSrn('b'.repeat(32), 'user', 'x'))).allowed).toBe(false);
-    expect((await authorizer.authorize(principal(f.accountId, 'nobody'), IAM_ACTIONS.listUsers, '*')).reason).toBe('PRINCIPAL_UNKNOWN');
-    expect((await authorizer.authorize({ ...who, type: 'root' }, IAM_ACTIONS.listUsers, '*')).reason).toBe('PRINCIPAL_UNKNOWN');
+    expect((await authorizer.authorize(who, IAM_ACTIONS.listUsers, '*', { accountId: 'b'.repeat(32) })).reason).toBe(
+      'CROSS_ACCOUNT',
+    );
+    expect((await authorizer.authorize(who, IAM_ACTIONS.getUser, iamSrn('b'.repeat(32), 'user', 'x'))).allowed).toBe(
+      false,
+    );
+    expect((await authorizer.authorize(principal(f.accountId, 'nobody'), IAM_ACTIONS.listUsers, '*')).reason).toBe(
+      'PRINCIPAL_UNKNOWN',
+    );
+    expect((await authorizer.authorize({ ...who, type: 'root' }, IAM_ACTIONS.listUsers, '*')).reason).toBe(
+      'PRINCIPAL_UNKNOWN',
+    );
     const root = principal(f.accountId, f.rootId, 'root');
-    expect((await authorizer.authorize(root, IAM_ACTIONS.deleteAccount, iamSrn(f.accountId, 'account', f.accountId))).allowed).toBe(true);
+    expect(
+      (await authorizer.authorize(root, IAM_ACTIONS.deleteAccount, iamSrn(f.accountId, 'account', f.accountId)))
+        .allowed,
+    ).toBe(true);
     await f.iam.users.update(f.accountId, u.id, { version: 1, state: 'disabled' }, 'test');
     expect((await authorizer.authorize(who, IAM_ACTIONS.listUsers, '*')).reason).toBe('PRINCIPAL_INACTIVE');
   });
 
-  it('a role session gets its role\'s policies only (ROLE-5)', async () => {
+  it("a role session gets its role's policies only (ROLE-5)", async () => {
     const f = await iamFixture();
-    const role = await f.iam.roles.create(f.accountId, { name: 'reader', policyIds: [f.builtin.ReadOnlyAccess] }, 'test');
-    const session: Principal = { ...principal(f.accountId, 'sess-1', 'role-session'), role: iamSrn(f.accountId, 'role', role.id) };
+    const role = await f.iam.roles.create(
+      f.accountId,
+      { name: 'reader', policyIds: [f.builtin.ReadOnlyAccess] },
+      'test',
+    );
+    const session: Principal = {
+      ...principal(f.accountId, 'sess-1', 'role-session'),
+      role: iamSrn(f.accountId, 'role', role.id),
+    };
     expect((await f.iam.authorizer.authorize(session, IAM_ACTIONS.listUsers, '*')).allowed).toBe(true);
     expect((await f.iam.authorizer.authorize(session, IAM_ACTIONS.createUser, '*')).allowed).toBe(false);
   });
@@ -130,6 +195,7 @@ describe('Authorizer (ENT-7, POL-7)', () => {
   it('every built-in policy document passes validation', async () => {
     const { BUILTIN_POLICIES } = await import('../../../src/iam/index.js');
     const { validatePolicy } = await import('../../../src/policy/index.js');
-    for (const b of BUILTIN_POLICIES) expect([b.name, validatePolicy(JSON.stringify(b.document)).ok]).toEqual([b.name, true]);
+    for (const b of BUILTIN_POLICIES)
+      expect([b.name, validatePolicy(JSON.stringify(b.document)).ok]).toEqual([b.name, true]);
   });
 });

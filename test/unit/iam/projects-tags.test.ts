@@ -11,11 +11,23 @@ describe('project deletion removes its role bindings (ENT-4, ENT-5)', () => {
     const project = await f.iam.projects.create(f.accountId, { name: 'doomed' }, 'test');
     const bound = await f.iam.groups.create(f.accountId, { name: 'bound' }, 'test');
     const other = await f.iam.groups.create(f.accountId, { name: 'other' }, 'test');
-    await f.iam.groups.setBindings(f.accountId, bound.id, { scope: 'project', projectId: project.id, policyIds: [f.builtin.ReadOnlyAccess] }, 'test');
-    await f.iam.groups.setBindings(f.accountId, other.id, { scope: 'account', policyIds: [f.builtin.ReadOnlyAccess] }, 'test');
+    await f.iam.groups.setBindings(
+      f.accountId,
+      bound.id,
+      { scope: 'project', projectId: project.id, policyIds: [f.builtin.ReadOnlyAccess] },
+      'test',
+    );
+    await f.iam.groups.setBindings(
+      f.accountId,
+      other.id,
+      { scope: 'account', policyIds: [f.builtin.ReadOnlyAccess] },
+      'test',
+    );
     f.clock.advance(1000);
     await f.iam.projects.delete(f.accountId, project.id, 'test');
-    expect(await f.sessions.revokedAfter([revocationKeys.group(bound.id), revocationKeys.group(other.id)])).toEqual(new Map([[revocationKeys.group(bound.id), f.clock.now()]]));
+    expect(await f.sessions.revokedAfter([revocationKeys.group(bound.id), revocationKeys.group(other.id)])).toEqual(
+      new Map([[revocationKeys.group(bound.id), f.clock.now()]]),
+    );
     expect((await f.store.groups.get(f.accountId, bound.id))?.roleBindings).toEqual([]);
     const version = (await f.store.groups.get(f.accountId, bound.id))?.version;
     expect(await f.iam.groups.removeProjectBindings(f.accountId, [project.id], 'test')).toEqual([]);
@@ -25,8 +37,17 @@ describe('project deletion removes its role bindings (ENT-4, ENT-5)', () => {
   it('a group deleted while the clean-up runs is skipped, the rest still cleaned', async () => {
     const f = await iamFixture();
     const project = await f.iam.projects.create(f.accountId, { name: 'racing' }, 'test');
-    const [g1, g2] = [await f.iam.groups.create(f.accountId, { name: 'g-one' }, 'test'), await f.iam.groups.create(f.accountId, { name: 'g-two' }, 'test')];
-    for (const g of [g1, g2]) await f.iam.groups.setBindings(f.accountId, g.id, { scope: 'project', projectId: project.id, policyIds: [f.builtin.ReadOnlyAccess] }, 'test');
+    const [g1, g2] = [
+      await f.iam.groups.create(f.accountId, { name: 'g-one' }, 'test'),
+      await f.iam.groups.create(f.accountId, { name: 'g-two' }, 'test'),
+    ];
+    for (const g of [g1, g2])
+      await f.iam.groups.setBindings(
+        f.accountId,
+        g.id,
+        { scope: 'project', projectId: project.id, policyIds: [f.builtin.ReadOnlyAccess] },
+        'test',
+      );
     const mutate = f.store.groups.mutate.bind(f.store.groups);
     let first = true;
     f.store.groups.mutate = async (accountId, id, by, updater) => {
@@ -54,8 +75,16 @@ describe('project deletion removes its role bindings (ENT-4, ENT-5)', () => {
       }
       return mutate(accountId, id, by, updater);
     };
-    const bind = f.iam.groups.setBindings(f.accountId, g.id, { scope: 'project', projectId: project.id, policyIds: [f.builtin.ReadOnlyAccess] }, 'test');
-    await expect(bind).rejects.toMatchObject({ code: 'VALIDATION_FAILED', details: { violations: [expect.objectContaining({ path: 'projectId', code: 'PROJECT_NOT_FOUND' })] } });
+    const bind = f.iam.groups.setBindings(
+      f.accountId,
+      g.id,
+      { scope: 'project', projectId: project.id, policyIds: [f.builtin.ReadOnlyAccess] },
+      'test',
+    );
+    await expect(bind).rejects.toMatchObject({
+      code: 'VALIDATION_FAILED',
+      details: { violations: [expect.objectContaining({ path: 'projectId', code: 'PROJECT_NOT_FOUND' })] },
+    });
     expect(((await f.store.groups.get(f.accountId, g.id)) as Group).roleBindings).toEqual([]);
   });
 });
@@ -68,7 +97,14 @@ describe('resource tags for the evaluator (POL-6)', () => {
     const plain = await f.iam.projects.create(f.accountId, { name: 'plain' }, 'test');
     const srn = (type: Parameters<typeof iamSrn>[1], id: string) => iamSrn(f.accountId, type, id);
     const foreign = `srn:e::${f.accountId}:kr-west1::scp-vs:instance/i1`;
-    const resolved = await f.iam.resourceTags.resolve(['*', srn('user', u.id), srn('group', g.id), srn('project', plain.id), srn('user', 'f'.repeat(32)), foreign]);
+    const resolved = await f.iam.resourceTags.resolve([
+      '*',
+      srn('user', u.id),
+      srn('group', g.id),
+      srn('project', plain.id),
+      srn('user', 'f'.repeat(32)),
+      foreign,
+    ]);
     expect(resolved).toEqual([
       '*',
       { srn: srn('user', u.id), tags: { team: 'blue', env: 'prod' } },
@@ -81,14 +117,36 @@ describe('resource tags for the evaluator (POL-6)', () => {
 
   it('the authorizer matches scp:ResourceTag with the tags given and not without them', async () => {
     const f = await iamFixture();
-    const doc = { Version: '2024-07-01', Statement: [{ Effect: 'Allow', Action: 'iam:updateUser', Resource: '*', Condition: { StringEquals: { 'scp:ResourceTag/team': 'blue' } } }] };
+    const doc = {
+      Version: '2024-07-01',
+      Statement: [
+        {
+          Effect: 'Allow',
+          Action: 'iam:updateUser',
+          Resource: '*',
+          Condition: { StringEquals: { 'scp:ResourceTag/team': 'blue' } },
+        },
+      ],
+    };
     const p = await f.iam.policies.create(f.accountId, { name: 'blue-only', document: doc }, 'test');
     const editor = await f.user('editor', { policyIds: [p.id] });
     const target = await f.user('blue-user', { tags: [tag('Team', 'blue')] });
-    const who = { accountId: f.accountId, userId: editor.id, srn: iamSrn(f.accountId, 'user', editor.id), type: 'user' as const, auth: 'console' as const, mfa: false, amr: ['pwd'], groups: [], issuedAtMs: 0 };
+    const who = {
+      accountId: f.accountId,
+      userId: editor.id,
+      srn: iamSrn(f.accountId, 'user', editor.id),
+      type: 'user' as const,
+      auth: 'console' as const,
+      mfa: false,
+      amr: ['pwd'],
+      groups: [],
+      issuedAtMs: 0,
+    };
     const srn = iamSrn(f.accountId, 'user', target.id);
     expect((await f.iam.authorizer.authorize(who, 'iam:updateUser', srn)).allowed).toBe(false);
-    expect((await f.iam.authorizer.authorize(who, 'iam:updateUser', await f.iam.resourceTags.resolve([srn]))).allowed).toBe(true);
+    expect(
+      (await f.iam.authorizer.authorize(who, 'iam:updateUser', await f.iam.resourceTags.resolve([srn]))).allowed,
+    ).toBe(true);
   });
 });
 
@@ -96,11 +154,24 @@ describe('audit event listing (ENT-7)', () => {
   it('accepts ISO date-times with a zone and epoch milliseconds; from is inclusive, to exclusive', async () => {
     const f = await iamFixture();
     const at = Date.UTC(2026, 3, 2, 10, 0, 0);
-    await f.store.audit.append({ accountId: f.accountId, actor: 'u', action: 'iam:updateUser', target: null, sourceIp: null, result: 'success', reasonCode: null, details: {}, at });
-    const count = async (query: Record<string, string>) => (await f.iam.auditEvents.list(f.accountId, query)).items.length;
+    await f.store.audit.append({
+      accountId: f.accountId,
+      actor: 'u',
+      action: 'iam:updateUser',
+      target: null,
+      sourceIp: null,
+      result: 'success',
+      reasonCode: null,
+      details: {},
+      at,
+    });
+    const count = async (query: Record<string, string>) =>
+      (await f.iam.auditEvents.list(f.accountId, query)).items.length;
     expect(await count({ from: '2026-04-02T19:00:00+09:00', to: String(at + 1) })).toBe(1);
     expect(await count({ from: String(at + 1) })).toBe(0);
     expect(await count({ to: '2026-04-02T10:00:00Z' })).toBe(0);
-    await expect(f.iam.auditEvents.list(f.accountId, { from: '2026-04-02' })).rejects.toMatchObject({ code: 'VALIDATION_FAILED' });
+    await expect(f.iam.auditEvents.list(f.accountId, { from: '2026-04-02' })).rejects.toMatchObject({
+      code: 'VALIDATION_FAILED',
+    });
   });
 });

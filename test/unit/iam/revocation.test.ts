@@ -17,7 +17,9 @@ describe('revocation hooks (ENT-5)', () => {
     expect(await f.sessions.revokedAfter([revocationKeys.user(u.id), revocationKeys.group(g.id)])).toEqual(new Map());
     f.clock.advance(5000);
     await f.iam.groups.removeMember(f.accountId, g.id, u.id, 'test');
-    expect(await f.sessions.revokedAfter([revocationKeys.user(u.id)])).toEqual(new Map([[revocationKeys.user(u.id), f.clock.now()]]));
+    expect(await f.sessions.revokedAfter([revocationKeys.user(u.id)])).toEqual(
+      new Map([[revocationKeys.user(u.id), f.clock.now()]]),
+    );
   });
 
   it('deleting a group marks the group and each member', async () => {
@@ -41,7 +43,10 @@ describe('revocation hooks (ENT-5)', () => {
     f.clock.advance(1000);
     await f.iam.groups.detachPolicy(f.accountId, g.id, p, 'test');
     expect(await f.sessions.revokedAfter([revocationKeys.user(u.id), revocationKeys.group(g.id)])).toEqual(
-      new Map([[revocationKeys.user(u.id), t1], [revocationKeys.group(g.id), f.clock.now()]]),
+      new Map([
+        [revocationKeys.user(u.id), t1],
+        [revocationKeys.group(g.id), f.clock.now()],
+      ]),
     );
   });
 
@@ -54,20 +59,31 @@ describe('revocation hooks (ENT-5)', () => {
     f.clock.advance(1000);
     await f.iam.users.update(f.accountId, u.id, { version: 1, state: 'disabled' }, 'test');
     const disabledAt = f.clock.now();
-    expect((await f.sessions.revokedAfter([revocationKeys.user(u.id)])).get(revocationKeys.user(u.id))).toBe(disabledAt);
+    expect((await f.sessions.revokedAfter([revocationKeys.user(u.id)])).get(revocationKeys.user(u.id))).toBe(
+      disabledAt,
+    );
     f.clock.advance(1000);
     await f.iam.users.delete(f.accountId, w.id, 'test');
-    expect((await f.sessions.revokedAfter([revocationKeys.user(w.id)])).get(revocationKeys.user(w.id))).toBe(f.clock.now());
+    expect((await f.sessions.revokedAfter([revocationKeys.user(w.id)])).get(revocationKeys.user(w.id))).toBe(
+      f.clock.now(),
+    );
   });
 
   it('removing a role binding marks the group; a refused write (Redis down) changes nothing', async () => {
     const f = await iamFixture();
     const u = await f.user('bound');
     const g = await f.iam.groups.create(f.accountId, { name: 'bgroup', memberIds: [u.id] }, 'test');
-    await f.iam.groups.setBindings(f.accountId, g.id, { scope: 'account', policyIds: [f.builtin.ReadOnlyAccess] }, 'test');
+    await f.iam.groups.setBindings(
+      f.accountId,
+      g.id,
+      { scope: 'account', policyIds: [f.builtin.ReadOnlyAccess] },
+      'test',
+    );
     f.clock.advance(1000);
     await f.iam.groups.removeBindings(f.accountId, g.id, {}, 'test');
-    expect((await f.sessions.revokedAfter([revocationKeys.group(g.id)])).get(revocationKeys.group(g.id))).toBe(f.clock.now());
+    expect((await f.sessions.revokedAfter([revocationKeys.group(g.id)])).get(revocationKeys.group(g.id))).toBe(
+      f.clock.now(),
+    );
     f.sessions.markRevoked = async () => {
       throw new Error('down');
     };

@@ -15,11 +15,31 @@ export async function iamFixture() {
   const sessions = new MemorySessionStore({ clock, ids: randomIds });
   const passwords = new PasswordService(config.passwords, clock);
   const iam: IamServices = createIamServices({
-    store, sessions, passwords, clock, ids: randomIds, limits: config.limits, publicUrl: config.http.publicUrl,
-    defaultReuseRestriction: 5, policyDocumentBytes: config.limits.policyDocumentBytes,
+    store,
+    sessions,
+    passwords,
+    clock,
+    ids: randomIds,
+    limits: config.limits,
+    publicUrl: config.http.publicUrl,
+    defaultReuseRestriction: 5,
+    policyDocumentBytes: config.limits.policyDocumentBytes,
   });
   const { account } = await iam.accounts.create({ name: 'Unit' }, 'test');
-  const builtin = Object.fromEntries((await store.policies.list(account.id, { type: 'default' })).items.map((p) => [p.name, p.id]));
-  const user = async (name: string, extra: Record<string, unknown> = {}) => (await iam.users.create(account.id, { name, ...extra }, 'test')).user;
-  return { config, clock, store, sessions, iam, accountId: account.id, rootId: account.rootUserId as string, builtin, user };
+  const builtin = Object.fromEntries(
+    (await store.policies.list(account.id, { type: 'default' })).items.map((p) => [p.name, p.id]),
+  );
+  const user = async (name: string, extra: Record<string, unknown> = {}) =>
+    (await iam.users.create(account.id, { name, ...extra }, 'test')).user;
+  return {
+    config,
+    clock,
+    store,
+    sessions,
+    iam,
+    accountId: account.id,
+    rootId: account.rootUserId as string,
+    builtin,
+    user,
+  };
 }

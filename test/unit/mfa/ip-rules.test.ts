@@ -8,7 +8,17 @@ describe('console access IP rules (LOGIN-5)', () => {
     expect(canonicalEntry(' 192.0.2.7 ')).toBe('192.0.2.7');
     expect(canonicalEntry('10.0.0.0/8')).toBe('10.0.0.0/8');
     expect(canonicalEntry('2001:DB8:0:0::/32')).toBe('2001:db8::/32');
-    for (const bad of ['10.1', '010.0.0.1', '10.0.0.1/8', '10.0.0.0/33', '10.0.0.0/', '::/129', 'example.com', '1.2.3.4/8/9', ''])
+    for (const bad of [
+      '10.1',
+      '010.0.0.1',
+      '10.0.0.1/8',
+      '10.0.0.0/33',
+      '10.0.0.0/',
+      '::/129',
+      'example.com',
+      '1.2.3.4/8/9',
+      '',
+    ])
       expect([bad, canonicalEntry(bad)]).toEqual([bad, null]);
   });
 
@@ -25,7 +35,10 @@ describe('console access IP rules (LOGIN-5)', () => {
 
   it('reports count and entry problems together; off with no entries is fine', () => {
     expect(validateEntries(false, []).violations).toEqual([]);
-    const r = validateEntries(true, Array.from({ length: 51 }, (_, i) => (i === 3 ? 'bad' : `10.${i}.0.0/16`)));
+    const r = validateEntries(
+      true,
+      Array.from({ length: 51 }, (_, i) => (i === 3 ? 'bad' : `10.${i}.0.0/16`)),
+    );
     expect(r.violations.map((v) => v.code)).toEqual(['IP_CONTROL_TOO_MANY_ENTRIES', 'IP_CONTROL_INVALID_ENTRY']);
   });
 });
@@ -33,9 +46,20 @@ describe('console access IP rules (LOGIN-5)', () => {
 describe('sharedVerifiedContact (LOGIN-8)', () => {
   const u = (email: User['email'], phone: User['phone'] = null) => ({ email, phone }) as User;
   it('needs the same contact verified on both sides', () => {
-    expect(sharedVerifiedContact(u({ value: 'A@x.io', verified: true }), u({ value: 'a@x.io', verified: true }))).toBe('email');
-    expect(sharedVerifiedContact(u({ value: 'a@x.io', verified: true }), u({ value: 'a@x.io', verified: false }))).toBeNull();
-    expect(sharedVerifiedContact(u(null, { value: '+82 10-1', verified: true }), u(null, { value: '+82101', verified: true }))).toBe('phone');
-    expect(sharedVerifiedContact(u({ value: 'a@x.io', verified: true }), u({ value: 'b@x.io', verified: true }))).toBeNull();
+    expect(sharedVerifiedContact(u({ value: 'A@x.io', verified: true }), u({ value: 'a@x.io', verified: true }))).toBe(
+      'email',
+    );
+    expect(
+      sharedVerifiedContact(u({ value: 'a@x.io', verified: true }), u({ value: 'a@x.io', verified: false })),
+    ).toBeNull();
+    expect(
+      sharedVerifiedContact(
+        u(null, { value: '+82 10-1', verified: true }),
+        u(null, { value: '+82101', verified: true }),
+      ),
+    ).toBe('phone');
+    expect(
+      sharedVerifiedContact(u({ value: 'a@x.io', verified: true }), u({ value: 'b@x.io', verified: true })),
+    ).toBeNull();
   });
 });

@@ -1,7 +1,12 @@
 import { describe, expect, it } from '@jest/globals';
 import { generate, generateSecret, verify } from 'otplib';
 import { matchTotp } from '../../../src/mfa/totp.js';
-import { findRecoveryCode, hashRecoveryCode, newRecoveryCodes, normaliseRecoveryCode } from '../../../src/mfa/recovery-codes.js';
+import {
+  findRecoveryCode,
+  hashRecoveryCode,
+  newRecoveryCodes,
+  normaliseRecoveryCode,
+} from '../../../src/mfa/recovery-codes.js';
 
 const T0 = Date.UTC(2026, 5, 1, 8, 0, 15);
 const at = (secret: string, ms: number) => generate({ secret, epoch: Math.floor(ms / 1000) });
@@ -28,7 +33,8 @@ describe('matchTotp (LOGIN-4)', () => {
   });
 
   it('refuses malformed codes without asking otplib', async () => {
-    for (const bad of ['', '12345', '1234567', 'abcdef', ' 12345', '12345\n']) expect(await matchTotp(secret, bad, T0, 1)).toBeNull();
+    for (const bad of ['', '12345', '1234567', 'abcdef', ' 12345', '12345\n'])
+      expect(await matchTotp(secret, bad, T0, 1)).toBeNull();
   });
 });
 

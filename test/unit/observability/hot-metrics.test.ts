@@ -9,7 +9,8 @@ import { HotCounter, HotHistogram } from '../../../src/observability/metrics.js'
 const BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5];
 const durations = [0.0004, 0.001, 0.003, 0.003, 0.02, 0.7, 3, 0.0099];
 
-const seriesLines = async (registry: Registry): Promise<string[]> => (await registry.metrics()).split('\n').filter((l) => l !== '' && !l.startsWith('#'));
+const seriesLines = async (registry: Registry): Promise<string[]> =>
+  (await registry.metrics()).split('\n').filter((l) => l !== '' && !l.startsWith('#'));
 
 describe('HotHistogram and HotCounter ≡ prom-client (OPS-4)', () => {
   it('expose the same lines as prom-client fed the same observations', async () => {
@@ -34,9 +35,13 @@ describe('HotHistogram and HotCounter ≡ prom-client (OPS-4)', () => {
     // Counting goes on after a scrape, and a reset keeps the handles working.
     const handle = hot.labels({ method: 'GET', route: '/healthz' });
     handle.observe(0.002);
-    expect((await seriesLines(ours)).filter((l) => l.includes('/healthz') && l.startsWith('x_seconds_count'))).toEqual(['x_seconds_count{method="GET",route="/healthz"} 1']);
+    expect((await seriesLines(ours)).filter((l) => l.includes('/healthz') && l.startsWith('x_seconds_count'))).toEqual([
+      'x_seconds_count{method="GET",route="/healthz"} 1',
+    ]);
     ours.resetMetrics();
     handle.observe(0.002);
-    expect((await seriesLines(ours)).filter((l) => l.includes('/healthz') && l.startsWith('x_seconds_count'))).toEqual(['x_seconds_count{method="GET",route="/healthz"} 1']);
+    expect((await seriesLines(ours)).filter((l) => l.includes('/healthz') && l.startsWith('x_seconds_count'))).toEqual([
+      'x_seconds_count{method="GET",route="/healthz"} 1',
+    ]);
   });
 });

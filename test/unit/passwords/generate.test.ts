@@ -45,12 +45,14 @@ describe('ENT-2 generated passwords', () => {
   });
 
   it('stays within a policy whose maximum is below 16', () => {
-    expect(generatePassword({ username: 'alice', accountId: 'x' }, { ...policy, minLength: 9, maxLength: 12 })).toHaveLength(12);
+    expect(
+      generatePassword({ username: 'alice', accountId: 'x' }, { ...policy, minLength: 9, maxLength: 12 }),
+    ).toHaveLength(12);
   });
 
   it('fails loudly, instead of looping, when the policy cannot be met', () => {
-    expect(() => generatePassword({ username: 'alice', accountId: 'x' }, { ...policy, minLength: 1, maxLength: 3 })).toThrow(
-      /cannot generate/,
-    );
+    expect(() =>
+      generatePassword({ username: 'alice', accountId: 'x' }, { ...policy, minLength: 1, maxLength: 3 }),
+    ).toThrow(/cannot generate/);
   });
 });

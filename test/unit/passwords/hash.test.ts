@@ -9,7 +9,13 @@ describe('PWD-10 argon2id hashing', () => {
   it('hashes with argon2id v1.3 and the configured parameters in the PHC string', async () => {
     const h = await hashPassword('Kx7#mQ2!vR9z', weak);
     expect(h).toMatch(/^\$argon2id\$v=19\$m=1024,t=1,p=1\$/);
-    expect(parsePhc(h)).toEqual({ algorithm: 'argon2id', version: 19, memoryCostKiB: 1024, timeCost: 1, parallelism: 1 });
+    expect(parsePhc(h)).toEqual({
+      algorithm: 'argon2id',
+      version: 19,
+      memoryCostKiB: 1024,
+      timeCost: 1,
+      parallelism: 1,
+    });
   });
 
   it('defaults to the OWASP parameters m=19456, t=2, p=1', async () => {
@@ -65,6 +71,10 @@ describe('PWD-10 needsRehash', () => {
 
 describe('LOGIN-3 dummy hash', () => {
   it('carries the configured parameters, so verifying against it costs what a real verify costs', async () => {
-    expect(parsePhc(await makeDummyHash(weak))).toMatchObject({ algorithm: 'argon2id', memoryCostKiB: 1024, timeCost: 1 });
+    expect(parsePhc(await makeDummyHash(weak))).toMatchObject({
+      algorithm: 'argon2id',
+      memoryCostKiB: 1024,
+      timeCost: 1,
+    });
   });
 });

@@ -1,11 +1,21 @@
 import { describe, expect, it } from '@jest/globals';
 import { testConfig } from '../../../src/config/load.js';
 import { AppError } from '../../../src/errors.js';
-import { checkPassword, passwordRejected, type PasswordIdentity, type PasswordRuleCode } from '../../../src/passwords/index.js';
+import {
+  checkPassword,
+  passwordRejected,
+  type PasswordIdentity,
+  type PasswordRuleCode,
+} from '../../../src/passwords/index.js';
 
 const policy = testConfig().passwords;
-const identity: PasswordIdentity = { username: 'alice', accountId: '0123456789abcdef0123456789abcdef', accountAlias: 'acme7' };
-const codes = (pw: string, id: PasswordIdentity = identity, p = policy): PasswordRuleCode[] => checkPassword(pw, id, p).map((v) => v.code);
+const identity: PasswordIdentity = {
+  username: 'alice',
+  accountId: '0123456789abcdef0123456789abcdef',
+  accountAlias: 'acme7',
+};
+const codes = (pw: string, id: PasswordIdentity = identity, p = policy): PasswordRuleCode[] =>
+  checkPassword(pw, id, p).map((v) => v.code);
 
 /** Passes every rule; each row below changes it in one way. */
 const VALID = 'Kx7#mQ2!vR9z';
@@ -25,7 +35,8 @@ describe('PWD-1 length (9–20 from config)', () => {
   ])('%s (%i chars)', (pw, n, expected) => {
     expect(pw).toHaveLength(n);
     const got = codes(pw);
-    for (const c of ['PASSWORD_TOO_SHORT', 'PASSWORD_TOO_LONG'] as const) expect(got.includes(c)).toBe(expected.includes(c));
+    for (const c of ['PASSWORD_TOO_SHORT', 'PASSWORD_TOO_LONG'] as const)
+      expect(got.includes(c)).toBe(expected.includes(c));
   });
 
   it('follows the configured bounds', () => {
@@ -63,13 +74,17 @@ describe('PWD-2 character classes', () => {
     ['an emoji', '😀'],
     ['a control character (NUL)', '\u0000'],
   ])('refuses %s and names it', (_kind, ch) => {
-    const v = checkPassword(`Kx7#m${ch}Q2!vR9z`, identity, policy).filter((x) => x.code === 'PASSWORD_INVALID_CHARACTER');
+    const v = checkPassword(`Kx7#m${ch}Q2!vR9z`, identity, policy).filter(
+      (x) => x.code === 'PASSWORD_INVALID_CHARACTER',
+    );
     expect(v).toHaveLength(1);
     expect(v[0]?.message).toContain(JSON.stringify(ch));
   });
 
   it('names each refused character once', () => {
-    const [v] = checkPassword('Kx7#m Q2 ~vR9z~', identity, policy).filter((x) => x.code === 'PASSWORD_INVALID_CHARACTER');
+    const [v] = checkPassword('Kx7#m Q2 ~vR9z~', identity, policy).filter(
+      (x) => x.code === 'PASSWORD_INVALID_CHARACTER',
+    );
     expect(v?.message).toMatch(/remove " ", "~"\.$/);
   });
 });

@@ -9,7 +9,11 @@ const identity = { username: 'alice', accountId: '0123456789abcdef0123456789abcd
 const DAY = 24 * 60 * 60 * 1000;
 
 /** Distinct valid passwords P0..Pk and their history, oldest first, as a user who set each in turn has. */
-async function historyOf(service: PasswordService, count: number, n: number): Promise<{ passwords: string[]; history: string[] }> {
+async function historyOf(
+  service: PasswordService,
+  count: number,
+  n: number,
+): Promise<{ passwords: string[]; history: string[] }> {
   const passwords = Array.from({ length: count }, (_, i) => `Kx7#mQ2!vR9z${String.fromCharCode(65 + i)}`);
   let history: string[] = [];
   for (const pw of passwords) history = appendHistory(history, await service.hash(pw), n);

@@ -9,13 +9,23 @@ describe('scp-iam action catalogue', () => {
   });
 
   it('names the CRUD actions of each kind, every one of them in the catalogue', () => {
-    expect(IAM_CRUD_ACTIONS.Policy).toEqual({ create: 'iam:createPolicy', get: 'iam:getPolicy', list: 'iam:listPolicies', update: 'iam:updatePolicy', delete: 'iam:deletePolicy' });
+    expect(IAM_CRUD_ACTIONS.Policy).toEqual({
+      create: 'iam:createPolicy',
+      get: 'iam:getPolicy',
+      list: 'iam:listPolicies',
+      update: 'iam:updatePolicy',
+      delete: 'iam:deletePolicy',
+    });
     const all = new Set<string>(Object.values(IAM_ACTIONS));
-    for (const verbs of Object.values(IAM_CRUD_ACTIONS)) for (const a of Object.values(verbs)) expect(all.has(a)).toBe(true);
+    for (const verbs of Object.values(IAM_CRUD_ACTIONS))
+      for (const a of Object.values(verbs)) expect(all.has(a)).toBe(true);
   });
 
   it('a policy naming iam:listPolicies validates against the registry', () => {
-    const v = validatePolicy({ Version: '2024-07-01', Statement: [{ Effect: 'Allow', Action: 'iam:listPolicies', Resource: '*' }] }, { registry: DEFAULT_REGISTRY });
+    const v = validatePolicy(
+      { Version: '2024-07-01', Statement: [{ Effect: 'Allow', Action: 'iam:listPolicies', Resource: '*' }] },
+      { registry: DEFAULT_REGISTRY },
+    );
     expect(v.ok).toBe(true);
   });
 });

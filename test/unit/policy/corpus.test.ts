@@ -6,17 +6,46 @@
  */
 import { describe, expect, it } from '@jest/globals';
 import { readFileSync, readdirSync } from 'node:fs';
-import { compilePolicy, evaluate, prepareRequest, simulate, type AuthorizationRequest, type CompiledPolicy, type PrincipalClaims } from '../../../src/policy/index.js';
+import {
+  compilePolicy,
+  evaluate,
+  prepareRequest,
+  simulate,
+  type AuthorizationRequest,
+  type CompiledPolicy,
+  type PrincipalClaims,
+} from '../../../src/policy/index.js';
 import { parseSrn } from '../../../src/srn/index.js';
 
 const A = '9b7653f6f47a42e38055934a0575a813';
 const DIR = new URL('../../fixtures/policy-cases/', import.meta.url);
 
-interface CorpusPolicy { id: string; kind?: 'identity' | 'resource'; account?: string; attachedTo?: string; document: unknown }
-interface CorpusCase { name: string; request: Partial<AuthorizationRequest> & { now?: string }; expected: { decision: string; deciding: string[] } }
-interface CorpusGroup { name: string; policies: CorpusPolicy[]; cases: CorpusCase[] }
+interface CorpusPolicy {
+  id: string;
+  kind?: 'identity' | 'resource';
+  account?: string;
+  attachedTo?: string;
+  document: unknown;
+}
+interface CorpusCase {
+  name: string;
+  request: Partial<AuthorizationRequest> & { now?: string };
+  expected: { decision: string; deciding: string[] };
+}
+interface CorpusGroup {
+  name: string;
+  policies: CorpusPolicy[];
+  cases: CorpusCase[];
+}
 
-const ALICE: PrincipalClaims = { sub: `srn:e::${A}:::scp-iam:user/alice`, acct: A, ptype: 'user', auth: 'console', mfa: true, userName: 'alice' };
+const ALICE: PrincipalClaims = {
+  sub: `srn:e::${A}:::scp-iam:user/alice`,
+  acct: A,
+  ptype: 'user',
+  auth: 'console',
+  mfa: true,
+  userName: 'alice',
+};
 
 function ownerOf(p: CorpusPolicy): string {
   if (p.account !== undefined) return p.account;
@@ -58,7 +87,10 @@ describe('policy corpus', () => {
         };
         const d = evaluate(request, { identity, resource });
         const deciding = d.deciding.map((r) => `${r.policyId}#${r.sid ?? r.index}`).sort();
-        expect({ decision: d.decision, deciding }).toEqual({ decision: c.expected.decision, deciding: [...c.expected.deciding].sort() });
+        expect({ decision: d.decision, deciding }).toEqual({
+          decision: c.expected.decision,
+          deciding: [...c.expected.deciding].sort(),
+        });
         expect(d.allowed).toBe(c.expected.decision === 'Allow');
         // The prepared path (parsed once, evaluated twice) answers exactly as the plain one.
         const prepared = prepareRequest(request);

@@ -5,18 +5,38 @@
  */
 import { describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
-import { compilePolicy, evaluate, prepareRequest, simulate, type AuthorizationRequest, type PolicyStatement } from '../../../src/policy/index.js';
+import {
+  compilePolicy,
+  evaluate,
+  prepareRequest,
+  simulate,
+  type AuthorizationRequest,
+  type PolicyStatement,
+} from '../../../src/policy/index.js';
 import { ACTION_INDEX_LIMIT, ACTION_INDEX_MAX_LENGTH } from '../../../src/policy/compile.js';
 
 const A = '9b7653f6f47a42e38055934a0575a813';
 const USER = `srn:e::${A}:::scp-iam:user/bob`;
 const alice = { sub: `srn:e::${A}:::scp-iam:user/alice`, acct: A, ptype: 'user', mfa: true } as const;
-const policy = (...Statement: PolicyStatement[]) => compilePolicy({ Version: '2024-07-01', Statement }, { id: 'p', kind: 'identity', account: A });
-const request = (over: Partial<AuthorizationRequest>): AuthorizationRequest => ({ principal: alice, action: 'iam:getUser', resources: [USER], now: 0, ...over });
+const policy = (...Statement: PolicyStatement[]) =>
+  compilePolicy({ Version: '2024-07-01', Statement }, { id: 'p', kind: 'identity', account: A });
+const request = (over: Partial<AuthorizationRequest>): AuthorizationRequest => ({
+  principal: alice,
+  action: 'iam:getUser',
+  resources: [USER],
+  now: 0,
+  ...over,
+});
 
 describe('prepareRequest', () => {
   const p = policy(
-    { Sid: 'read', Effect: 'Allow', Action: 'iam:get*', Resource: 'srn:e:::::scp-iam:user/*', Condition: { StringEquals: { 'scp:ResourceTag/env': 'dev' } } },
+    {
+      Sid: 'read',
+      Effect: 'Allow',
+      Action: 'iam:get*',
+      Resource: 'srn:e:::::scp-iam:user/*',
+      Condition: { StringEquals: { 'scp:ResourceTag/env': 'dev' } },
+    },
     { Sid: 'noDelete', Effect: 'Deny', Action: 'iam:delete*', Resource: '*' },
   );
 
@@ -32,7 +52,12 @@ describe('prepareRequest', () => {
   });
 
   it('never throws on a malformed request: it evaluates to Error', () => {
-    for (const bad of [{ ...request({}), action: undefined }, { ...request({}), resources: undefined }, { ...request({}), resources: [null] }, undefined]) {
+    for (const bad of [
+      { ...request({}), action: undefined },
+      { ...request({}), resources: undefined },
+      { ...request({}), resources: [null] },
+      undefined,
+    ]) {
       const prepared = prepareRequest(bad as unknown as AuthorizationRequest);
       const d = evaluate(prepared, { identity: [p] });
       expect(d).toMatchObject({ allowed: false, decision: 'Error' });
@@ -57,7 +82,8 @@ describe('action index', () => {
     { Sid: 'any', Effect: 'Allow', Action: ['*:list?sers'], Resource: '*' },
     { Sid: 'not', Effect: 'Deny', NotAction: ['iam:*'], Resource: '*' },
   );
-  const sids = (action: string) => evaluate(request({ action, resources: ['*'] }), { identity: [p] }).matched.map((m) => m.sid);
+  const sids = (action: string) =>
+    evaluate(request({ action, resources: ['*'] }), { identity: [p] }).matched.map((m) => m.sid);
 
   it('matches actions ignoring case, on first sight and from the index alike', () => {
     for (let round = 0; round < 2; round++) {
@@ -83,8 +109,10 @@ describe('action index', () => {
 });
 
 describe('case-insensitive key lookup without copies', () => {
-  const allowIf = (Condition: PolicyStatement['Condition']) => policy({ Effect: 'Allow', Action: 'iam:getUser', Resource: '*', ...(Condition ? { Condition } : {}) });
-  const allowed = (p: ReturnType<typeof policy>, over: Partial<AuthorizationRequest>) => evaluate(request({ resources: ['*'], ...over }), { identity: [p] }).decision;
+  const allowIf = (Condition: PolicyStatement['Condition']) =>
+    policy({ Effect: 'Allow', Action: 'iam:getUser', Resource: '*', ...(Condition ? { Condition } : {}) });
+  const allowed = (p: ReturnType<typeof policy>, over: Partial<AuthorizationRequest>) =>
+    evaluate(request({ resources: ['*'], ...over }), { identity: [p] }).decision;
 
   it('context keys ignore case; of two spellings the last one wins', () => {
     const p = allowIf({ StringEquals: { 'scp:RequestTag/team': 'a' } });
@@ -120,9 +148,22 @@ describe('case-insensitive key lookup without copies', () => {
 
 describe('IpAddress fast path', () => {
   it('a dotted quad answers as the general parser does', () => {
-    const p = policy({ Effect: 'Allow', Action: 'iam:getUser', Resource: '*', Condition: { IpAddress: { 'scp:SourceIp': ['10.0.0.0/8', '::ffff:192.168.0.0/112', '2001:db8::/32', '0.0.0.0/0'] } } });
-    const q = policy({ Effect: 'Allow', Action: 'iam:getUser', Resource: '*', Condition: { NotIpAddress: { 'scp:SourceIp': ['10.0.0.0/8', '255.255.255.255'] } } });
-    const d = (pol: typeof p, ip: string) => evaluate(request({ resources: ['*'], context: { 'scp:SourceIp': ip } }), { identity: [pol] }).decision;
+    const p = policy({
+      Effect: 'Allow',
+      Action: 'iam:getUser',
+      Resource: '*',
+      Condition: {
+        IpAddress: { 'scp:SourceIp': ['10.0.0.0/8', '::ffff:192.168.0.0/112', '2001:db8::/32', '0.0.0.0/0'] },
+      },
+    });
+    const q = policy({
+      Effect: 'Allow',
+      Action: 'iam:getUser',
+      Resource: '*',
+      Condition: { NotIpAddress: { 'scp:SourceIp': ['10.0.0.0/8', '255.255.255.255'] } },
+    });
+    const d = (pol: typeof p, ip: string) =>
+      evaluate(request({ resources: ['*'], context: { 'scp:SourceIp': ip } }), { identity: [pol] }).decision;
     expect(d(p, '10.255.0.1')).toBe('Allow');
     expect(d(p, '192.168.3.4')).toBe('Allow'); // 0.0.0.0/0
     expect(d(p, '2001:db8::1')).toBe('Allow');
@@ -135,8 +176,17 @@ describe('IpAddress fast path', () => {
   });
 
   it('agrees with the IPv6 path on random IPv4 addresses', () => {
-    const p = policy({ Effect: 'Allow', Action: 'iam:getUser', Resource: '*', Condition: { IpAddress: { 'scp:SourceIp': ['10.0.0.0/8', '172.16.0.0/12', '192.168.1.128/25'] } } });
-    const d = (ip: string) => evaluate(request({ resources: ['*'], context: { 'scp:SourceIp': ip } }), { identity: [p] }).decision;
-    fc.assert(fc.property(fc.ipV4(), (ip) => expect(d(ip)).toBe(d(`::ffff:${ip}`))), { numRuns: 500 });
+    const p = policy({
+      Effect: 'Allow',
+      Action: 'iam:getUser',
+      Resource: '*',
+      Condition: { IpAddress: { 'scp:SourceIp': ['10.0.0.0/8', '172.16.0.0/12', '192.168.1.128/25'] } },
+    });
+    const d = (ip: string) =>
+      evaluate(request({ resources: ['*'], context: { 'scp:SourceIp': ip } }), { identity: [p] }).decision;
+    fc.assert(
+      fc.property(fc.ipV4(), (ip) => expect(d(ip)).toBe(d(`::ffff:${ip}`))),
+      { numRuns: 500 },
+    );
   });
 });

@@ -8,12 +8,15 @@ const SRC = resolve(dirname(fileURLToPath(import.meta.url)), '../../../src');
 const ROOTS = ['policy', 'srn'].map((d) => join(SRC, d));
 
 function files(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? files(join(dir, e.name)) : e.name.endsWith('.ts') ? [join(dir, e.name)] : []));
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+    e.isDirectory() ? files(join(dir, e.name)) : e.name.endsWith('.ts') ? [join(dir, e.name)] : [],
+  );
 }
 
 /** Every module specifier: static imports, re-exports, `import type`, dynamic import() and require(). */
 export function specifiers(source: string): string[] {
-  const re = /\b(?:import|export)\b[^'"`;]*?\bfrom\s*['"]([^'"]+)['"]|\bimport\s*['"]([^'"]+)['"]|\bimport\s*\(\s*['"`]([^'"`]+)|\brequire\s*\(\s*['"`]([^'"`]+)/g;
+  const re =
+    /\b(?:import|export)\b[^'"`;]*?\bfrom\s*['"]([^'"]+)['"]|\bimport\s*['"]([^'"]+)['"]|\bimport\s*\(\s*['"`]([^'"`]+)|\brequire\s*\(\s*['"`]([^'"`]+)/g;
   return [...source.matchAll(re)].map((m) => (m[1] ?? m[2] ?? m[3] ?? m[4]) as string);
 }
 
@@ -34,7 +37,8 @@ describe('import graph of src/policy and src/srn', () => {
   });
 
   it('the specifier scanner sees the forms it must refuse', () => {
-    const sample = "import x from 'node:fs';\nimport type { Y } from '../errors.js';\nexport * from 'zod';\nimport 'side';\nconst m = await import('os');";
+    const sample =
+      "import x from 'node:fs';\nimport type { Y } from '../errors.js';\nexport * from 'zod';\nimport 'side';\nconst m = await import('os');";
     expect(specifiers(sample)).toEqual(['node:fs', '../errors.js', 'zod', 'side', 'os']);
   });
 });

@@ -15,22 +15,41 @@ const test = (name: string, values: string[]) => spec(name).compile(values, A);
 
 // [operator, policy values, request value, expected: 1 match, 0 no match, 2 type error]
 const TABLE: [string, string[], string, 0 | 1 | 2][] = [
-  ['StringEquals', ['a', 'b'], 'b', 1], ['StringEquals', ['a'], 'A', 0],
+  ['StringEquals', ['a', 'b'], 'b', 1],
+  ['StringEquals', ['a'], 'A', 0],
   ['StringNotEquals', ['a'], 'a', 1], // the positive question; the condition negates it
-  ['StringEqualsIgnoreCase', ['Ab'], 'aB', 1], ['StringNotEqualsIgnoreCase', ['Ab'], 'x', 0],
-  ['StringLike', ['a*c?'], 'abbcd', 1], ['StringLike', ['a*c?'], 'abbc', 0], ['StringNotLike', ['x*'], 'xy', 1],
-  ['NumericEquals', ['1.50'], '1.5', 1], ['NumericEquals', ['1'], '1e0', 2], ['NumericNotEquals', ['2'], '2', 1],
-  ['NumericLessThan', ['2'], '1', 1], ['NumericLessThan', ['2'], '2', 0], ['NumericLessThanEquals', ['2'], '2', 1],
-  ['NumericGreaterThan', ['2'], '3', 1], ['NumericGreaterThan', ['2'], '2', 0], ['NumericGreaterThanEquals', ['-2'], '-2', 1],
-  ['DateEquals', ['2025-01-01'], '2025-01-01T00:00:00Z', 1], ['DateNotEquals', ['2025-01-01'], '2025-01-02', 0],
-  ['DateLessThan', ['2025-01-01'], '2024-12-31T23:59:59.999Z', 1], ['DateLessThanEquals', ['2025-01-01'], '2025-01-01T00:00:00.001Z', 0],
-  ['DateGreaterThan', ['0'], '1', 1], ['DateGreaterThanEquals', ['2025-01-01T01:00:00+01:00'], '2025-01-01', 1], ['DateEquals', ['0'], 'noon', 2],
-  ['Bool', ['true'], 'True', 1], ['Bool', ['false'], 'true', 0], ['Bool', ['true'], '1', 2],
-  ['IpAddress', ['10.0.0.0/8'], '10.255.255.255', 1], ['IpAddress', ['::/0'], '2001:db8::1', 1], ['NotIpAddress', ['::1'], '::1', 1],
+  ['StringEqualsIgnoreCase', ['Ab'], 'aB', 1],
+  ['StringNotEqualsIgnoreCase', ['Ab'], 'x', 0],
+  ['StringLike', ['a*c?'], 'abbcd', 1],
+  ['StringLike', ['a*c?'], 'abbc', 0],
+  ['StringNotLike', ['x*'], 'xy', 1],
+  ['NumericEquals', ['1.50'], '1.5', 1],
+  ['NumericEquals', ['1'], '1e0', 2],
+  ['NumericNotEquals', ['2'], '2', 1],
+  ['NumericLessThan', ['2'], '1', 1],
+  ['NumericLessThan', ['2'], '2', 0],
+  ['NumericLessThanEquals', ['2'], '2', 1],
+  ['NumericGreaterThan', ['2'], '3', 1],
+  ['NumericGreaterThan', ['2'], '2', 0],
+  ['NumericGreaterThanEquals', ['-2'], '-2', 1],
+  ['DateEquals', ['2025-01-01'], '2025-01-01T00:00:00Z', 1],
+  ['DateNotEquals', ['2025-01-01'], '2025-01-02', 0],
+  ['DateLessThan', ['2025-01-01'], '2024-12-31T23:59:59.999Z', 1],
+  ['DateLessThanEquals', ['2025-01-01'], '2025-01-01T00:00:00.001Z', 0],
+  ['DateGreaterThan', ['0'], '1', 1],
+  ['DateGreaterThanEquals', ['2025-01-01T01:00:00+01:00'], '2025-01-01', 1],
+  ['DateEquals', ['0'], 'noon', 2],
+  ['Bool', ['true'], 'True', 1],
+  ['Bool', ['false'], 'true', 0],
+  ['Bool', ['true'], '1', 2],
+  ['IpAddress', ['10.0.0.0/8'], '10.255.255.255', 1],
+  ['IpAddress', ['::/0'], '2001:db8::1', 1],
+  ['NotIpAddress', ['::1'], '::1', 1],
   ['IpAddress', ['192.168.0.0/16'], '192.168.001.1', 2],
   ['SrnEquals', [`srn:e::${A}:::scp-iam:user/a`], `srn:e::${A}:::scp-iam:user/a`, 1],
   ['SrnLike', ['srn:e:::::scp-iam:user/?'], `srn:e::${A}:kr-west1::scp-iam:user/a`, 1],
-  ['SrnNotEquals', [`srn:e::${A}:::scp-iam:user/a`], 'user/a', 2], ['SrnNotLike', ['srn:e:::::scp-iam:*'], `srn:e::${A}:::object-store:bucket/b`, 0],
+  ['SrnNotEquals', [`srn:e::${A}:::scp-iam:user/a`], 'user/a', 2],
+  ['SrnNotLike', ['srn:e:::::scp-iam:*'], `srn:e::${A}:::object-store:bucket/b`, 0],
 ];
 
 describe('condition operators', () => {
@@ -47,7 +66,19 @@ describe('condition operators', () => {
 
   it('marks the negated operators', () => {
     const negated = OPERATOR_NAMES.filter((n) => spec(n).negated).sort();
-    expect(negated).toEqual(['DateNotEquals', 'NotIpAddress', 'NumericNotEquals', 'SrnNotEquals', 'SrnNotLike', 'StringNotEquals', 'StringNotEqualsIgnoreCase', 'StringNotEqualsIsIgnoreCase', 'StringNotLike'].sort());
+    expect(negated).toEqual(
+      [
+        'DateNotEquals',
+        'NotIpAddress',
+        'NumericNotEquals',
+        'SrnNotEquals',
+        'SrnNotLike',
+        'StringNotEquals',
+        'StringNotEqualsIgnoreCase',
+        'StringNotEqualsIsIgnoreCase',
+        'StringNotLike',
+      ].sort(),
+    );
   });
 
   it('treats the console spelling …IsIgnoreCase as an alias', () => {
@@ -56,7 +87,12 @@ describe('condition operators', () => {
   });
 
   it.each([
-    ['ForAnyValue:StringLike', true], ['ForAllValues:Null', true], ['IfExists:StringLike', false], ['StringLikeIfExists', false], ['Stringequals', false], ['ArnLike', false],
+    ['ForAnyValue:StringLike', true],
+    ['ForAllValues:Null', true],
+    ['IfExists:StringLike', false],
+    ['StringLikeIfExists', false],
+    ['Stringequals', false],
+    ['ArnLike', false],
   ])('parses %s → ok %s', (name, ok) => {
     expect(parseOperator(name).ok).toBe(ok);
   });
@@ -64,13 +100,20 @@ describe('condition operators', () => {
 
 describe('date parsing', () => {
   it.each([
-    ['2025-01-01T00:00:00Z', Date.UTC(2025, 0, 1)], ['2025-01-01T09:30:00+09:30', Date.UTC(2025, 0, 1)], ['2025-01-01T00:00Z', Date.UTC(2025, 0, 1)],
-    ['2025-01-01T00:00:00.25Z', Date.UTC(2025, 0, 1) + 250], ['1735689600', Date.UTC(2025, 0, 1)], ['2025-12-31', Date.UTC(2025, 11, 31)],
+    ['2025-01-01T00:00:00Z', Date.UTC(2025, 0, 1)],
+    ['2025-01-01T09:30:00+09:30', Date.UTC(2025, 0, 1)],
+    ['2025-01-01T00:00Z', Date.UTC(2025, 0, 1)],
+    ['2025-01-01T00:00:00.25Z', Date.UTC(2025, 0, 1) + 250],
+    ['1735689600', Date.UTC(2025, 0, 1)],
+    ['2025-12-31', Date.UTC(2025, 11, 31)],
   ])('%s', (text, ms) => expect(parseInstant(text)).toBe(ms));
 
-  it.each(['2025-13-01', '2025-02-29', '2025-01-01T24:00:00Z', '2025-01-01T00:00:00', '2025-1-1', 'Jan 1 2025', '1.5'])('refuses %s', (text) => {
-    expect(parseInstant(text)).toBeUndefined();
-  });
+  it.each(['2025-13-01', '2025-02-29', '2025-01-01T24:00:00Z', '2025-01-01T00:00:00', '2025-1-1', 'Jan 1 2025', '1.5'])(
+    'refuses %s',
+    (text) => {
+      expect(parseInstant(text)).toBeUndefined();
+    },
+  );
 });
 
 describe('IP parsing', () => {
@@ -85,7 +128,18 @@ describe('IP parsing', () => {
     expect(inRange('2001:db8:ffff::1', '2001:db8:8000::/33')).toBe(true);
     expect(inRange('2001:db8:7fff::1', '2001:db8:8000::/33')).toBe(false);
   });
-  it.each(['1.2.3', '1.2.3.4.5', '01.2.3.4', '256.1.1.1', '1::2::3', '1:2:3:4:5:6:7:8:9', 'fe80::1%eth0', '10.0.0.0/33', '::/129', 'g::1'])('refuses %s', (t) => {
+  it.each([
+    '1.2.3',
+    '1.2.3.4.5',
+    '01.2.3.4',
+    '256.1.1.1',
+    '1::2::3',
+    '1:2:3:4:5:6:7:8:9',
+    'fe80::1%eth0',
+    '10.0.0.0/33',
+    '::/129',
+    'g::1',
+  ])('refuses %s', (t) => {
     expect(parseIpRange(t)).toBeUndefined();
   });
 });

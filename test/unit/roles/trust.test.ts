@@ -8,9 +8,19 @@ const B = 'b'.repeat(32);
 const roleSrn = iamSrn(A, 'role', 'r'.repeat(32));
 const otherRoleSrn = iamSrn(A, 'role', 'q'.repeat(32));
 
-const principal = (type: 'user' | 'root' | 'role-session' | 'federated', accountId: string, id: string, role?: string): TrustCaller => ({
+const principal = (
+  type: 'user' | 'root' | 'role-session' | 'federated',
+  accountId: string,
+  id: string,
+  role?: string,
+): TrustCaller => ({
   kind: 'principal',
-  principal: { type, accountId, srn: iamSrn(accountId, type === 'role-session' || type === 'federated' ? 'role-session' : 'user', id), ...(role === undefined ? {} : { role }) },
+  principal: {
+    type,
+    accountId,
+    srn: iamSrn(accountId, type === 'role-session' || type === 'federated' ? 'role-session' : 'user', id),
+    ...(role === undefined ? {} : { role }),
+  },
 });
 const callers = {
   userA: principal('user', A, 'u1'),
@@ -54,12 +64,18 @@ describe('matchTrust (ROLE-2, ROLE-3, ROLE-6)', () => {
     expect(matchTrust(role, callers.rootA)).toBeNull();
   });
 
-  it('other-account naming the role\'s own account matches nobody (that is current-account\'s job)', () => {
-    expect(matchTrust({ accountId: A, trustedPrincipals: [{ kind: 'other-account', value: A }] }, callers.userA)).toBeNull();
+  it("other-account naming the role's own account matches nobody (that is current-account's job)", () => {
+    expect(
+      matchTrust({ accountId: A, trustedPrincipals: [{ kind: 'other-account', value: A }] }, callers.userA),
+    ).toBeNull();
   });
 
   it('the first matching entry is answered; an empty trust list matches no one', () => {
-    const list: TrustedPrincipal[] = [{ kind: 'service', value: 'virtual-server' }, { kind: 'current-account', value: A }, { kind: 'user', value: iamSrn(A, 'user', 'u1') }];
+    const list: TrustedPrincipal[] = [
+      { kind: 'service', value: 'virtual-server' },
+      { kind: 'current-account', value: A },
+      { kind: 'user', value: iamSrn(A, 'user', 'u1') },
+    ];
     expect(matchTrust({ accountId: A, trustedPrincipals: list }, callers.userA)).toEqual(list[1]);
     for (const c of Object.values(callers)) expect(matchTrust({ accountId: A, trustedPrincipals: [] }, c)).toBeNull();
   });

@@ -82,6 +82,7 @@ describe('InspectCache (TOK-4)', () => {
   });
 
   it('refuses a ttl that is not a positive integer', () => {
-    for (const ttlMs of [0, -1, 1.5, Number.NaN]) expect(() => new InspectCache({ ttlMs, clock: new ManualClock() })).toThrow(RangeError);
+    for (const ttlMs of [0, -1, 1.5, Number.NaN])
+      expect(() => new InspectCache({ ttlMs, clock: new ManualClock() })).toThrow(RangeError);
   });
 });

@@ -4,7 +4,9 @@ import fc from 'fast-check';
 import { compileGlob } from '../../../src/srn/index.js';
 
 function reference(pattern: string): RegExp {
-  const body = [...pattern].map((c) => (c === '*' ? '[\\s\\S]*' : c === '?' ? '[\\s\\S]' : c.replace(/[.+^${}()|[\]\\/-]/g, '\\$&'))).join('');
+  const body = [...pattern]
+    .map((c) => (c === '*' ? '[\\s\\S]*' : c === '?' ? '[\\s\\S]' : c.replace(/[.+^${}()|[\]\\/-]/g, '\\$&')))
+    .join('');
   return new RegExp(`^${body}$`);
 }
 
@@ -14,9 +16,13 @@ const valueChars = fc.constantFrom('a', 'b', '/', ':', '.', '*', '?');
 describe('compileGlob', () => {
   it('agrees with the reference regex on random patterns and values', () => {
     fc.assert(
-      fc.property(fc.string({ unit: patternChars, maxLength: 10 }), fc.string({ unit: valueChars, maxLength: 14 }), (pattern, value) => {
-        expect(compileGlob(pattern)(value)).toBe(reference(pattern).test(value));
-      }),
+      fc.property(
+        fc.string({ unit: patternChars, maxLength: 10 }),
+        fc.string({ unit: valueChars, maxLength: 14 }),
+        (pattern, value) => {
+          expect(compileGlob(pattern)(value)).toBe(reference(pattern).test(value));
+        },
+      ),
       { numRuns: 20000 },
     );
   });
@@ -24,12 +30,16 @@ describe('compileGlob', () => {
   it('agrees on values built to match (so the true branch is exercised as often as the false one)', () => {
     const fill = fc.string({ unit: valueChars, maxLength: 3 });
     fc.assert(
-      fc.property(fc.string({ unit: patternChars, maxLength: 10 }), fc.array(fill, { minLength: 12, maxLength: 12 }), (pattern, fills) => {
-        let i = 0;
-        const value = [...pattern].map((c) => (c === '*' ? (fills[i++] ?? '') : c === '?' ? 'x' : c)).join('');
-        expect(compileGlob(pattern)(value)).toBe(true);
-        expect(reference(pattern).test(value)).toBe(true);
-      }),
+      fc.property(
+        fc.string({ unit: patternChars, maxLength: 10 }),
+        fc.array(fill, { minLength: 12, maxLength: 12 }),
+        (pattern, fills) => {
+          let i = 0;
+          const value = [...pattern].map((c) => (c === '*' ? (fills[i++] ?? '') : c === '?' ? 'x' : c)).join('');
+          expect(compileGlob(pattern)(value)).toBe(true);
+          expect(reference(pattern).test(value)).toBe(true);
+        },
+      ),
       { numRuns: 5000 },
     );
   });

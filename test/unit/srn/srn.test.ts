@@ -1,5 +1,12 @@
 import { describe, expect, it } from '@jest/globals';
-import { compileSrnPattern, formatSrn, parseSrn, parseSrnPattern, type Srn, type SrnPattern } from '../../../src/srn/index.js';
+import {
+  compileSrnPattern,
+  formatSrn,
+  parseSrn,
+  parseSrnPattern,
+  type Srn,
+  type SrnPattern,
+} from '../../../src/srn/index.js';
 import { parseSrnFields } from '../../../src/srn/srn.js';
 
 const A = '9b7653f6f47a42e38055934a0575a813';
@@ -9,7 +16,17 @@ describe('parseSrn / formatSrn', () => {
   it('parses the TEN-2 example shape and formats it back', () => {
     const text = `srn:e::${A}:kr-west1::scp-iam:user/abc33`;
     const r = parseSrn(text);
-    expect(r).toEqual({ ok: true, srn: { offering: 'e', account: A, region: 'kr-west1', service: 'scp-iam', resourceType: 'user', resourceId: 'abc33' } });
+    expect(r).toEqual({
+      ok: true,
+      srn: {
+        offering: 'e',
+        account: A,
+        region: 'kr-west1',
+        service: 'scp-iam',
+        resourceType: 'user',
+        resourceId: 'abc33',
+      },
+    });
     if (r.ok) expect(formatSrn(r.srn)).toBe(text);
   });
 
@@ -38,12 +55,20 @@ describe('parseSrn / formatSrn', () => {
     const text = `srn:e::${A}:kr-west1::virtual-servers:instance/i-1/disk:0`;
     const r = parseSrn(text);
     expect(r.ok).toBe(true);
-    expect(parseSrnFields(text)).toEqual({ offering: 'e', account: A, region: 'kr-west1', service: 'virtual-servers', typeId: 'instance/i-1/disk:0', resourceType: 'instance' });
+    expect(parseSrnFields(text)).toEqual({
+      offering: 'e',
+      account: A,
+      region: 'kr-west1',
+      service: 'virtual-servers',
+      typeId: 'instance/i-1/disk:0',
+      resourceType: 'instance',
+    });
   });
 });
 
 describe('SRN patterns (POL-4)', () => {
-  const compile = (p: string, owner = A) => compileSrnPattern((parseSrnPattern(p) as { pattern: SrnPattern }).pattern, owner);
+  const compile = (p: string, owner = A) =>
+    compileSrnPattern((parseSrnPattern(p) as { pattern: SrnPattern }).pattern, owner);
 
   it.each([
     `srn:*::${A}:kr-west1::scp-compute:instance/d1`,
@@ -64,7 +89,7 @@ describe('SRN patterns (POL-4)', () => {
     `srn:e::${A}:kr-west1::scp-compute:instance/d12*101`,
     'srn:e:::::scp-iam:user/*',
     '*',
-  ])('accepts the seed\'s allowed forms: %s', (p) => {
+  ])("accepts the seed's allowed forms: %s", (p) => {
     expect(parseSrnPattern(p).ok).toBe(true);
   });
 
@@ -74,7 +99,8 @@ describe('SRN patterns (POL-4)', () => {
 
   it('reads an empty account as the owner and an empty region as any region', () => {
     const p = compile('srn:e:::::scp-iam:user/*', A);
-    const srn = (acct: string, region: string) => (parseSrn(`srn:e::${acct}:${region}::scp-iam:user/x`) as { ok: true; srn: Srn }).srn;
+    const srn = (acct: string, region: string) =>
+      (parseSrn(`srn:e::${acct}:${region}::scp-iam:user/x`) as { ok: true; srn: Srn }).srn;
     expect(p.matches(srn(A, ''))).toBe(true);
     expect(p.matches(srn(A, 'kr-west1'))).toBe(true);
     expect(p.matches(srn(B, ''))).toBe(false);

@@ -29,43 +29,60 @@ describe('token verification refuses every attack with its code (TOK-3)', () => 
   /** Same claims (with `patch`), signed by the real current key. */
   async function resign(patch: JWTPayload, header: Record<string, unknown> = {}): Promise<string> {
     const key = await s.gw.tokens.keys.signingKey();
-    return new SignJWT({ ...claims, ...patch }).setProtectedHeader({ alg: key.alg, kid: key.kid, typ: 'at+jwt', ...header }).sign(key.privateKey);
+    return new SignJWT({ ...claims, ...patch })
+      .setProtectedHeader({ alg: key.alg, kid: key.kid, typ: 'at+jwt', ...header })
+      .sign(key.privateKey);
   }
 
   it('accepts the genuine token (the control case)', async () => {
-    await expect(s.gw.tokens.service.authenticate(good)).resolves.toMatchObject({ userId: s.user.id, groups: [s.group.id] });
+    await expect(s.gw.tokens.service.authenticate(good)).resolves.toMatchObject({
+      userId: s.user.id,
+      groups: [s.group.id],
+    });
   });
 
   it('alg none → TOKEN_ALG_NOT_ALLOWED', async () => {
     const [, payload] = good.split('.');
-    await refused(`${b64({ alg: 'none', kid, typ: 'at+jwt' })}.${payload}.`).toMatchObject({ code: 'TOKEN_ALG_NOT_ALLOWED' });
+    await refused(`${b64({ alg: 'none', kid, typ: 'at+jwt' })}.${payload}.`).toMatchObject({
+      code: 'TOKEN_ALG_NOT_ALLOWED',
+    });
   });
 
   it('HS256 signed with the public key bytes as the HMAC secret → TOKEN_ALG_NOT_ALLOWED', async () => {
     const jwk = (await s.gw.tokens.keys.jwks()).keys.find((k) => k.kid === kid);
     for (const secret of [JSON.stringify(jwk), `${jwk?.x}${jwk?.y}`]) {
-      const forged = await new SignJWT(claims).setProtectedHeader({ alg: 'HS256', kid, typ: 'at+jwt' }).sign(createSecretKey(Buffer.from(secret)));
+      const forged = await new SignJWT(claims)
+        .setProtectedHeader({ alg: 'HS256', kid, typ: 'at+jwt' })
+        .sign(createSecretKey(Buffer.from(secret)));
       await refused(forged).toMatchObject({ code: 'TOKEN_ALG_NOT_ALLOWED' });
     }
   });
 
   it('RS256 when only ES256 is allowed → TOKEN_ALG_NOT_ALLOWED', async () => {
     const rsa = generateKeyPairSync('rsa', { modulusLength: 2048 });
-    const forged = await new SignJWT(claims).setProtectedHeader({ alg: 'RS256', kid, typ: 'at+jwt' }).sign(rsa.privateKey);
+    const forged = await new SignJWT(claims)
+      .setProtectedHeader({ alg: 'RS256', kid, typ: 'at+jwt' })
+      .sign(rsa.privateKey);
     await refused(forged).toMatchObject({ code: 'TOKEN_ALG_NOT_ALLOWED' });
   });
 
   it('unknown kid (signed by an attacker key) → TOKEN_UNKNOWN_KID; no kid at all → the same', async () => {
     const attacker = generateKeyPairSync('ec', { namedCurve: 'P-256' });
-    const unknown = await new SignJWT(claims).setProtectedHeader({ alg: 'ES256', kid: 'attacker-key', typ: 'at+jwt' }).sign(attacker.privateKey);
+    const unknown = await new SignJWT(claims)
+      .setProtectedHeader({ alg: 'ES256', kid: 'attacker-key', typ: 'at+jwt' })
+      .sign(attacker.privateKey);
     await refused(unknown).toMatchObject({ code: 'TOKEN_UNKNOWN_KID' });
-    const none = await new SignJWT(claims).setProtectedHeader({ alg: 'ES256', typ: 'at+jwt' }).sign(attacker.privateKey);
+    const none = await new SignJWT(claims)
+      .setProtectedHeader({ alg: 'ES256', typ: 'at+jwt' })
+      .sign(attacker.privateKey);
     await refused(none).toMatchObject({ code: 'TOKEN_UNKNOWN_KID' });
   });
 
   it('a real kid with an attacker signature → TOKEN_SIGNATURE_INVALID', async () => {
     const attacker = generateKeyPairSync('ec', { namedCurve: 'P-256' });
-    const forged = await new SignJWT(claims).setProtectedHeader({ alg: 'ES256', kid, typ: 'at+jwt' }).sign(attacker.privateKey);
+    const forged = await new SignJWT(claims)
+      .setProtectedHeader({ alg: 'ES256', kid, typ: 'at+jwt' })
+      .sign(attacker.privateKey);
     await refused(forged).toMatchObject({ code: 'TOKEN_SIGNATURE_INVALID' });
   });
 
@@ -83,7 +100,9 @@ describe('token verification refuses every attack with its code (TOK-3)', () => 
   it('expired beyond the skew → TOKEN_EXPIRED; expired within the skew is still accepted', async () => {
     const now = Math.floor(s.clock.now() / 1000);
     await refused(await resign({ exp: now - 31 })).toMatchObject({ code: 'TOKEN_EXPIRED' });
-    await expect(s.gw.tokens.service.authenticate(await resign({ exp: now - 29 }))).resolves.toMatchObject({ userId: s.user.id });
+    await expect(s.gw.tokens.service.authenticate(await resign({ exp: now - 29 }))).resolves.toMatchObject({
+      userId: s.user.id,
+    });
   });
 
   it('nbf in the future beyond the skew → TOKEN_NOT_YET_VALID; within the skew accepted', async () => {
@@ -99,12 +118,15 @@ describe('token verification refuses every attack with its code (TOK-3)', () => 
 
   it('a JWT of another type, a sid that is not ours, or missing TOK-2 claims → TOKEN_CLAIMS_INVALID', async () => {
     await refused(await resign({}, { typ: 'JWT' })).toMatchObject({ code: 'TOKEN_CLAIMS_INVALID' });
-    await refused(await resign({ sid: Buffer.from(s.session.id).toString('base64url') })).toMatchObject({ code: 'TOKEN_CLAIMS_INVALID' });
+    await refused(await resign({ sid: Buffer.from(s.session.id).toString('base64url') })).toMatchObject({
+      code: 'TOKEN_CLAIMS_INVALID',
+    });
     await refused(await resign({ ptype: 'admin' })).toMatchObject({ code: 'TOKEN_CLAIMS_INVALID' });
   });
 
   it('garbage → TOKEN_MALFORMED', async () => {
-    for (const junk of ['abc', 'a.b.c', `${b64({ alg: 'ES256' })}.e30`]) await refused(junk).toMatchObject({ code: 'TOKEN_MALFORMED' });
+    for (const junk of ['abc', 'a.b.c', `${b64({ alg: 'ES256' })}.e30`])
+      await refused(junk).toMatchObject({ code: 'TOKEN_MALFORMED' });
   });
 
   describe('strict compact JWS (hand-rolled verify)', () => {
@@ -126,7 +148,9 @@ describe('token verification refuses every attack with its code (TOK-3)', () => 
       // A 64-byte signature is 86 chars of base64url, so standard base64 pads it with "==".
       await refused(`${h}.${p}.${sig}==`).toMatchObject({ code: 'TOKEN_MALFORMED' });
       await refused(`${h}=.${p}.${sig}`).toMatchObject({ code: 'TOKEN_MALFORMED' });
-      await refused(`${h}.${p}.${Buffer.from(sig, 'base64url').toString('base64')}`).toMatchObject({ code: 'TOKEN_MALFORMED' });
+      await refused(`${h}.${p}.${Buffer.from(sig, 'base64url').toString('base64')}`).toMatchObject({
+        code: 'TOKEN_MALFORMED',
+      });
       await refused(`${h}.${p}.${sig.slice(0, -1)}*`).toMatchObject({ code: 'TOKEN_MALFORMED' });
       await refused(`${h}.${p.slice(0, -1)}+.${sig}`).toMatchObject({ code: 'TOKEN_MALFORMED' });
     });
@@ -137,31 +161,52 @@ describe('token verification refuses every attack with its code (TOK-3)', () => 
       const last = sig.slice(-1);
       const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
       const sibling = alphabet[alphabet.indexOf(last) ^ 1] ?? 'A';
-      expect(Buffer.from(`${sig.slice(0, -1)}${sibling}`, 'base64url').equals(Buffer.from(sig, 'base64url'))).toBe(true);
+      expect(Buffer.from(`${sig.slice(0, -1)}${sibling}`, 'base64url').equals(Buffer.from(sig, 'base64url'))).toBe(
+        true,
+      );
       await refused(`${h}.${p}.${sig.slice(0, -1)}${sibling}`).toMatchObject({ code: 'TOKEN_SIGNATURE_INVALID' });
       await expect(s.gw.tokens.service.authenticate(good)).resolves.toBeDefined();
     });
 
     it('a header or payload that is JSON but not an object → TOKEN_MALFORMED, even when validly signed', async () => {
       const header = { alg: 'ES256', kid, typ: 'at+jwt' };
-      for (const notObject of [[header], 'ES256', null, 42]) await refused(await signRaw(notObject, claims)).toMatchObject({ code: 'TOKEN_MALFORMED' });
-      for (const notObject of [[claims], 'claims', null, 7]) await refused(await signRaw(header, notObject)).toMatchObject({ code: 'TOKEN_MALFORMED' });
-      await expect(s.gw.tokens.service.authenticate(await signRaw(header, claims))).resolves.toMatchObject({ userId: s.user.id });
+      for (const notObject of [[header], 'ES256', null, 42])
+        await refused(await signRaw(notObject, claims)).toMatchObject({ code: 'TOKEN_MALFORMED' });
+      for (const notObject of [[claims], 'claims', null, 7])
+        await refused(await signRaw(header, notObject)).toMatchObject({ code: 'TOKEN_MALFORMED' });
+      await expect(s.gw.tokens.service.authenticate(await signRaw(header, claims))).resolves.toMatchObject({
+        userId: s.user.id,
+      });
     });
 
     it('a crit header (even a well-formed one) → TOKEN_MALFORMED; jku/jwk/x5u pointing elsewhere are ignored', async () => {
-      await refused(await signRaw({ alg: 'ES256', kid, typ: 'at+jwt', crit: ['exp'], exp: 1 }, claims)).toMatchObject({ code: 'TOKEN_MALFORMED' });
-      await refused(await signRaw({ alg: 'ES256', kid, typ: 'at+jwt', crit: [] }, claims)).toMatchObject({ code: 'TOKEN_MALFORMED' });
+      await refused(await signRaw({ alg: 'ES256', kid, typ: 'at+jwt', crit: ['exp'], exp: 1 }, claims)).toMatchObject({
+        code: 'TOKEN_MALFORMED',
+      });
+      await refused(await signRaw({ alg: 'ES256', kid, typ: 'at+jwt', crit: [] }, claims)).toMatchObject({
+        code: 'TOKEN_MALFORMED',
+      });
       const attacker = generateKeyPairSync('ec', { namedCurve: 'P-256' });
       const jwk = attacker.publicKey.export({ format: 'jwk' });
-      const forged = await new SignJWT(claims).setProtectedHeader({ alg: 'ES256', kid, typ: 'at+jwt', jwk, jku: 'https://evil.example/jwks', x5u: 'https://evil.example/x5' }).sign(attacker.privateKey);
+      const forged = await new SignJWT(claims)
+        .setProtectedHeader({
+          alg: 'ES256',
+          kid,
+          typ: 'at+jwt',
+          jwk,
+          jku: 'https://evil.example/jwks',
+          x5u: 'https://evil.example/x5',
+        })
+        .sign(attacker.privateKey);
       await refused(forged).toMatchObject({ code: 'TOKEN_SIGNATURE_INVALID' });
     });
 
     it('a 65-byte signature (valid r‖s plus one byte), a DER ECDSA signature, an empty one → TOKEN_SIGNATURE_INVALID', async () => {
       const [h, p, sig] = parts();
       const raw = Buffer.from(sig, 'base64url');
-      await refused(`${h}.${p}.${Buffer.concat([raw, Buffer.from([0])]).toString('base64url')}`).toMatchObject({ code: 'TOKEN_SIGNATURE_INVALID' });
+      await refused(`${h}.${p}.${Buffer.concat([raw, Buffer.from([0])]).toString('base64url')}`).toMatchObject({
+        code: 'TOKEN_SIGNATURE_INVALID',
+      });
       const key = await s.gw.tokens.keys.signingKey();
       const der = sign('sha256', Buffer.from(`${h}.${p}`), { key: key.privateKey, dsaEncoding: 'der' });
       await refused(`${h}.${p}.${der.toString('base64url')}`).toMatchObject({ code: 'TOKEN_SIGNATURE_INVALID' });
@@ -169,12 +214,18 @@ describe('token verification refuses every attack with its code (TOK-3)', () => 
     });
 
     it('typ compares as a media type (RFC 7515 §4.1.9), no typ → TOKEN_CLAIMS_INVALID; missing exp or iss → their codes', async () => {
-      await expect(s.gw.tokens.service.authenticate(await resign({}, { typ: 'application/AT+JWT' }))).resolves.toBeDefined();
+      await expect(
+        s.gw.tokens.service.authenticate(await resign({}, { typ: 'application/AT+JWT' })),
+      ).resolves.toBeDefined();
       await refused(await signRaw({ alg: 'ES256', kid }, claims)).toMatchObject({ code: 'TOKEN_CLAIMS_INVALID' });
       const { exp: _exp, ...noExp } = claims;
-      await refused(await signRaw({ alg: 'ES256', kid, typ: 'at+jwt' }, noExp)).toMatchObject({ code: 'TOKEN_CLAIMS_INVALID' });
+      await refused(await signRaw({ alg: 'ES256', kid, typ: 'at+jwt' }, noExp)).toMatchObject({
+        code: 'TOKEN_CLAIMS_INVALID',
+      });
       const { iss: _iss, ...noIss } = claims;
-      await refused(await signRaw({ alg: 'ES256', kid, typ: 'at+jwt' }, noIss)).toMatchObject({ code: 'TOKEN_ISSUER_MISMATCH' });
+      await refused(await signRaw({ alg: 'ES256', kid, typ: 'at+jwt' }, noIss)).toMatchObject({
+        code: 'TOKEN_ISSUER_MISMATCH',
+      });
       await refused(await resign({ exp: String(claims.exp) as never })).toMatchObject({ code: 'TOKEN_CLAIMS_INVALID' });
     });
   });

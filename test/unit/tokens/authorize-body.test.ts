@@ -7,7 +7,24 @@ import { authorizeBody, simpleAuthorizeBody } from '../../../src/tokens/authoriz
  * left to the schema (undefined), which words the violations.
  */
 const KEYS = ['token', 'action', 'resource', 'resources', 'context', 'accountId', 'projectId', 'extra', '__proto__'];
-const VALUES: unknown[] = ['', 'a', 'ab', 'abc', 'iam:getUser', 'x'.repeat(256), 'x'.repeat(257), 1, 0, null, true, [], ['a'], {}, { srn: 'a' }, undefined];
+const VALUES: unknown[] = [
+  '',
+  'a',
+  'ab',
+  'abc',
+  'iam:getUser',
+  'x'.repeat(256),
+  'x'.repeat(257),
+  1,
+  0,
+  null,
+  true,
+  [],
+  ['a'],
+  {},
+  { srn: 'a' },
+  undefined,
+];
 
 function* bodies(): Generator<Record<string, unknown>> {
   // every body of one or two keys with every value, and of three with a few values for the third key
@@ -18,7 +35,9 @@ function* bodies(): Generator<Record<string, unknown>> {
         for (const vj of VALUES) {
           const two = define(define({}, KEYS[i]!, vi), KEYS[j]!, vj);
           yield two;
-          for (let k = j + 1; k < KEYS.length; k++) for (const vk of ['abc', 'srn:e::a:::scp-iam:user/u', '', 7, ['a'], { srn: 'b' }, {}]) yield define({ ...two }, KEYS[k]!, vk);
+          for (let k = j + 1; k < KEYS.length; k++)
+            for (const vk of ['abc', 'srn:e::a:::scp-iam:user/u', '', 7, ['a'], { srn: 'b' }, {}])
+              yield define({ ...two }, KEYS[k]!, vk);
         }
       }
     }
@@ -52,14 +71,21 @@ describe('simpleAuthorizeBody (POL-9 hot path)', () => {
 
   it('takes the shapes services send', () => {
     const resource = 'srn:e::a:::scp-iam:user/u';
-    for (const body of [{ action: 'iam:getUser', resource }, { token: 't', action: 'iam:getUser', resource, accountId: 'a', projectId: 'p' }]) {
+    for (const body of [
+      { action: 'iam:getUser', resource },
+      { token: 't', action: 'iam:getUser', resource, accountId: 'a', projectId: 'p' },
+    ]) {
       expect(simpleAuthorizeBody(body)).toBe(body);
     }
   });
 
   it('leaves objects that are not plain, arrays and non-objects to the schema', () => {
     const nullProto = Object.assign(Object.create(null) as object, { action: 'iam:getUser', resource: 'r' });
-    class Body { action = 'iam:getUser'; resource = 'r'; }
-    for (const body of [nullProto, new Body(), ['iam:getUser'], 'action', null, undefined, 42]) expect(simpleAuthorizeBody(body)).toBeUndefined();
+    class Body {
+      action = 'iam:getUser';
+      resource = 'r';
+    }
+    for (const body of [nullProto, new Body(), ['iam:getUser'], 'action', null, undefined, 42])
+      expect(simpleAuthorizeBody(body)).toBeUndefined();
   });
 });

@@ -52,7 +52,14 @@ describe('signing key rotation with a ManualClock (TOK-1)', () => {
 describe('key storage (TOK-1)', () => {
   const clock = new ManualClock();
   const ring = (store: MemorySigningKeyStore, kek: Buffer) =>
-    new KeyRing({ store, secrets: new TokenSecrets(new Sealer(kek)), clock, algorithm: 'EdDSA', rotationMs: HOUR, publishMarginMs: 60_000 });
+    new KeyRing({
+      store,
+      secrets: new TokenSecrets(new Sealer(kek)),
+      clock,
+      algorithm: 'EdDSA',
+      rotationMs: HOUR,
+      publishMarginMs: 60_000,
+    });
 
   it('several instances starting together agree on one key per slot', async () => {
     const store = new MemorySigningKeyStore();
@@ -67,14 +74,18 @@ describe('key storage (TOK-1)', () => {
     await ring(store, Buffer.alloc(32, 1)).signingKey();
     const [stored] = await store.listPublished(clock.now());
     expect(stored?.sealedPrivateKey).not.toMatch(/PRIVATE KEY/);
-    await expect(ring(store, Buffer.alloc(32, 2)).signingKey()).rejects.toMatchObject({ code: 'TOKEN_SIGNING_KEY_UNAVAILABLE' });
+    await expect(ring(store, Buffer.alloc(32, 2)).signingKey()).rejects.toMatchObject({
+      code: 'TOKEN_SIGNING_KEY_UNAVAILABLE',
+    });
   });
 
   it('a sealed key moved onto another key id does not open (the kid is bound as additional data)', () => {
     const secrets = new TokenSecrets(new Sealer(Buffer.alloc(32, 3)));
     const sealed = secrets.seal('pem', 'kid-a');
     expect(secrets.open(sealed, 'kid-a')).toBe('pem');
-    expect(() => secrets.open(sealed, 'kid-b')).toThrow(expect.objectContaining({ code: 'TOKEN_SIGNING_KEY_UNAVAILABLE' }));
+    expect(() => secrets.open(sealed, 'kid-b')).toThrow(
+      expect.objectContaining({ code: 'TOKEN_SIGNING_KEY_UNAVAILABLE' }),
+    );
   });
 });
 
@@ -87,8 +98,12 @@ describe('EdDSA (tokens.algorithm)', () => {
       expect((await s.gw.tokens.keys.jwks()).keys[0]).toMatchObject({ kty: 'OKP', crv: 'Ed25519', alg: 'EdDSA' });
       await expect(s.gw.tokens.service.authenticate(token)).resolves.toMatchObject({ userId: s.user.id });
       const [, payload] = token.split('.');
-      const es = Buffer.from(JSON.stringify({ alg: 'ES256', kid: decodeProtectedHeader(token).kid, typ: 'at+jwt' })).toString('base64url');
-      await expect(s.gw.tokens.service.authenticate(`${es}.${payload}.AAAA`)).rejects.toMatchObject({ code: 'TOKEN_ALG_NOT_ALLOWED' });
+      const es = Buffer.from(
+        JSON.stringify({ alg: 'ES256', kid: decodeProtectedHeader(token).kid, typ: 'at+jwt' }),
+      ).toString('base64url');
+      await expect(s.gw.tokens.service.authenticate(`${es}.${payload}.AAAA`)).rejects.toMatchObject({
+        code: 'TOKEN_ALG_NOT_ALLOWED',
+      });
     } finally {
       await s.gw.close();
     }

@@ -17,8 +17,35 @@ describe('issue (TOK-2)', () => {
   it('carries exactly the TOK-2 claims, bound to the session without exposing its id', async () => {
     const token = await accessToken(s.gw, s.session);
     const c = decodeJwt(token);
-    expect(Object.keys(c).sort()).toEqual(['acct', 'amr', 'aud', 'auth', 'exp', 'groups', 'iat', 'iss', 'jti', 'mfa', 'nbf', 'ptype', 'pver', 'sid', 'sub'].sort());
-    expect(c).toMatchObject({ iss: s.gw.config.http.publicUrl.replace(/\/$/, ''), aud: 'iam-gateway', acct: s.account.id, ptype: 'user', auth: 'console', mfa: false, amr: ['pwd'], groups: [s.group.id] });
+    expect(Object.keys(c).sort()).toEqual(
+      [
+        'acct',
+        'amr',
+        'aud',
+        'auth',
+        'exp',
+        'groups',
+        'iat',
+        'iss',
+        'jti',
+        'mfa',
+        'nbf',
+        'ptype',
+        'pver',
+        'sid',
+        'sub',
+      ].sort(),
+    );
+    expect(c).toMatchObject({
+      iss: s.gw.config.http.publicUrl.replace(/\/$/, ''),
+      aud: 'iam-gateway',
+      acct: s.account.id,
+      ptype: 'user',
+      auth: 'console',
+      mfa: false,
+      amr: ['pwd'],
+      groups: [s.group.id],
+    });
     expect(c.sub).toBe(`srn:e::${s.account.id}:::scp-iam:user/${s.user.id}`);
     expect(c.exp).toBe(Math.floor(s.clock.now() / 1000) + 900);
     expect(c.iat).toBe(s.clock.now() / 1000);
@@ -66,7 +93,10 @@ describe('refresh (TOK-4)', () => {
 
   it('of two concurrent uses of one handle exactly one wins, and the session ends', async () => {
     const first = await svc().issueForSession(s.session.id, { withRefresh: true });
-    const results = await Promise.allSettled([svc().refresh(first.refresh_token ?? ''), svc().refresh(first.refresh_token ?? '')]);
+    const results = await Promise.allSettled([
+      svc().refresh(first.refresh_token ?? ''),
+      svc().refresh(first.refresh_token ?? ''),
+    ]);
     expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
     expect(results.find((r) => r.status === 'rejected')).toMatchObject({ reason: { code: 'REFRESH_TOKEN_REUSED' } });
   });
@@ -74,7 +104,11 @@ describe('refresh (TOK-4)', () => {
   it('a forged or altered handle is refused without ending the session (no denial of service by sid)', async () => {
     const { refresh_token: handle = '' } = await svc().issueForSession(s.session.id, { withRefresh: true });
     const [sid, chain, , iat, mac] = handle.split('.');
-    for (const forged of [`${sid}.${chain}.0.${iat}.${'A'.repeat(43)}`, `${sid}.${chain}.7.${iat}.${mac}`, 'nonsense']) {
+    for (const forged of [
+      `${sid}.${chain}.0.${iat}.${'A'.repeat(43)}`,
+      `${sid}.${chain}.7.${iat}.${mac}`,
+      'nonsense',
+    ]) {
       await expect(svc().refresh(forged)).rejects.toMatchObject({ code: 'REFRESH_TOKEN_INVALID' });
     }
     expect(await s.gw.sessions.get(s.session.id)).not.toBeNull();
@@ -90,7 +124,11 @@ describe('refresh (TOK-4)', () => {
 
 describe('revocation on every request (TOK-4, ENT-5)', () => {
   it('a user, group or session marker later than iat refuses the token, even when it sits in the verified cache', async () => {
-    const keys = [() => revocationKeys.user(s.user.id), () => revocationKeys.group(s.group.id), (sessionId: string) => revocationKeys.session(sessionId)];
+    const keys = [
+      () => revocationKeys.user(s.user.id),
+      () => revocationKeys.group(s.group.id),
+      (sessionId: string) => revocationKeys.session(sessionId),
+    ];
     for (const keyOf of keys) {
       const session = await newSession(s.gw, s.user);
       const key = keyOf(session.id);
@@ -121,7 +159,11 @@ describe('revocation on every request (TOK-4, ENT-5)', () => {
 
   it('introspection answers active with the claims, or only {active:false}', async () => {
     const token = await accessToken(s.gw, s.session);
-    await expect(svc().introspect(token)).resolves.toMatchObject({ active: true, token_type: 'Bearer', sub: expect.stringContaining(s.user.id) });
+    await expect(svc().introspect(token)).resolves.toMatchObject({
+      active: true,
+      token_type: 'Bearer',
+      sub: expect.stringContaining(s.user.id),
+    });
     await s.gw.sessions.end(s.session.id);
     await expect(svc().introspect(token)).resolves.toEqual({ active: false });
   });

@@ -13,12 +13,22 @@ describe('token issue reuses the subject under the IAM epoch', () => {
     try {
       const first = await s.gw.tokens.service.issueForSession(s.session.id, { withRefresh: true });
       const firstClaims = decodeJwt(first.access_token);
-      const reads = [jest.spyOn(s.gw.store.users, 'get'), jest.spyOn(s.gw.store.groups, 'list'), jest.spyOn(s.gw.store.policies, 'get')];
+      const reads = [
+        jest.spyOn(s.gw.store.users, 'get'),
+        jest.spyOn(s.gw.store.groups, 'list'),
+        jest.spyOn(s.gw.store.policies, 'get'),
+      ];
       const second = await s.gw.tokens.service.refresh(first.refresh_token ?? '');
       for (const read of reads) expect(read).not.toHaveBeenCalled();
       expect(decodeJwt(second.access_token)).toMatchObject({ groups: [s.group.id], pver: firstClaims.pver });
 
-      const policy = await s.gw.store.policies.update(s.account.id, s.policy.id, s.policy.version, { policyVersion: 2 }, 'test');
+      const policy = await s.gw.store.policies.update(
+        s.account.id,
+        s.policy.id,
+        s.policy.version,
+        { policyVersion: 2 },
+        'test',
+      );
       const third = await s.gw.tokens.service.refresh(second.refresh_token ?? '');
       expect(decodeJwt(third.access_token).pver).not.toBe(firstClaims.pver);
       expect(policy.policyVersion).toBe(2);
@@ -37,9 +47,19 @@ describe('token issue reuses the subject under the IAM epoch', () => {
     try {
       const first = await s.gw.tokens.service.issueForSession(s.session.id, { withRefresh: true });
       await s.gw.tokens.service.issueForSession(s.session.id); // warm the cache under the current epoch
-      const disabled = await s.gw.store.users.update(s.account.id, s.user.id, s.user.version, { state: 'disabled' }, 'test');
-      await expect(s.gw.tokens.service.refresh(first.refresh_token ?? '')).rejects.toMatchObject({ code: 'TOKEN_PRINCIPAL_INACTIVE' });
-      await expect(s.gw.tokens.service.issueForSession(s.session.id)).rejects.toMatchObject({ code: 'TOKEN_PRINCIPAL_INACTIVE' });
+      const disabled = await s.gw.store.users.update(
+        s.account.id,
+        s.user.id,
+        s.user.version,
+        { state: 'disabled' },
+        'test',
+      );
+      await expect(s.gw.tokens.service.refresh(first.refresh_token ?? '')).rejects.toMatchObject({
+        code: 'TOKEN_PRINCIPAL_INACTIVE',
+      });
+      await expect(s.gw.tokens.service.issueForSession(s.session.id)).rejects.toMatchObject({
+        code: 'TOKEN_PRINCIPAL_INACTIVE',
+      });
       await s.gw.store.users.update(s.account.id, s.user.id, disabled.version, { state: 'active' }, 'test');
       await expect(s.gw.tokens.service.issueForSession(s.session.id)).resolves.toMatchObject({ token_type: 'Bearer' });
     } finally {

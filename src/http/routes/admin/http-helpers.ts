@@ -21,7 +21,14 @@ export function actor(ctx: Context): string {
 export function body(ctx: Context): unknown {
   const b = ctx.request.body;
   const ifMatch = ctx.get('if-match').replace(/^W\//, '').replace(/"/g, '');
-  if (ifMatch && /^\d+$/.test(ifMatch) && typeof b === 'object' && b !== null && !Array.isArray(b) && !('version' in b)) {
+  if (
+    ifMatch &&
+    /^\d+$/.test(ifMatch) &&
+    typeof b === 'object' &&
+    b !== null &&
+    !Array.isArray(b) &&
+    !('version' in b)
+  ) {
     return { ...b, version: Number(ifMatch) };
   }
   return b ?? {};
@@ -40,5 +47,9 @@ export function respond(ctx: Context, status: number, value?: unknown): void {
 
 /** The field names an accepted PATCH body set (names only: values may be contacts or other personal data). */
 export function changedFields(input: unknown): string[] {
-  return typeof input === 'object' && input !== null ? Object.keys(input).filter((k) => k !== 'version').sort() : [];
+  return typeof input === 'object' && input !== null
+    ? Object.keys(input)
+        .filter((k) => k !== 'version')
+        .sort()
+    : [];
 }

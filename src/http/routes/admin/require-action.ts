@@ -36,7 +36,12 @@ const READS = new Set(['GET', 'HEAD', 'OPTIONS']);
  * `ACCESS_DENIED`, and a mutating call writes one event after its handler: success, or failure with the
  * error's code.
  */
-export function requireAction(authorizer: Authorizer, action: string, resources: ResourceFn, options: RequireActionOptions = {}): Middleware {
+export function requireAction(
+  authorizer: Authorizer,
+  action: string,
+  resources: ResourceFn,
+  options: RequireActionOptions = {},
+): Middleware {
   const { audit, resourceTags } = options;
   return async function authorizeAction(ctx, next) {
     const principal = requirePrincipal(ctx);
@@ -52,14 +57,29 @@ export function requireAction(authorizer: Authorizer, action: string, resources:
     const call: AdminCall | null =
       audit === undefined || accountId === undefined
         ? null
-        : { principal, accountId, action, resources: result.resources, sourceIp: clientIp ?? null, ...(options.many === true ? { many: true } : {}) };
+        : {
+            principal,
+            accountId,
+            action,
+            resources: result.resources,
+            sourceIp: clientIp ?? null,
+            ...(options.many === true ? { many: true } : {}),
+          };
     const deciding = result.deciding.map((s) => ({ policyId: s.policyId, sid: s.sid ?? null }));
     if (!result.allowed) {
       if (call !== null) {
-        const details = { decision: result.decision, deciding, ...(result.reason === null ? {} : { refusal: result.reason }) };
+        const details = {
+          decision: result.decision,
+          deciding,
+          ...(result.reason === null ? {} : { refusal: result.reason }),
+        };
         await audit?.record(call, { result: 'failure', reasonCode: 'ACCESS_DENIED', details });
       }
-      throw appError('ACCESS_DENIED', { action, resources: result.resources, decision: result.decision, deciding }, `Not allowed to call ${action} on ${result.resources.join(', ')}.`);
+      throw appError(
+        'ACCESS_DENIED',
+        { action, resources: result.resources, decision: result.decision, deciding },
+        `Not allowed to call ${action} on ${result.resources.join(', ')}.`,
+      );
     }
     ctx.state.authorization = result;
     if (call === null || READS.has(ctx.method)) {
@@ -77,7 +97,10 @@ export function requireAction(authorizer: Authorizer, action: string, resources:
   };
 }
 
-async function withEntityTags(tags: Pick<ResourceTags, 'resolve'>, list: readonly ResourceInput[]): Promise<ResourceInput[]> {
+async function withEntityTags(
+  tags: Pick<ResourceTags, 'resolve'>,
+  list: readonly ResourceInput[],
+): Promise<ResourceInput[]> {
   const srns = list.filter((r): r is string => typeof r === 'string');
   const resolved = await tags.resolve(srns);
   let next = 0;
