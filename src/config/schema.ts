@@ -125,15 +125,15 @@ export const configSchema = z
          * secrets; src/crypto) and keys the `sid`/refresh-handle subkeys. Secret; required in production.
          */
         keyEncryptionKey: z.string(),
-      })
-      .strict(),
-    limits: z
-      .object({
         /**
          * Earlier KEKs (base64, 32 bytes each), kept while secrets sealed under them remain: they open, never
          * seal. Rotation steps in docs/operations.md. Secret.
          */
         previousKeyEncryptionKeys: z.array(z.string()).max(10),
+      })
+      .strict(),
+    limits: z
+      .object({
         /** POL-2: policy document size. */
         policyDocumentBytes: positiveInt,
         /** FED-2: SAML metadata upload size. */
@@ -200,6 +200,8 @@ export const configSchema = z
         path: ['tokens', 'keyEncryptionKey'],
         message: 'must be 32 bytes, base64-encoded',
       });
+    for (const message of previousKekProblems(c.tokens.keyEncryptionKey, c.tokens.previousKeyEncryptionKeys))
+      ctx.addIssue({ code: 'custom', path: ['tokens', 'previousKeyEncryptionKeys'], message });
     if (c.env === 'production') {
       // OPS-5: production runs several instances; nothing shared may live only in process memory.
       if (c.store.kind !== 'mongo')
@@ -236,8 +238,6 @@ export const configSchema = z
   });
 
 export type Config = z.infer<typeof configSchema>;
-for (const message of previousKekProblems(c.tokens.keyEncryptionKey, c.tokens.previousKeyEncryptionKeys))
-  ctx.addIssue({ code: 'custom', path: ['tokens', 'previousKeyEncryptionKeys'], message });
 
 function isKek(base64: string): boolean {
   return Buffer.from(base64, 'base64').length === 32;
