@@ -6,6 +6,8 @@
  *      hello-world route — goal ≥ 0.8×. A second reference shows how much of (b) the platform itself
  *      takes: a bare node:http server that reads the very same POST (headers, JSON body) and answers a
  *      constant — no framework, no token, no policy. `repeated / post floor` is the gateway's own share.
+ *  (c) the access log: (b)'s load on a gateway logging at `info` (to a file, synchronously) vs (b) itself
+ *      — budget ≥ 0.9× (≤ 10% of the throughput).
  * Each server runs in its own process (`--serve <kind>`), all at once; autocannon loads them in turn from
  * this process with 50 connections, in rounds (`interleaved`, BENCH_ROUNDS, default 5 × 3 s each), and
  * each ratio is the median of its per-round ratios. The gateway uses real Redis (REDIS_URL, default
@@ -18,9 +20,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import autocannon from 'autocannon';
+import { destination } from 'pino';
 import type Koa from 'koa';
 import type * as AppModule from '../src/app.js';
 import type * as ConfigLoad from '../src/config/load.js';
+import type * as Logger from '../src/observability/logger.js';
 
 export const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const HERE = import.meta.dirname;
@@ -184,20 +188,29 @@ async function listenKoa(app: Koa, data?: unknown): Promise<void> {
   console.log(`READY ${JSON.stringify({ port: (server.address() as { port: number }).port, file })}`);
 }
 
-async function serveGateway(): Promise<void> {
+/**
+ * The gateway at `level`. At `info` (the production default) every request writes an access line; it goes
+ * to a file in the temporary directory through a synchronous destination, as `npm start` writes to a
+ * stdout redirected to a file, so the line's whole cost is paid in the served process.
+ */
+async function serveGateway(level: 'silent' | 'info' = 'silent'): Promise<void> {
   // The built artefact (`npm run bench` builds first), as `npm start` runs it: tsx's transpilation of the
   // same sources measured ~10% more CPU per request (docs/performance.md). Specifiers in variables, so the
   // type check does not need dist/ to exist.
   const dist = (m: string) => join(HERE, '..', 'dist', m);
   const { buildApp } = (await import(dist('app.js'))) as typeof AppModule;
   const { testConfig } = (await import(dist('config/load.js'))) as typeof ConfigLoad;
+  const { createLogger } = (await import(dist('observability/logger.js'))) as typeof Logger;
   const { seedPrincipal, newSession } = await import('../test/integration/tokens/fixtures.js');
+  const logFile = join(mkdtempSync(join(tmpdir(), 'iamgw-bench-log-')), 'access.log');
   const gw = await buildApp(
     testConfig({
       REDIS_URL,
       IAMGW_SESSIONS_KEY_PREFIX: `iamgw-bench-${process.pid}`,
       IAMGW_TOKENS_KEY_ENCRYPTION_KEY: Buffer.alloc(32, 9).toString('base64'),
+      IAMGW_LOG_LEVEL: level,
     }),
+    level === 'silent' ? {} : { logger: createLogger(level, destination({ dest: logFile, sync: true })) },
   );
   const { account, user, session } = await seedPrincipal(gw);
   const tokens: string[] = [];
@@ -329,7 +342,8 @@ async function servePostFloor(): Promise<void> {
 }
 
 const SERVERS: Record<string, () => Promise<void>> = {
-  gateway: serveGateway,
+  gateway: () => serveGateway('silent'),
+  gatewayInfo: () => serveGateway('info'),
   jose: serveJose,
   hello: serveHello,
   oidc: serveOidc,
@@ -380,6 +394,8 @@ async function main(): Promise<void> {
       authorizeDistinct: { kind: 'gateway', opts: (s) => post(s, cycle(tokensOf(s))) },
       koaHello: { kind: 'hello', opts: () => ({ requests: [{ method: 'GET', path: '/hello' }] }) },
       authorizeRepeated: { kind: 'gateway', opts: (s) => postConstant((repeated = s), tokensOf(s)[0] ?? '') },
+      // (c) the access log's cost: the same load on a gateway logging at `info` (budget ≥ 0.9× of silent).
+      authorizeRepeatedInfo: { kind: 'gatewayInfo', opts: (s) => postConstant(s, tokensOf(s)[0] ?? '') },
       // Same bytes as (b) — the repeated gateway's resource and token — to a bare node:http server.
       postFloor: { kind: 'floor', opts: () => postConstant(repeated!, tokensOf(repeated!)[0] ?? '') },
     },
@@ -388,10 +404,15 @@ async function main(): Promise<void> {
       'repeated / koa hello': ['authorizeRepeated', 'koaHello'],
       'post floor / koa hello': ['postFloor', 'koaHello'],
       'repeated / post floor': ['authorizeRepeated', 'postFloor'],
+      'access log info / silent': ['authorizeRepeatedInfo', 'authorizeRepeated'],
     },
     Number(process.env.BENCH_ROUNDS ?? 5),
   );
   report('authorize', rows, ratios, spread);
+  const logCost = ratios['access log info / silent'] ?? 0;
+  console.log(
+    `budget: access log at info costs /v1/authorize ≤ 10%: ${logCost.toFixed(2)}× of silent ${logCost >= 0.9 ? 'PASS' : 'MISS'}`,
+  );
 }
 
 /** bench/profile.ts: a CPU profile of the served process from READY (setup excluded) until SIGTERM. */

@@ -1,7 +1,9 @@
 import { connect } from 'node:net';
 import { Writable } from 'node:stream';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { FLUSH_MS } from '../../../src/observability/access-log.js';
 import { createLogger } from '../../../src/observability/logger.js';
 import { startGateway, type RunningGateway } from '../../support/http.js';
 import { KEK, seedPrincipal } from './fixtures.js';
@@ -237,6 +239,7 @@ describe('fast lane ≡ Koa chain for the service API (DESIGN §5, TOK-4, POL-9)
     });
     expect(r.status).toBe(200);
     expect(await metric()).toBe(before + 1);
+    await sleep(FLUSH_MS + 10); // access lines are written in batches (src/observability/access-log.ts)
     const line = logLines.find((l) => l.includes('"requestId":"trace-lane-1"'));
     expect(JSON.parse(line ?? '{}')).toMatchObject({
       msg: 'request',
