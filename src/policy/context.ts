@@ -89,7 +89,7 @@ export class RequestView {
       case 'scp:principaltype':
         return p.ptype;
       case 'scp:currenttime':
-        return new Date(this.request.now).toISOString();
+        return currentTime(this.request.now);
       case 'scp:sourceidentity':
         return p.sourceIdentity;
       default:
@@ -133,4 +133,14 @@ export class ResourceView {
       return undefined;
     return lookup(this.source?.attributes, key.attribute, key.attribute.length, lower);
   }
+}
+
+/**
+ * `scp:CurrentTime` as AWS writes `aws:CurrentTime`: ISO 8601 to the second (`2026-11-23T10:00:00Z`), so a
+ * string operator can match it (`StringLike "2026-11-23T10:*"`, `StringEquals "…T10:00:00Z"`); with
+ * milliseconds (`…:00.000Z`) no string a policy author writes would. Date operators see the same second.
+ */
+export function currentTime(now: Date | number): string {
+  const ms = typeof now === 'number' ? now : now.getTime();
+  return new Date(ms - (((ms % 1000) + 1000) % 1000)).toISOString().replace('.000Z', 'Z');
 }

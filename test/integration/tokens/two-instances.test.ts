@@ -19,15 +19,16 @@ describeWithServer('redis', 'revocation across two gateway instances on one Redi
   let a: Gateway;
   let b: Gateway;
   let urlB = '';
+  const prefix = uniqueName('iamgw-two');
+  const store = createMemoryStore({ clock: systemClock, ids: randomIds });
+  const signingKeys = new MemorySigningKeyStore();
 
   beforeAll(async () => {
     const env = {
       REDIS_URL: servers.redisUrl,
-      IAMGW_SESSIONS_KEY_PREFIX: uniqueName('iamgw-two'),
+      IAMGW_SESSIONS_KEY_PREFIX: prefix,
       IAMGW_TOKENS_KEY_ENCRYPTION_KEY: KEK,
     };
-    const store = createMemoryStore({ clock: systemClock, ids: randomIds });
-    const signingKeys = new MemorySigningKeyStore();
     [a, b] = await Promise.all([
       buildApp(testConfig(env), { store, signingKeys }),
       buildApp(testConfig(env), { store, signingKeys }),
@@ -72,5 +73,36 @@ describeWithServer('redis', 'revocation across two gateway instances on one Redi
     expect(decodeJwt(fresh).groups).toEqual([]);
     const answer = (await (await authorizeOnB(fresh, resource)).json()) as { allowed: boolean; decision: string };
     expect(answer).toMatchObject({ allowed: false, decision: 'ImplicitDeny' });
+  });
+
+  it('an instance with another http.publicUrl is another issuer: it refuses the tokens of A (README, several instances)', async () => {
+    const { account, user, session } = await seedPrincipal(a);
+    const resource = `srn:e::${account.id}:::scp-iam:user/${user.id}`;
+    const token = await accessToken(a, session);
+    const elsewhere = await buildApp(
+      testConfig({
+        REDIS_URL: servers.redisUrl,
+        IAMGW_SESSIONS_KEY_PREFIX: prefix,
+        IAMGW_TOKENS_KEY_ENCRYPTION_KEY: KEK,
+        IAMGW_HTTP_PUBLIC_URL: 'https://other.iam.example',
+      }),
+      { store, signingKeys },
+    );
+    try {
+      expect(elsewhere.config.http.publicUrl).not.toBe(a.config.http.publicUrl);
+      const server = await elsewhere.listen();
+      const url = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+      const refused = await fetch(`${url}/v1/authorize`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ token, action: 'iam:getUser', resource }),
+      });
+      expect(refused.status).toBe(401);
+      expect(((await refused.json()) as { error: { code: string } }).error.code).toBe('TOKEN_ISSUER_MISMATCH');
+      // Same signing keys, same sessions: only the issuer differs, and B (same publicUrl as A) accepts it.
+      expect(((await (await authorizeOnB(token, resource)).json()) as { allowed: boolean }).allowed).toBe(true);
+    } finally {
+      await elsewhere.close();
+    }
   });
 });

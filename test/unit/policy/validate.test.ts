@@ -145,6 +145,26 @@ describe('validatePolicy', () => {
     ]);
   });
 
+  it('refuses an upper-case offering, region or service at write time (stricter than AWS; docs/policy.md)', () => {
+    const r = validatePolicy(
+      docOf(
+        stmt({
+          Resource: [
+            'srn:E:::kr-west1::scp-iam:user/x',
+            'srn:e:::KR-WEST1::scp-iam:user/x',
+            'srn:e:::kr-west1::SCP-IAM:user/x',
+            'srn:e:::kr-west1::scp-iam:User/X', // type and id are case-sensitive names: allowed
+          ],
+        }),
+      ),
+    );
+    expect(codes(r)).toEqual([
+      ['SRN_INVALID', '$.Statement[0].Resource[0]'],
+      ['SRN_INVALID', '$.Statement[0].Resource[1]'],
+      ['SRN_INVALID', '$.Statement[0].Resource[2]'],
+    ]);
+  });
+
   it('returns warnings separately from errors', () => {
     const r = validatePolicy(
       docOf(
