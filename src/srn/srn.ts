@@ -158,8 +158,8 @@ export function parseSrnFields(v: string): SrnFields | undefined {
 }
 
 // srn:{offering}::{account}:{region}::{service}:{type}/{id}
-// eslint-disable-next-line no-control-regex -- a resource id never holds a control character or a space
 const CONCRETE_SRN =
+  // eslint-disable-next-line no-control-regex -- a resource id never holds a control character or a space
   /^srn:[a-z][a-z0-9-]*::[0-9a-f]{32}:[a-z0-9-]*::[a-z][a-z0-9-]*:[A-Za-z0-9][A-Za-z0-9_-]*\/[^\x00-\x20\x7f*?]+$/;
 
 /** One class for every parsed SRN, so the pattern matchers that read it see a single shape. */

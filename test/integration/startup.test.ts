@@ -32,14 +32,14 @@ function startGateway(vars: Record<string, string>, whileUp?: (stdout: string) =
   for (const name of ['MONGODB_URI', 'REDIS_URL', 'IAMGW_CONFIG']) delete env[name];
   const child = spawn(process.execPath, ['--import', 'tsx', MAIN], { env, stdio: ['ignore', 'pipe', 'pipe'] });
   const run: Run = { code: null, stdout: '', stderr: '' };
-  let failure: unknown = null;
+  let failure: Error | null = null;
   let started = false;
   child.stdout.on('data', (d: Buffer) => {
     run.stdout += d.toString();
     if (started || !whileUp || !/Root user: .*\n/.test(run.stdout)) return;
     started = true;
     whileUp(run.stdout)
-      .catch((err: unknown) => (failure = err))
+      .catch((err: unknown) => (failure = err instanceof Error ? err : new Error(String(err))))
       .finally(() => child.kill('SIGTERM'));
   });
   child.stderr.on('data', (d: Buffer) => (run.stderr += d.toString()));

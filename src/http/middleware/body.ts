@@ -50,13 +50,17 @@ export function routeBodySpec(router: Router, path: string, method: string): Bod
 /** The chain's body middleware: POST, PUT and PATCH bodies, read by the reader their route declares. */
 export function parseBody(router: Router, limits: BodyLimits): Middleware {
   return async function parseBody(ctx, next) {
-    if (!takesBody(ctx.method)) return next();
+    if (!takesBody(ctx.method)) {
+      await next();
+      return;
+    }
     const spec = routeBodySpec(router, ctx.path, ctx.method);
     if (spec.kind !== 'upload') {
       const read = await readRequestBody(ctx.req, spec, limits);
       ctx.request.body = read.body;
       if (read.raw !== undefined) ctx.request.rawBody = read.raw;
-      return next();
+      await next();
+      return;
     }
     const upload = openUpload(ctx.req, spec, limits);
     ctx.request.body = upload;

@@ -12,8 +12,15 @@ const ESCAPES: Record<string, string> = {
   '`': '&#96;',
 };
 
+/** Escapes text for HTML; objects have no text of their own, so they render as nothing rather than `[object Object]`. */
 export function esc(value: unknown): string {
-  return String(value ?? '').replace(/[&<>"'`]/g, (c) => ESCAPES[c] ?? c);
+  const text =
+    typeof value === 'string'
+      ? value
+      : typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint'
+        ? String(value)
+        : '';
+  return text.replace(/[&<>"'`]/g, (c) => ESCAPES[c] ?? c);
 }
 
 /** A fragment that is already HTML (the output of `html`). */
