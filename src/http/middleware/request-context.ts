@@ -1,5 +1,6 @@
 import type { Middleware } from 'koa';
 import type { Ids } from '../../clock.js';
+import { accessLog } from '../../observability/access-log.js';
 import type { Logger } from '../../observability/logger.js';
 import type { Metrics } from '../../observability/metrics.js';
 
@@ -31,6 +32,7 @@ export function requestObserver(deps: { logger: Logger; metrics: Metrics }): (r:
   // Routes are templates and methods/statuses few, so the maps stay small.
   const counters = new Map<string, { inc(): void }>();
   const timers = new Map<string, { observe(v: number): void }>();
+  const logAccess = accessLog(deps.logger);
   return function observe({ requestId, method, route, path, status, seconds, ip }) {
     const countKey = `${method} ${status} ${route}`;
     let counter = counters.get(countKey);
@@ -41,8 +43,8 @@ export function requestObserver(deps: { logger: Logger; metrics: Metrics }): (r:
     let timer = timers.get(timeKey);
     if (timer === undefined) timers.set(timeKey, (timer = deps.metrics.httpDuration.labels({ method, route })));
     timer.observe(seconds);
-    if (route !== '/healthz' && route !== '/metrics' && deps.logger.isLevelEnabled('info')) {
-      deps.logger.info({ requestId, method, path, route, status, ms: Math.round(seconds * 1e4) / 10, ip }, 'request');
+    if (route !== '/healthz' && route !== '/metrics') {
+      logAccess({ requestId, method, path, route, status, ms: Math.round(seconds * 1e4) / 10, ip });
     }
   };
 }
