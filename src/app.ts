@@ -13,8 +13,9 @@ import { withPolicyEpochs } from './authz/epochs.js';
 import { authorizeApi, registerSimulatorRoutes } from './http/routes/authorize.js';
 import { bearerAuthenticator, bearerCaller, registerTokenRoutes, tokenApi } from './http/routes/tokens.js';
 import { registerStsRoutes } from './http/routes/sts.js';
+import { registerSwitchRoleRoutes, roleBannerLayer } from './http/routes/switch-role.js';
 import { registerWellKnownRoutes } from './http/routes/well-known.js';
-import { RoleAssumption } from './roles/index.js';
+import { ConsoleRoleSwitch, RoleAssumption } from './roles/index.js';
 import { isLoginPath, registerLoginRoutes } from './http/routes/login.js';
 import { registerMeRoutes } from './http/routes/me.js';
 import { registerMfaRoutes } from './http/routes/mfa.js';
@@ -137,8 +138,12 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
     maxAgeSeconds: config.sessions.absoluteTtlSeconds,
   };
   authenticators.push(sessionCookieAuthenticator(login.consoleSessions, cookies, isLoginPath));
+  const roles = new RoleAssumption({ store, authorizer, issuer });
+  // ROLE-3: console switch role assumes through the same RoleAssumption (trust, identity policies, audit).
+  const roleSwitch = new ConsoleRoleSwitch({ store, roles, issuer, consoleSessions: login.consoleSessions, sessions });
   const modules: RouteModule[] = [
     (router) => router.use(consoleAccessGate(security.consoleAccess)), // LOGIN-5: before every route
+    (router) => router.use(roleBannerLayer(clock)), // ROLE-3: the role banner on every console page
     (router) =>
       registerHealthRoutes(router, {
         metrics,
@@ -150,7 +155,8 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
     (router) => registerAdminRoutes(router, iam, DEFAULT_OFFERING),
     (router) => registerWellKnownRoutes(router, tokens),
     (router) => registerTokenRoutes(router, tokens.service),
-    (router) => registerStsRoutes(router, { roles: new RoleAssumption({ store, authorizer, issuer }), iam }),
+    (router) => registerStsRoutes(router, { roles, iam }),
+    (router) => registerSwitchRoleRoutes(router, { switcher: roleSwitch, cookies }),
     (router) => registerSimulatorRoutes(router, { authorizer, store, clock }),
     (router) => registerLoginRoutes(router, { login, store, ids, cookies, authorizer }),
     (router) => registerMeRoutes(router, { sessions: login.consoleSessions, store, cookies }),

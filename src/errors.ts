@@ -43,27 +43,48 @@ export const ERROR_CODES = {
   PASSWORD_MISSING_UPPERCASE: { status: 400, message: 'The password needs an uppercase letter.' },
   PASSWORD_MISSING_LOWERCASE: { status: 400, message: 'The password needs a lowercase letter.' },
   PASSWORD_MISSING_DIGIT: { status: 400, message: 'The password needs a digit.' },
-  PASSWORD_MISSING_SPECIAL: { status: 400, message: 'The password needs one of the special characters ! @ # $ % & * ^.' },
+  PASSWORD_MISSING_SPECIAL: {
+    status: 400,
+    message: 'The password needs one of the special characters ! @ # $ % & * ^.',
+  },
   PASSWORD_INVALID_CHARACTER: { status: 400, message: 'The password contains a character that is not allowed.' },
   PASSWORD_CONTAINS_USERNAME: { status: 400, message: 'The password must not contain the username.' },
   PASSWORD_CONTAINS_ACCOUNT: { status: 400, message: 'The password must not contain the account id or alias.' },
-  PASSWORD_REPEATED_CHARACTERS: { status: 400, message: 'The password repeats a character more than 3 times in a row.' },
-  PASSWORD_SEQUENTIAL_CHARACTERS: { status: 400, message: 'The password contains 4 or more consecutive letters or digits.' },
+  PASSWORD_REPEATED_CHARACTERS: {
+    status: 400,
+    message: 'The password repeats a character more than 3 times in a row.',
+  },
+  PASSWORD_SEQUENTIAL_CHARACTERS: {
+    status: 400,
+    message: 'The password contains 4 or more consecutive letters or digits.',
+  },
   PASSWORD_TOO_COMMON: { status: 400, message: 'The password is on a list of commonly used passwords.' },
   PASSWORD_TOO_WEAK: { status: 400, message: 'The password is too easy to guess.' },
   PASSWORD_REUSED: { status: 400, message: 'The password was used recently.' },
 
   // ── iam (src/iam) ─────────────────────────────────────────────────────
-  ROOT_USER_PROTECTED: { status: 409, message: 'The root user cannot be deleted, disabled, made a group member or edited by another user.' },
+  ROOT_USER_PROTECTED: {
+    status: 409,
+    message: 'The root user cannot be deleted, disabled, made a group member or edited by another user.',
+  },
   POLICY_READ_ONLY: { status: 409, message: 'Built-in (default) policies cannot be changed or deleted.' },
-  PROVIDER_LOCKED: { status: 409, message: 'The credential provider is locked by the identity centre and cannot be modified.' },
+  PROVIDER_LOCKED: {
+    status: 409,
+    message: 'The credential provider is locked by the identity centre and cannot be modified.',
+  },
 
   // ── login (src/login) ─────────────────────────────────────────────────
   // One answer for unknown user, wrong password and disabled user (LOGIN-3, style.md §8.8).
   INVALID_CREDENTIALS: { status: 401, message: 'The username or password is incorrect.' },
-  ACCOUNT_LOCKED: { status: 423, message: 'Too many failed attempts; this user is locked. Try again later or ask an administrator.' },
+  ACCOUNT_LOCKED: {
+    status: 423,
+    message: 'Too many failed attempts; this user is locked. Try again later or ask an administrator.',
+  },
   LOGIN_STEP_EXPIRED: { status: 401, message: 'This login step has expired; log in again.' },
-  CSRF_INVALID: { status: 403, message: 'The form or request is missing a valid CSRF token; reload the page and retry.' },
+  CSRF_INVALID: {
+    status: 403,
+    message: 'The form or request is missing a valid CSRF token; reload the page and retry.',
+  },
 
   // ── tokens (src/tokens) ───────────────────────────────────────────────
   // TOK-3: every refusal of a bearer token has its own code; all are 401 so clients re-authenticate.
@@ -87,23 +108,40 @@ export const ERROR_CODES = {
 
   // ── session issuer (src/issuer) ───────────────────────────────────────
   /** ROLE-4, ROLE-6: details carry `min`, `max` (an hour when chained) and the `requested` value. */
-  SESSION_DURATION_OUT_OF_RANGE: { status: 400, message: 'The requested session duration is outside the allowed range.' },
+  SESSION_DURATION_OUT_OF_RANGE: {
+    status: 400,
+    message: 'The requested session duration is outside the allowed range.',
+  },
 
   // ── role sessions (src/roles) ─────────────────────────────────────────
   /** ROLE-2/3: no trusted principal matches the caller; also the answer for a role the caller cannot see. */
   ROLE_NOT_TRUSTED: { status: 403, message: 'The role does not trust the caller, or it does not exist.' },
+  /** STS rule: a role session's source identity is set once; a chained assume may repeat it, never change it. */
+  SOURCE_IDENTITY_IMMUTABLE: {
+    status: 400,
+    message: 'The source identity is set once per chain of role sessions; this session carries another one.',
+  },
 
   // ── mfa (src/mfa, src/console-access, src/my-info) ────────────────────
   MFA_CODE_INVALID: { status: 401, message: 'The verification code is incorrect or was already used.' },
-  MFA_ALREADY_ENROLLED: { status: 409, message: 'An authenticator is already set up; disable it first to set up another.' },
+  MFA_ALREADY_ENROLLED: {
+    status: 409,
+    message: 'An authenticator is already set up; disable it first to set up another.',
+  },
   MFA_NOT_ENROLLED: { status: 409, message: 'No authenticator is set up for this user.' },
   MFA_ENROLMENT_NOT_STARTED: { status: 409, message: 'Start the authenticator set-up before confirming it.' },
-  MFA_REQUIRED_BY_ACCOUNT: { status: 409, message: 'This account requires MFA for every user; it cannot be turned off.' },
+  MFA_REQUIRED_BY_ACCOUNT: {
+    status: 409,
+    message: 'This account requires MFA for every user; it cannot be turned off.',
+  },
   PROOF_REQUIRED: { status: 400, message: 'Confirm with your password or a current verification code.' },
   RECONFIRM_FAILED: { status: 403, message: 'The password is incorrect.' },
   RECONFIRM_LOCKOUT: { status: 401, message: 'Too many wrong password confirmations; you have been signed out.' },
   CONSOLE_SESSION_REQUIRED: { status: 401, message: 'This action needs a console session.' },
-  CONSOLE_IP_DENIED: { status: 403, message: 'Console access from this address is not allowed by the user\'s console access IP control.' },
+  CONSOLE_IP_DENIED: {
+    status: 403,
+    message: "Console access from this address is not allowed by the user's console access IP control.",
+  },
   SWITCH_NOT_ALLOWED: { status: 403, message: 'Switching to that user is not allowed.' },
 } as const satisfies Record<string, { status: number; message: string }>;
 
@@ -115,7 +153,10 @@ export class AppError extends Error {
   readonly details: unknown;
 
   constructor(code: ErrorCode, options: { message?: string; details?: unknown; cause?: unknown } = {}) {
-    super(options.message ?? ERROR_CODES[code].message, options.cause === undefined ? undefined : { cause: options.cause });
+    super(
+      options.message ?? ERROR_CODES[code].message,
+      options.cause === undefined ? undefined : { cause: options.cause },
+    );
     this.name = 'AppError';
     this.code = code;
     this.status = ERROR_CODES[code].status;

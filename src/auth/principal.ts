@@ -25,6 +25,10 @@ export interface Principal {
   role?: string;
   source?: string;
   sessionName?: string;
+  /** Role sessions (issue 16 item 7, auth/session-extras.ts): session tags, source identity, session policy digest. */
+  tags?: Readonly<Record<string, string>>;
+  sourceIdentity?: string;
+  sessionPolicy?: string;
 }
 
 /**
@@ -49,6 +53,8 @@ export function toClaims(p: Principal): PrincipalClaims {
       ...(p.role === undefined ? {} : { role: p.role }),
       ...(p.source === undefined ? {} : { source: p.source }),
       ...(p.sessionName === undefined ? {} : { sessionName: p.sessionName }),
+      ...(p.tags === undefined ? {} : { tags: p.tags }),
+      ...(p.sourceIdentity === undefined ? {} : { sourceIdentity: p.sourceIdentity }),
     });
     claimsOf.set(p, claims);
   }

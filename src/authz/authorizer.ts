@@ -9,18 +9,37 @@
  * the principal's IAM epoch in this request's session check (`context.policyEpoch`, epochs.ts),
  * the gathered set is kept in a bounded local cache keyed by (account, principal, project, epoch): any
  * IAM write that can change it replaces the epoch, so the next request on any instance misses.
+ *
+ * A role session started with a session policy (its credential names the digest, `Principal.sessionPolicy`)
+ * gets that policy as the evaluator's `session` set in every decision (session-policy.ts). It joins the
+ * gathered set, so every cache here holds it with the rest: the set cache key carries the digest, and the
+ * decisions remembered per principal object are of the set that includes it.
  */
 import type { Principal } from '../auth/principal.js';
 import { toClaims } from '../auth/principal.js';
 import type { Clock } from '../clock.js';
-import { PolicyCache, evaluate, type AuthorizationRequest, type CompiledPolicy, type ContextValue, type Decision, type DecisionKind, type PolicyDocument, type RequestResource, type StatementRef } from '../policy/index.js';
+import {
+  PolicyCache,
+  evaluate,
+  type AuthorizationRequest,
+  type CompiledPolicy,
+  type ContextValue,
+  type Decision,
+  type DecisionKind,
+  type PolicyDocument,
+  type PolicySet,
+  type RequestResource,
+  type StatementRef,
+} from '../policy/index.js';
 import { parseSrn } from '../srn/index.js';
 import type { Policy, Store } from '../store/ports.js';
 import { deepFreeze } from '../frozen.js';
 import { Lru } from '../cache/lru.js';
 import { specialiseBuiltin } from './self.js';
 import { applicablePolicies } from './applicable.js';
+import { SessionPolicies } from './session-policy.js';
 import { IAM_SERVICE } from './srn.js';
+import type { SessionStore } from '../sessions/ports.js';
 
 export interface AuthorizeContext {
   /**
@@ -71,9 +90,15 @@ export interface AuthorizerDeps {
   policySets?: { size?: number; maxAgeMs?: number };
   /** Told every decision, refusals before evaluation included (OPS-4 decision metrics). */
   onDecision?: (decision: AuthorizationResult['decision']) => void;
+  /**
+   * Where session policies are read (the session records). Without it a principal whose credential names
+   * a session policy is refused (`SESSION_POLICY_UNAVAILABLE`), never judged without it.
+   */
+  sessions?: Pick<SessionStore, 'get'>;
 }
 
-type Gathered = CompiledPolicy[] | string;
+/** The evaluator's policy set (identity, plus the session policy of a role session that has one), or a refusal. */
+type Gathered = PolicySet | string;
 interface GatheredSet {
   value: Gathered;
   untilMs: number;
@@ -108,7 +133,15 @@ function decisionsOf(recent: Recent): Map<string, AuthorizationResult> | undefin
 /** Distinct (action, resource) decisions kept per principal object; the map starts afresh when full. */
 const DECISIONS_PER_PRINCIPAL = 16;
 
-const refused = (action: string, resources: string[], reason: string): AuthorizationResult => ({ allowed: false, decision: 'ImplicitDeny', action, resources, deciding: [], reason, evaluation: null });
+const refused = (action: string, resources: string[], reason: string): AuthorizationResult => ({
+  allowed: false,
+  decision: 'ImplicitDeny',
+  action,
+  resources,
+  deciding: [],
+  reason,
+  evaluation: null,
+});
 
 export class Authorizer {
   readonly cache: PolicyCache;
@@ -121,20 +154,32 @@ export class Authorizer {
    * could leave stale.
    */
   private readonly maxAgeMs: number;
+  private readonly sessionPolicies: SessionPolicies;
 
   constructor(private readonly deps: AuthorizerDeps) {
+    this.sessionPolicies = new SessionPolicies(deps.sessions);
     this.cache = deps.cache ?? new PolicyCache(1000);
     this.sets = new Lru(deps.policySets?.size ?? 10_000);
     this.maxAgeMs = deps.policySets?.maxAgeMs ?? 60_000;
   }
 
-  async authorize(principal: Principal, action: string, resources: ResourceInput | readonly ResourceInput[], context: AuthorizeContext = {}): Promise<AuthorizationResult> {
+  async authorize(
+    principal: Principal,
+    action: string,
+    resources: ResourceInput | readonly ResourceInput[],
+    context: AuthorizeContext = {},
+  ): Promise<AuthorizationResult> {
     const result = await this.decide(principal, action, resources, context);
     this.deps.onDecision?.(result.decision);
     return result;
   }
 
-  private async decide(principal: Principal, action: string, resources: ResourceInput | readonly ResourceInput[], context: AuthorizeContext): Promise<AuthorizationResult> {
+  private async decide(
+    principal: Principal,
+    action: string,
+    resources: ResourceInput | readonly ResourceInput[],
+    context: AuthorizeContext,
+  ): Promise<AuthorizationResult> {
     const list: readonly ResourceInput[] = Array.isArray(resources) ? resources : [resources as ResourceInput];
     const srns = list.map((r) => (typeof r === 'string' ? r : r.srn));
 
@@ -142,21 +187,42 @@ export class Authorizer {
     if (srns.includes('*') && targetAccount !== principal.accountId) return refused(action, srns, 'CROSS_ACCOUNT');
 
     const projectId = context.projectId ?? projectOf(srns);
-    const recent = context.policyEpoch === undefined ? undefined : await this.recentSet(principal, projectId, context.policyEpoch);
-    const gathered = recent === undefined ? await this.identityPolicies(principal, projectId) : recent.set.value;
+    const recent =
+      context.policyEpoch === undefined ? undefined : await this.recentSet(principal, projectId, context.policyEpoch);
+    const gathered = recent === undefined ? await this.policySet(principal, projectId) : recent.set.value;
     if (typeof gathered === 'string') return refused(action, srns, gathered);
     // One resource named by SRN, no request context, policies without conditions: the verdict is a pure
     // function of (principal, policy set, action, resource), so it is remembered per principal object.
-    const memo = recent !== undefined && context.values === undefined && context.resourcePolicies === undefined && srns.length === 1 && typeof list[0] === 'string' ? decisionsOf(recent) : undefined;
+    const memo =
+      recent !== undefined &&
+      context.values === undefined &&
+      context.resourcePolicies === undefined &&
+      srns.length === 1 &&
+      typeof list[0] === 'string'
+        ? decisionsOf(recent)
+        : undefined;
     // Length-prefixed: the action is free text (NUL included), so no separator alone keeps two pairs apart.
     const memoKey = memo === undefined ? '' : `${action.length}:${action}${srns[0]}`;
     const known = memo?.get(memoKey);
     if (known !== undefined) return known;
     const now = this.deps.clock.now();
     const request: AuthorizationRequest =
-      context.values === undefined ? { principal: toClaims(principal), action, resources: list, now } : { principal: toClaims(principal), action, resources: list, now, context: context.values };
-    const evaluation = evaluate(request, context.resourcePolicies === undefined ? { identity: gathered } : { identity: gathered, resource: context.resourcePolicies });
-    const result: AuthorizationResult = { allowed: evaluation.allowed, decision: evaluation.decision, action, resources: srns, deciding: evaluation.deciding, reason: null, evaluation };
+      context.values === undefined
+        ? { principal: toClaims(principal), action, resources: list, now }
+        : { principal: toClaims(principal), action, resources: list, now, context: context.values };
+    const evaluation = evaluate(
+      request,
+      context.resourcePolicies === undefined ? gathered : { ...gathered, resource: context.resourcePolicies },
+    );
+    const result: AuthorizationResult = {
+      allowed: evaluation.allowed,
+      decision: evaluation.decision,
+      action,
+      resources: srns,
+      deciding: evaluation.deciding,
+      reason: null,
+      evaluation,
+    };
     if (memo !== undefined) {
       if (memo.size >= DECISIONS_PER_PRINCIPAL) memo.clear();
       memo.set(memoKey, deepFreeze(result));
@@ -172,12 +238,28 @@ export class Authorizer {
   private async recentSet(principal: Principal, projectId: string | undefined, epoch: string): Promise<Recent> {
     const now = this.deps.clock.now();
     const last = this.recent.get(principal);
-    if (last !== undefined && last.epoch === epoch && last.projectId === projectId && now < last.set.untilMs) return last;
-    const key = [epoch, principal.accountId, principal.type, principal.userId, principal.role ?? '', projectId ?? ''].join('\u0000');
+    if (last !== undefined && last.epoch === epoch && last.projectId === projectId && now < last.set.untilMs)
+      return last;
+    const key = [
+      epoch,
+      principal.accountId,
+      principal.type,
+      principal.userId,
+      principal.role ?? '',
+      projectId ?? '',
+      principal.sessionPolicy ?? '',
+    ].join('\u0000');
     let set = this.sets.get(key);
     if (set === undefined || now >= set.untilMs) {
-      const value = await this.identityPolicies(principal, projectId);
-      set = { value, untilMs: now + this.maxAgeMs, conditionFree: typeof value !== 'string' && value.every((p) => p.conditionFree) };
+      const value = await this.policySet(principal, projectId);
+      set = {
+        value,
+        untilMs: now + this.maxAgeMs,
+        conditionFree:
+          typeof value !== 'string' &&
+          value.identity.every((p) => p.conditionFree) &&
+          (value.session ?? []).every((p) => p.conditionFree),
+      };
       this.sets.set(key, set);
     }
     const entry: Recent = { epoch, projectId, set, decisions: undefined, decided: false };
@@ -185,11 +267,16 @@ export class Authorizer {
     return entry;
   }
 
-  /** The compiled identity policies of a principal, or the reason it has none it may use. */
-  private async identityPolicies(principal: Principal, projectId: string | undefined): Promise<CompiledPolicy[] | string> {
-    const applicable = await applicablePolicies(this.deps.store, principal, { projectId });
+  /** The compiled policy set of a principal (its session policy included), or the reason it has none it may use. */
+  private async policySet(principal: Principal, projectId: string | undefined): Promise<Gathered> {
+    const [applicable, session] = await Promise.all([
+      applicablePolicies(this.deps.store, principal, { projectId }),
+      principal.sessionPolicy === undefined ? undefined : this.sessionPolicies.of(principal),
+    ]);
     if (typeof applicable === 'string') return applicable;
-    return this.compile(applicable.accountId, applicable.policyIds, applicable.callerId);
+    if (typeof session === 'string') return session;
+    const identity = await this.compile(applicable.accountId, applicable.policyIds, applicable.callerId);
+    return session === undefined ? { identity } : { identity, session: [session] };
   }
 
   private async compile(accountId: string, policyIds: readonly string[], callerId: string): Promise<CompiledPolicy[]> {
@@ -212,7 +299,8 @@ function projectOf(srns: readonly string[]): string | undefined {
     // A project SRN ends in `:project/<id>`: SRNs without that text are not parsed at all (every
     // `/v1/authorize` passes here, and most name no project).
     const parsed = s === '*' || !s.includes(':project/') ? null : parseSrn(s);
-    if (parsed?.ok === true && parsed.srn.service === IAM_SERVICE && parsed.srn.resourceType === 'project') return parsed.srn.resourceId;
+    if (parsed?.ok === true && parsed.srn.service === IAM_SERVICE && parsed.srn.resourceType === 'project')
+      return parsed.srn.resourceId;
   }
   return undefined;
 }

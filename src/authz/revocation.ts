@@ -19,28 +19,41 @@ export const revocationKeys = {
   role: (roleId: string): string => `role:${roleId}`,
 } as const;
 
-/** What a credential's revocation depends on, beyond its session: the fields its token and record carry. */
-export type RevocationSubject = Pick<Principal, 'userId'> & { role?: string | undefined; source?: string | undefined };
+/**
+ * What a credential's revocation depends on, beyond its session: the fields its token and record carry, and
+ * for a console role session (switch role) the console session it was switched from (its record only).
+ */
+export type RevocationSubject = Pick<Principal, 'userId'> & {
+  role?: string | undefined;
+  source?: string | undefined;
+  parentSessionId?: string | undefined;
+};
 
 /**
  * The markers that revoke a credential of `principal` bound to `sessionId`: its user, each group it carries
  * and its session. Group markers revoke the credentials that *carry* the group, not the session: a new
  * token is built from the memberships of now, so it simply lacks the group (docs/decisions.md, Tokens).
  */
-export function credentialRevocationKeys(principal: RevocationSubject & Pick<Principal, 'groups'>, sessionId: string): string[] {
+export function credentialRevocationKeys(
+  principal: RevocationSubject & Pick<Principal, 'groups'>,
+  sessionId: string,
+): string[] {
   return [...sessionRevocationKeys(principal, sessionId), ...principal.groups.map(revocationKeys.group)];
 }
 
 /**
  * The markers that end a session itself (not only its tokens): its user and the session; for a role
  * session also its role and the user it started from (disabling the source user ends its role sessions,
- * chained ones included: `source` is carried down a chain).
+ * chained ones included: `source` is carried down a chain); for a console role session also the session it
+ * was switched from (ending that one ends this one: ROLE-3).
  */
 export function sessionRevocationKeys(subject: RevocationSubject, sessionId: string): string[] {
   const keys = [revocationKeys.user(subject.userId), revocationKeys.session(sessionId)];
   const role = roleOf(subject.role);
   if (role !== null) keys.push(revocationKeys.role(role.roleId));
   const source = subject.source === undefined ? null : parseSrn(subject.source);
-  if (source?.ok === true && source.srn.service === IAM_SERVICE && source.srn.resourceType === 'user') keys.push(revocationKeys.user(source.srn.resourceId));
+  if (source?.ok === true && source.srn.service === IAM_SERVICE && source.srn.resourceType === 'user')
+    keys.push(revocationKeys.user(source.srn.resourceId));
+  if (subject.parentSessionId !== undefined) keys.push(revocationKeys.session(subject.parentSessionId));
   return keys;
 }

@@ -11,6 +11,7 @@ import { AdminAudit } from './admin-audit.js';
 import { AuditEventService } from './audit-events.js';
 import { Authorizer, type AuthorizerDeps } from '../authz/authorizer.js';
 import type { IamDeps } from './common.js';
+import type { SessionStore } from '../sessions/ports.js';
 import { GroupService } from './groups.js';
 import { PolicyService, type PolicyLimits } from './policies.js';
 import { ProjectService } from './projects.js';
@@ -46,7 +47,15 @@ export interface IamServices {
   auditEvents: AuditEventService;
 }
 
-export function createIamServices(deps: IamDeps & PolicyLimits & { policyCache?: PolicyCache; onDecision?: AuthorizerDeps['onDecision'] }): IamServices {
+/** `sessions` also reads records: the authorizer fetches a role session's session policy from its own (authz/session-policy.ts). */
+export function createIamServices(
+  deps: IamDeps &
+    PolicyLimits & {
+      sessions: IamDeps['sessions'] & Pick<SessionStore, 'get'>;
+      policyCache?: PolicyCache;
+      onDecision?: AuthorizerDeps['onDecision'];
+    },
+): IamServices {
   const users = new UserService(deps);
   const groups = new GroupService(deps);
   return {
@@ -60,6 +69,7 @@ export function createIamServices(deps: IamDeps & PolicyLimits & { policyCache?:
     authorizer: new Authorizer({
       store: deps.store,
       clock: deps.clock,
+      sessions: deps.sessions,
       ...(deps.policyCache === undefined ? {} : { cache: deps.policyCache }),
       ...(deps.onDecision === undefined ? {} : { onDecision: deps.onDecision }),
     }),

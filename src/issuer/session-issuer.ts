@@ -1,9 +1,10 @@
 import { applicablePolicies } from '../authz/applicable.js';
 import { revocationKeys } from '../authz/revocation.js';
 import { iamSrn } from '../authz/srn.js';
+import { roleSessionData } from '../auth/session-extras.js';
 import type { Clock, Ids } from '../clock.js';
 import { appError } from '../errors.js';
-import { SESSION_KINDS } from '../sessions/kinds.js';
+import { PARENT_SESSION_KEY, SESSION_KINDS } from '../sessions/kinds.js';
 import type { PrincipalType, Session, SessionData, SessionStore } from '../sessions/ports.js';
 import type { Store, User } from '../store/ports.js';
 import type { TokenResponse } from '../tokens/service.js';
@@ -36,6 +37,12 @@ export type SessionSubject =
       sessionName: string;
       /** The caller was itself a role session (ROLE-6). */
       chained: boolean;
+      /** Session tags (`scp:PrincipalTag/{key}`), already validated (src/roles). */
+      tags?: Readonly<Record<string, string>>;
+      /** `scp:SourceIdentity`, carried unchanged through a chain. */
+      sourceIdentity?: string;
+      /** The session policy as validated JSON text (≤ 2 KiB): kept in the record, applied to every decision. */
+      policy?: string;
     };
 
 export interface StartSession {
@@ -50,6 +57,12 @@ export interface StartSession {
   deliver: 'cookie' | 'tokens';
   /** Role sessions: the requested lifetime; absent means the role's maximum (ROLE-4). */
   durationSeconds?: number;
+  /**
+   * Console switch role (ROLE-3): the console session this one is switched from. Its id is kept in the
+   * record (PARENT_SESSION_KEY: switch back resumes it, and its end ends this one), and this session ends
+   * no later than it does.
+   */
+  parent?: { sessionId: string; absoluteExpiresAtMs: number };
 }
 
 export interface StartedSession {
@@ -76,7 +89,14 @@ export class SessionIssuer {
   constructor(private readonly deps: SessionIssuerDeps) {}
 
   async start(input: StartSession): Promise<StartedSession> {
-    const { principal, data, absoluteTtlMs } = await this.describe(input.subject, input.durationSeconds);
+    const described = await this.describe(input.subject, input.durationSeconds);
+    const { principal, data } = described;
+    const { parent } = input;
+    const absoluteTtlMs =
+      parent === undefined
+        ? described.absoluteTtlMs
+        : Math.min(described.absoluteTtlMs, parent.absoluteExpiresAtMs - this.deps.clock.now());
+    if (absoluteTtlMs <= 0) throw appError('UNAUTHENTICATED');
     const consoleSession = input.deliver === 'cookie';
     const csrf = consoleSession ? this.deps.ids.token(32) : null;
     const amr = input.amr ?? (input.mfa ? ['pwd', 'mfa'] : ['pwd']);
@@ -87,6 +107,7 @@ export class SessionIssuer {
         ...data,
         kind: consoleSession ? SESSION_KINDS.console : SESSION_KINDS.api,
         ...(csrf === null ? {} : { csrf }),
+        ...(parent === undefined ? {} : { [PARENT_SESSION_KEY]: parent.sessionId }),
         // auth/mfa/amr are the keys the token capability reads for TOK-2 claims (src/tokens/subject.ts).
         auth: input.auth ?? 'console',
         mfa: input.mfa,
@@ -111,12 +132,23 @@ export class SessionIssuer {
     return ended;
   }
 
-  private async describe(subject: SessionSubject, durationSeconds: number | undefined): Promise<{ principal: { accountId: string; userId: string; type: PrincipalType; srn: string }; data: SessionData; absoluteTtlMs: number }> {
+  private async describe(
+    subject: SessionSubject,
+    durationSeconds: number | undefined,
+  ): Promise<{
+    principal: { accountId: string; userId: string; type: PrincipalType; srn: string };
+    data: SessionData;
+    absoluteTtlMs: number;
+  }> {
     if (subject.kind === 'user') {
       const { user } = subject;
       const type = user.kind === 'root' ? 'root' : 'user';
       // The groups the session starts with (ENT-5 checks them); an inactive user gets no session at all.
-      const applicable = await applicablePolicies(this.deps.store, { type, accountId: user.accountId, userId: user.id }, 'every-project');
+      const applicable = await applicablePolicies(
+        this.deps.store,
+        { type, accountId: user.accountId, userId: user.id },
+        'every-project',
+      );
       if (typeof applicable === 'string') throw appError('UNAUTHENTICATED');
       return {
         principal: { accountId: user.accountId, userId: user.id, type, srn: iamSrn(user.accountId, 'user', user.id) },
@@ -130,18 +162,40 @@ export class SessionIssuer {
     if (found === null) throw appError('NOT_FOUND', { kind: 'role', id: role.id });
     const roleSessionId = this.deps.ids.uuid().replaceAll('-', '');
     return {
-      principal: { accountId: role.accountId, userId: roleSessionId, type: subject.kind, srn: iamSrn(role.accountId, 'role-session', roleSessionId) },
-      data: { role: iamSrn(role.accountId, 'role', role.id), source: subject.source, sessionName: subject.sessionName, userName: subject.sessionName, groups: '[]' },
+      principal: {
+        accountId: role.accountId,
+        userId: roleSessionId,
+        type: subject.kind,
+        srn: iamSrn(role.accountId, 'role-session', roleSessionId),
+      },
+      data: {
+        role: iamSrn(role.accountId, 'role', role.id),
+        source: subject.source,
+        sessionName: subject.sessionName,
+        userName: subject.sessionName,
+        groups: '[]',
+        ...roleSessionData(subject),
+      },
       absoluteTtlMs: seconds * 1000,
     };
   }
 
   /** ROLE-3/4/6: no duration → the role's maximum (an hour when chained); out of range → refused, never clamped. */
-  private roleSessionSeconds(subject: Extract<SessionSubject, { role: unknown }>, requested: number | undefined): number {
-    const max = subject.chained ? Math.min(CHAINED_SESSION_MAX_SECONDS, subject.role.maxSessionSeconds) : subject.role.maxSessionSeconds;
+  private roleSessionSeconds(
+    subject: Extract<SessionSubject, { role: unknown }>,
+    requested: number | undefined,
+  ): number {
+    const max = subject.chained
+      ? Math.min(CHAINED_SESSION_MAX_SECONDS, subject.role.maxSessionSeconds)
+      : subject.role.maxSessionSeconds;
     if (requested === undefined) return max;
     if (!Number.isInteger(requested) || requested < ROLE_SESSION_MIN_SECONDS || requested > max) {
-      throw appError('SESSION_DURATION_OUT_OF_RANGE', { requested, min: ROLE_SESSION_MIN_SECONDS, max, chained: subject.chained });
+      throw appError('SESSION_DURATION_OUT_OF_RANGE', {
+        requested,
+        min: ROLE_SESSION_MIN_SECONDS,
+        max,
+        chained: subject.chained,
+      });
     }
     return requested;
   }

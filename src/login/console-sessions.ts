@@ -1,8 +1,9 @@
 import { createHash } from 'node:crypto';
 import type { Principal } from '../auth/principal.js';
 import { credentialRevocationKeys } from '../authz/revocation.js';
+import { roleSessionExtras } from '../auth/session-extras.js';
 import { iamSrn } from '../authz/srn.js';
-import { isConsoleSession } from '../sessions/kinds.js';
+import { isConsoleSession, parentSessionOf } from '../sessions/kinds.js';
 import type { Session, SessionStore } from '../sessions/ports.js';
 
 export interface SessionLifetimes {
@@ -46,17 +47,23 @@ export class ConsoleSessions {
   /**
    * The live console session behind a cookie value, with its Principal; null when unknown, expired, not a
    * console session, or revoked (ENT-5/TOK-4 markers on the user, a group or the session set after it began).
+   * A role session switched to from the console (ROLE-3) lives only while the session it came from does:
+   * that one is read too (which also keeps its idle timer running underneath), and its marker counts.
    */
   async resolve(sessionId: string): Promise<{ session: Session; principal: Principal } | null> {
     const session = await this.sessions.get(sessionId);
     if (!session || !isConsoleSession(session)) return null;
     const principal = toPrincipal(session);
-    const revoked = await this.sessions.revokedAfter(credentialRevocationKeys(principal, session.id));
-    for (const at of revoked.values()) {
-      if (at >= session.createdAtMs) {
-        await this.sessions.end(session.id);
-        return null;
-      }
+    const parentId = parentSessionOf(session);
+    const subject = parentId === null ? principal : { ...principal, parentSessionId: parentId };
+    const [revoked, parent] = await Promise.all([
+      this.sessions.revokedAfter(credentialRevocationKeys(subject, session.id)),
+      parentId === null ? null : this.sessions.get(parentId),
+    ]);
+    const parentGone = parentId !== null && parent === null;
+    if (parentGone || [...revoked.values()].some((at) => at >= session.createdAtMs)) {
+      await this.sessions.end(session.id);
+      return null;
     }
     return { session, principal };
   }
@@ -101,6 +108,7 @@ function toPrincipal(session: Session): Principal {
     groups: JSON.parse(str(session.data.groups) ?? '[]') as string[],
     sessionId: session.id,
     issuedAtMs: session.createdAtMs,
+    ...roleSessionExtras(session.data),
   };
 }
 

@@ -6,6 +6,11 @@
  *    policy naming the caller, so the evaluator's both-sides rule (POL-7) applies unchanged.
  * Then the session issuer starts the session (duration rules there: ROLE-4, ROLE-6). The new session's
  * permissions are the role's only (ROLE-5, src/authz/applicable.ts). Every attempt is audited.
+ *
+ * Beyond the seed, as STS (issue 16 item 7, session-input.ts): `tags` reach the caller's check as
+ * `scp:RequestTag/{key}` and `scp:TagKeys` and the session as `scp:PrincipalTag/{key}`; `sourceIdentity` is
+ * set once and carried unchanged through a chain (`scp:SourceIdentity`); `policy`, an inline session
+ * policy, narrows every decision of the session (the evaluator's `session` set, src/authz/session-policy.ts).
  */
 import { z } from 'zod';
 import type { Principal } from '../auth/principal.js';
@@ -13,18 +18,29 @@ import { AuditRecorder } from '../audit/index.js';
 import type { Authorizer } from '../authz/authorizer.js';
 import { roleOf } from '../authz/applicable.js';
 import { iamSrn } from '../authz/srn.js';
-import { AppError, appError, isAppError, validationFailed } from '../errors.js';
-import type { SessionIssuer, StartedSession } from '../issuer/index.js';
-import { IAM_ACTIONS, compilePolicy } from '../policy/index.js';
+import { AppError, appError, isAppError, type Violation } from '../errors.js';
+import type { SessionIssuer, StartSession, StartedSession } from '../issuer/index.js';
+import { IAM_ACTIONS, compilePolicy, type ContextValue } from '../policy/index.js';
 import type { AuditLog, Role, Store } from '../store/ports.js';
-import { toViolations } from '../iam/validation.js';
+import { parseInput } from '../validation.js';
+import {
+  SESSION_INPUT_MESSAGES,
+  checkSessionPolicy,
+  sessionPolicyRule,
+  sessionTagsRule,
+  sourceIdentityRule,
+  tagRecord,
+} from './session-input.js';
 import { matchTrust, type TrustCaller } from './trust.js';
 
-/** ROLE-4 API body. `sessionName` as STS: 2–64 of `[\w+=,.@-]`. */
+/** ROLE-4 API body. `sessionName` as STS: 2–64 of `[\w+=,.@-]`; the STS extras in session-input.ts. */
 export const assumeRoleBody = z.strictObject({
   roleSrn: z.string().min(1).max(2048),
   sessionName: z.string().regex(/^[\w+=,.@-]{2,64}$/, { error: 'SESSION_NAME_INVALID' }),
   durationSeconds: z.number().int().positive().optional(),
+  tags: sessionTagsRule.optional(),
+  sourceIdentity: sourceIdentityRule.optional(),
+  policy: sessionPolicyRule.optional(),
 });
 export type AssumeRoleInput = z.output<typeof assumeRoleBody>;
 
@@ -50,20 +66,53 @@ export class RoleAssumption {
     this.audit = new AuditRecorder(deps.store.audit);
   }
 
-  /** A bearer/console caller assumes a role; `deliver` says how the client holds the new session. */
-  async assume(caller: Principal, body: unknown, origin: Origin, deliver: 'tokens' | 'cookie'): Promise<AssumedRole> {
-    const parsed = assumeRoleBody.safeParse(body ?? {});
-    if (!parsed.success) throw validationFailed(toViolations(parsed.error));
-    const input = parsed.data;
-    const target = roleOf(input.roleSrn);
-    if (target === null) throw validationFailed([{ path: 'roleSrn', code: 'SRN_INVALID', message: 'roleSrn must name an IAM role: srn:…:scp-iam:role/<id>.' }]);
-    const record = (result: 'success' | 'failure', reasonCode: string | null, extra: Record<string, unknown> = {}) =>
+  /**
+   * A bearer/console caller assumes a role; `deliver` says how the client holds the new session, and
+   * `parent` names the console session a switch role comes from (console-switch.ts, ROLE-3).
+   */
+  async assume(
+    caller: Principal,
+    body: unknown,
+    origin: Origin,
+    deliver: 'tokens' | 'cookie',
+    parent?: StartSession['parent'],
+  ): Promise<AssumedRole> {
+    // Every violation at once: the schema's, the session policy's (with its paths) and a non-role SRN.
+    const raw = (typeof body === 'object' && body !== null ? body : {}) as Record<string, unknown>;
+    const extra: Violation[] = [];
+    const policy = checkSessionPolicy(raw.policy, extra);
+    if (typeof raw.roleSrn === 'string' && roleOf(raw.roleSrn) === null)
+      extra.push({
+        path: 'roleSrn',
+        code: 'SRN_INVALID',
+        message: 'roleSrn must name an IAM role: srn:…:scp-iam:role/<id>.',
+      });
+    const input = parseInput(assumeRoleBody, body, extra, SESSION_INPUT_MESSAGES);
+    const target = roleOf(input.roleSrn) as { accountId: string; roleId: string }; // a role SRN, or parseInput threw
+    const tags = input.tags === undefined ? undefined : tagRecord(input.tags);
+    const record = (result: 'success' | 'failure', reasonCode: string | null, more: Record<string, unknown> = {}) =>
       this.audit.record({
-        accountId: target.accountId, actor: caller.userId, action: 'role.assume', target: target.roleId, sourceIp: origin.sourceIp, result, reasonCode,
-        details: { roleSrn: input.roleSrn, source: caller.srn, sessionName: input.sessionName, durationSeconds: input.durationSeconds ?? null, ...extra },
+        accountId: target.accountId,
+        actor: caller.userId,
+        action: 'role.assume',
+        target: target.roleId,
+        sourceIp: origin.sourceIp,
+        result,
+        reasonCode,
+        details: {
+          roleSrn: input.roleSrn,
+          source: caller.srn,
+          sessionName: input.sessionName,
+          durationSeconds: input.durationSeconds ?? null,
+          tagKeys: input.tags?.map((t) => t.key) ?? [],
+          sourceIdentity: input.sourceIdentity ?? caller.sourceIdentity ?? null,
+          sessionPolicy: policy !== null,
+          ...more,
+        },
       });
     try {
-      const role = await this.trustingRole(caller, target, input.roleSrn, origin);
+      const sourceIdentity = carriedSourceIdentity(caller, input.sourceIdentity);
+      const role = await this.trustingRole(caller, target, input.roleSrn, origin, input.tags ?? []);
       const started = await this.deps.issuer.start({
         subject: {
           kind: 'role-session',
@@ -72,6 +121,10 @@ export class RoleAssumption {
           source: caller.source ?? caller.srn,
           sessionName: input.sessionName,
           chained: caller.type === 'role-session' || caller.type === 'federated',
+          // Tags are not inherited through a chain (docs/decisions.md); the source identity is.
+          ...(tags === undefined ? {} : { tags }),
+          ...(sourceIdentity === undefined ? {} : { sourceIdentity }),
+          ...(policy === null ? {} : { policy }),
         },
         mfa: caller.mfa,
         amr: caller.amr,
@@ -79,8 +132,10 @@ export class RoleAssumption {
         origin,
         deliver,
         ...(input.durationSeconds === undefined ? {} : { durationSeconds: input.durationSeconds }),
+        ...(parent === undefined ? {} : { parent }),
       });
-      const assumedRoleSrn = started.session.principal.srn ?? iamSrn(role.accountId, 'role-session', started.session.principal.userId);
+      const assumedRoleSrn =
+        started.session.principal.srn ?? iamSrn(role.accountId, 'role-session', started.session.principal.userId);
       await record('success', null, { assumedRoleSrn, expiresAtMs: started.session.absoluteExpiresAtMs });
       return { started, role, assumedRoleSrn };
     } catch (err) {
@@ -90,9 +145,16 @@ export class RoleAssumption {
   }
 
   /** The role, when it exists, trusts the caller, and the caller's own policies allow assuming it. */
-  private async trustingRole(caller: Principal, target: { accountId: string; roleId: string }, roleSrn: string, origin: Origin): Promise<Role> {
+  private async trustingRole(
+    caller: Principal,
+    target: { accountId: string; roleId: string },
+    roleSrn: string,
+    origin: Origin,
+    tags: readonly { key: string; value: string }[],
+  ): Promise<Role> {
     const role = await this.deps.store.roles.get(target.accountId, target.roleId);
-    const trusted = role === null ? null : matchTrust(role, { kind: 'principal', principal: caller } satisfies TrustCaller);
+    const trusted =
+      role === null ? null : matchTrust(role, { kind: 'principal', principal: caller } satisfies TrustCaller);
     // A role that does not exist and one that does not trust the caller get the same answer, so the
     // refusal tells nobody which roles another account has.
     if (role === null || trusted === null) throw new AppError('ROLE_NOT_TRUSTED');
@@ -102,18 +164,52 @@ export class RoleAssumption {
     const crossAccount = caller.accountId !== role.accountId;
     const decision = await this.deps.authorizer.authorize(caller, IAM_ACTIONS.assumeRole, roleSrn, {
       accountId: role.accountId,
-      values: { 'scp:SourceIp': origin.sourceIp },
+      values: requestValues(origin, tags),
       ...(crossAccount ? { resourcePolicies: { [roleSrn]: trustPolicy(role, caller.srn, roleSrn) } } : {}),
     });
-    if (!decision.allowed) throw appError('ACCESS_DENIED', { action: IAM_ACTIONS.assumeRole, deciding: decision.deciding });
+    if (!decision.allowed)
+      throw appError('ACCESS_DENIED', { action: IAM_ACTIONS.assumeRole, deciding: decision.deciding });
     return role;
   }
+}
+
+/**
+ * The assume call's request keys: the caller's address, and the requested tags as `scp:RequestTag/{key}`
+ * and `scp:TagKeys`, so the caller's policy can restrict which tags a session may be given.
+ */
+function requestValues(origin: Origin, tags: readonly { key: string; value: string }[]): Record<string, ContextValue> {
+  const values: Record<string, ContextValue> = { 'scp:SourceIp': origin.sourceIp };
+  if (tags.length === 0) return values;
+  values['scp:TagKeys'] = tags.map((t) => t.key);
+  for (const t of tags) values[`scp:RequestTag/${t.key}`] = t.value;
+  return values;
+}
+
+/**
+ * STS's source identity is set once: a caller that carries one (a role session of a chain) passes it on
+ * unchanged and may repeat it, never replace it; anyone else may set it.
+ */
+function carriedSourceIdentity(caller: Principal, requested: string | undefined): string | undefined {
+  if (caller.sourceIdentity === undefined) return requested;
+  if (requested !== undefined && requested !== caller.sourceIdentity) throw new AppError('SOURCE_IDENTITY_IMMUTABLE');
+  return caller.sourceIdentity;
 }
 
 /** A matched trust as the role's resource policy: allow `iam:assumeRole` on the role to that caller only. */
 function trustPolicy(role: Role, callerSrn: string, roleSrn: string) {
   return compilePolicy(
-    { Version: '2024-07-01', Statement: [{ Sid: 'Trust', Effect: 'Allow', Principal: { scp: [callerSrn] }, Action: IAM_ACTIONS.assumeRole, Resource: roleSrn }] },
+    {
+      Version: '2024-07-01',
+      Statement: [
+        {
+          Sid: 'Trust',
+          Effect: 'Allow',
+          Principal: { scp: [callerSrn] },
+          Action: IAM_ACTIONS.assumeRole,
+          Resource: roleSrn,
+        },
+      ],
+    },
     { id: `trust:${role.id}`, version: role.version, kind: 'resource', account: role.accountId },
   );
 }

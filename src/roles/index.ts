@@ -11,5 +11,13 @@ export {
   type AssumeRoleInput,
 } from './assume-role.js';
 export { matchTrust, type TrustCaller, type TrustedPrincipal } from './trust.js';
-export { ConsoleRoleSwitch, consoleSessionName, roleBannerOf, switchRoleForm, type ConsoleCaller, type ConsoleRoleSwitchDeps, type RoleBanner } from './console-switch.js';
+export {
+  ConsoleRoleSwitch,
+  consoleSessionName,
+  roleBannerOf,
+  switchRoleForm,
+  type ConsoleCaller,
+  type ConsoleRoleSwitchDeps,
+  type RoleBanner,
+} from './console-switch.js';
 export { RecentRoles, RECENT_ROLES_MAX, ROLE_COLOURS, type RecentRole, type RoleColour } from './recent-roles.js';

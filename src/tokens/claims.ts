@@ -27,6 +27,10 @@ export const accessTokenClaimsSchema = z.object({
   role: z.string().optional(),
   source: z.string().optional(),
   sessionName: z.string().optional(),
+  /** Role sessions, only when present (tokens stay small): session tags, source identity, session policy digest. */
+  tags: z.record(z.string(), z.string()).optional(),
+  sourceIdentity: z.string().optional(),
+  sessionPolicy: z.string().optional(),
   /** Policy-set version: digest of the identity policies (id@version) the principal had at issue. */
   pver: z.string(),
 });
@@ -34,8 +38,13 @@ export const accessTokenClaimsSchema = z.object({
 export type AccessTokenClaims = z.infer<typeof accessTokenClaimsSchema>;
 
 /** What a token is issued for; the issuer adds iss, aud, times, jti and sid. */
-export type TokenSubject = Pick<AccessTokenClaims, 'sub' | 'acct' | 'ptype' | 'auth' | 'mfa' | 'amr' | 'groups' | 'pver'> &
-  Partial<Pick<AccessTokenClaims, 'role' | 'source' | 'sessionName'>> & { userId: string };
+export type TokenSubject = Pick<
+  AccessTokenClaims,
+  'sub' | 'acct' | 'ptype' | 'auth' | 'mfa' | 'amr' | 'groups' | 'pver'
+> &
+  Partial<Pick<AccessTokenClaims, 'role' | 'source' | 'sessionName' | 'tags' | 'sourceIdentity' | 'sessionPolicy'>> & {
+    userId: string;
+  };
 
 /** Epoch ms of a NumericDate that may carry milliseconds (float noise removed). */
 export const msOf = (numericDate: number): number => Math.round(numericDate * 1000);
@@ -58,5 +67,8 @@ export function principalFromClaims(c: AccessTokenClaims, sessionId: string): Pr
     ...(c.role === undefined ? {} : { role: c.role }),
     ...(c.source === undefined ? {} : { source: c.source }),
     ...(c.sessionName === undefined ? {} : { sessionName: c.sessionName }),
+    ...(c.tags === undefined ? {} : { tags: c.tags }),
+    ...(c.sourceIdentity === undefined ? {} : { sourceIdentity: c.sourceIdentity }),
+    ...(c.sessionPolicy === undefined ? {} : { sessionPolicy: c.sessionPolicy }),
   };
 }

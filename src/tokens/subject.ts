@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { AppError } from '../errors.js';
 import { applicablePolicies } from '../authz/applicable.js';
 import { iamSrn } from '../authz/srn.js';
+import { roleSessionExtras } from '../auth/session-extras.js';
 import type { Session, SessionValue } from '../sessions/ports.js';
 import type { Store } from '../store/ports.js';
 import type { TokenSubject } from './claims.js';
@@ -15,7 +16,8 @@ import type { TokenSubject } from './claims.js';
  *
  * Session data the login and role capabilities may set for the claims (all optional):
  * `mfa` (boolean), `amr` (comma-separated methods), `auth` (`console` | `authkey` | `tempkey`),
- * `role` (role SRN), `source` (source identity), `sessionName`.
+ * `role` (role SRN), `source` (source identity), `sessionName`, and the role-session extras of
+ * auth/session-extras.ts (`tags`, `sourceIdentity`, the session policy's digest).
  */
 export type SubjectStore = Pick<Store, 'users' | 'groups' | 'policies' | 'roles'>;
 
@@ -32,7 +34,11 @@ export interface SubjectFacts {
 export type FactsMemo = (key: string, read: () => Promise<SubjectFacts>) => Promise<SubjectFacts>;
 const alwaysRead: FactsMemo = (_key, read) => read();
 
-export async function resolveSubject(store: SubjectStore, session: Session, memo: FactsMemo = alwaysRead): Promise<TokenSubject> {
+export async function resolveSubject(
+  store: SubjectStore,
+  session: Session,
+  memo: FactsMemo = alwaysRead,
+): Promise<TokenSubject> {
   const { principal: p, data } = session;
   const auth = AUTH.find((a) => a === data.auth) ?? 'console';
   const base = {
@@ -44,19 +50,38 @@ export async function resolveSubject(store: SubjectStore, session: Session, memo
     userId: p.userId,
   };
   const role = p.type === 'role-session' || p.type === 'federated' ? text(data.role) : undefined;
-  if ((p.type === 'role-session' || p.type === 'federated') && (!p.srn || role === undefined)) throw new AppError('TOKEN_PRINCIPAL_INACTIVE');
+  if ((p.type === 'role-session' || p.type === 'federated') && (!p.srn || role === undefined))
+    throw new AppError('TOKEN_PRINCIPAL_INACTIVE');
   // Keyed by what the facts depend on: the role (every session of it shares them), or the user.
   const key = role === undefined ? `user\u0000${p.accountId}\u0000${p.userId}` : `role\u0000${role}`;
   const facts = await memo(key, async () => {
-    const applicable = await applicablePolicies(store, { type: p.type, accountId: p.accountId, userId: p.userId, ...(role === undefined ? {} : { role }) }, 'every-project');
+    const applicable = await applicablePolicies(
+      store,
+      { type: p.type, accountId: p.accountId, userId: p.userId, ...(role === undefined ? {} : { role }) },
+      'every-project',
+    );
     if (typeof applicable === 'string') throw new AppError('TOKEN_PRINCIPAL_INACTIVE');
-    return { groups: applicable.groupIds, pver: await policySetVersion(store, applicable.accountId, applicable.policyIds) };
+    return {
+      groups: applicable.groupIds,
+      pver: await policySetVersion(store, applicable.accountId, applicable.policyIds),
+    };
   });
-  const subject = { ...base, sub: p.srn ?? iamSrn(p.accountId, 'user', p.userId), groups: [...facts.groups], pver: facts.pver };
+  const subject = {
+    ...base,
+    sub: p.srn ?? iamSrn(p.accountId, 'user', p.userId),
+    groups: [...facts.groups],
+    pver: facts.pver,
+  };
   if (role === undefined) return subject;
   const source = text(data.source);
   const sessionName = text(data.sessionName);
-  return { ...subject, role, ...(source === undefined ? {} : { source }), ...(sessionName === undefined ? {} : { sessionName }) };
+  return {
+    ...subject,
+    role,
+    ...(source === undefined ? {} : { source }),
+    ...(sessionName === undefined ? {} : { sessionName }),
+    ...roleSessionExtras(data),
+  };
 }
 
 /** A short digest of `policyId@policyVersion` of every policy in the set, order-independent. */

@@ -2,6 +2,7 @@ import type Router from '@koa/router';
 import type { Principal } from '../../auth/principal.js';
 import { appError } from '../../errors.js';
 import { loginPath, type ConsoleSessions } from '../../login/index.js';
+import { parentSessionOf } from '../../sessions/kinds.js';
 import type { Store } from '../../store/ports.js';
 import { requirePrincipal } from '../middleware/authenticate.js';
 import { clearSessionCookie, consoleSessionOf, type CookieSettings } from '../middleware/session-cookie.js';
@@ -33,7 +34,7 @@ export function registerMeRoutes(router: Router, deps: MeRouteDeps): void {
       userName: principal.userName ?? principal.userId,
       accountLabel: account?.alias ?? principal.accountId,
       accountId: principal.accountId,
-      principalType: principal.type === 'root' ? 'root user' : 'IAM user',
+      principalType: PRINCIPAL_TYPE_LABELS[principal.type],
       sessionCount: sessions.length,
       csrfToken: String(session.data.csrf),
     });
@@ -43,8 +44,14 @@ export function registerMeRoutes(router: Router, deps: MeRouteDeps): void {
     const session = consoleSessionOf(ctx);
     let back = '/login';
     if (session) {
-      await deps.sessions.end(session.id);
-      const account = await deps.store.accounts.get(session.principal.accountId, session.principal.accountId);
+      // Signing out of a console role session (ROLE-3) signs out of the session it was switched from too.
+      const parentId = parentSessionOf(session);
+      const parent = parentId === null ? null : await deps.sessions.resolve(parentId);
+      await Promise.all(
+        [session.id, ...(parent === null ? [] : [parent.session.id])].map((id) => deps.sessions.end(id)),
+      );
+      const accountId = (parent?.session ?? session).principal.accountId;
+      const account = await deps.store.accounts.get(accountId, accountId);
       if (account) back = loginPath(account);
     }
     clearSessionCookie(ctx, deps.cookies);
@@ -89,6 +96,13 @@ export function registerMeRoutes(router: Router, deps: MeRouteDeps): void {
     ctx.status = 204;
   });
 }
+
+const PRINCIPAL_TYPE_LABELS: Record<Principal['type'], string> = {
+  root: 'root user',
+  user: 'IAM user',
+  'role-session': 'role session',
+  federated: 'federated user',
+};
 
 const iso = (ms: number): string => new Date(ms).toISOString();
 

@@ -33,6 +33,8 @@ import {
   type Notice,
 } from '../views/my-info/pages.js';
 import { requireJson } from './mfa.js';
+import { roleBannerOf } from '../../roles/index.js';
+import { roleSessionMyInfoPage } from '../views/switch-role.js';
 import { DEFAULT_OFFERING } from '../../authz/srn.js';
 import { serializers } from '../serializers.js';
 
@@ -210,6 +212,11 @@ export function registerMyInfoRoutes(router: Router, deps: MyInfoRouteDeps): voi
         return;
       }
       ctx.type = 'html';
+      // A role session (ROLE-3 switch role) has no user record of its own: nothing here is its to see or change.
+      if ((ctx.state.principal as Principal).type === 'role-session') {
+        ctx.body = roleSessionMyInfoPage(roleBannerOf(session));
+        return;
+      }
       ctx.body = await render(await me(ctx), String(session.data.csrf), ctx);
     };
 

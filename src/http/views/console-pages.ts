@@ -25,6 +25,9 @@ export function consoleHomePage(v: ConsoleHomeView): string {
         <dt>Open sessions</dt>
         <dd>${v.sessionCount}</dd>
       </dl>
+      <nav>
+        <a href="/console/my-info">My Info</a> · <a href="/console/switch-role" id="switch-role-link">Switch role</a>
+      </nav>
       <form method="post" action="/logout">
         ${csrfField(v.csrfToken)}
         <button type="submit" class="secondary">Sign out</button>

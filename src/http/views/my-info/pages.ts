@@ -13,7 +13,8 @@ export interface Notice {
 const NAV = html`<nav>
   <a href="/console">Console</a> · <a href="/console/my-info">My Info</a> ·
   <a href="/console/my-info/password">Password</a> · <a href="/console/my-info/mfa">MFA</a> ·
-  <a href="/console/my-info/ip-control">IP control</a> · <a href="/console/my-info/switch">Switch user</a>
+  <a href="/console/my-info/ip-control">IP control</a> · <a href="/console/my-info/switch">Switch user</a> ·
+  <a href="/console/switch-role">Switch role</a>
 </nav>`;
 
 function notice(n: Notice): Raw {
