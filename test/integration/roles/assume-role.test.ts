@@ -2,6 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { iamSrn } from '../../../src/authz/srn.js';
 import type { Account, Policy, Role, User } from '../../../src/store/ports.js';
 import { bearerFor } from '../../support/bearer.js';
+import { bearerClient, codeOf, roleSrn } from './api.helpers.js';
+import { policy as createPolicy } from './console-switch.helpers.js';
 import { createAccount, createUser, PASSWORD, startGateway, type TestGateway } from '../login/helpers.js';
 
 /**
@@ -20,28 +22,10 @@ describe('POST /v1/sts/assume-role (ROLE-3, ROLE-4, ROLE-5, ROLE-6)', () => {
   let chainTarget: Role; // in A, trusts readOnlyRole
   let fullAccess: Policy;
 
-  const post = async (path: string, body: unknown, token: string) => {
-    const res = await fetch(`${t.base}${path}`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
-      body: JSON.stringify(body),
-    });
-    return { status: res.status, body: (await res.json()) as Record<string, unknown> };
-  };
-  const get = async (path: string, token: string) =>
-    (await fetch(`${t.base}${path}`, { headers: { authorization: `Bearer ${token}` } })).status;
-  const code = (r: { body: Record<string, unknown> }) => (r.body.error as { code?: string } | undefined)?.code;
-  const tokenOf = (u: User) =>
-    bearerFor(t.gw, { accountId: u.accountId, userId: u.id, type: 'user', srn: iamSrn(u.accountId, 'user', u.id) });
+  const { post, get, tokenOf } = bearerClient(() => t);
+  const code = codeOf;
   const policy = (accountId: string, name: string, statement: Record<string, unknown>) =>
-    t.gw.store.policies.create({
-      accountId,
-      name,
-      type: 'custom',
-      policyVersion: 1,
-      createdBy: 'test',
-      document: { Version: '2024-07-01', Statement: [statement] },
-    });
+    createPolicy(t.gw, accountId, name, statement);
   const role = (
     accountId: string,
     name: string,
@@ -49,7 +33,7 @@ describe('POST /v1/sts/assume-role (ROLE-3, ROLE-4, ROLE-5, ROLE-6)', () => {
     policyIds: string[],
     maxSessionSeconds = 7200,
   ) => t.gw.store.roles.create({ accountId, name, maxSessionSeconds, trustedPrincipals, policyIds, createdBy: 'test' });
-  const srnOf = (r: Role) => iamSrn(r.accountId, 'role', r.id);
+  const srnOf = roleSrn;
 
   beforeAll(async () => {
     t = await startGateway({ IAMGW_TOKENS_KEY_ENCRYPTION_KEY: Buffer.alloc(32, 9).toString('base64') });

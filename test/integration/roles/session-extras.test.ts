@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { iamSrn } from '../../../src/authz/srn.js';
 import type { Account, Role, User } from '../../../src/store/ports.js';
-import { bearerFor } from '../../support/bearer.js';
+import { bearerClient, codeOf, roleSrn } from './api.helpers.js';
 import { createAccount, createUser, PASSWORD, startGateway, type TestGateway } from '../login/helpers.js';
 
 /**
@@ -18,24 +18,13 @@ describe('AssumeRole session policy, tags and source identity', () => {
   let lister: Role; // iam:list*; a second policy reads the team tag
   let hop: Role; // trusts lister, for chains
 
-  const post = async (path: string, body: unknown, token: string) => {
-    const res = await fetch(`${t.base}${path}`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
-      body: JSON.stringify(body),
-    });
-    return { status: res.status, body: (await res.json()) as Record<string, unknown> };
-  };
-  const get = async (path: string, token: string) =>
-    (await fetch(`${t.base}${path}`, { headers: { authorization: `Bearer ${token}` } })).status;
-  const code = (r: { body: Record<string, unknown> }) => (r.body.error as { code?: string } | undefined)?.code;
+  const { post, get, tokenOf } = bearerClient(() => t);
+  const code = codeOf;
   const violations = (r: { body: Record<string, unknown> }) =>
     ((r.body.error as { details?: { violations?: { code: string; path: string }[] } }).details?.violations ?? []).map(
       (v): [string, string] => [v.code, v.path],
     );
-  const tokenOf = (u: User) =>
-    bearerFor(t.gw, { accountId: u.accountId, userId: u.id, type: 'user', srn: iamSrn(u.accountId, 'user', u.id) });
-  const srnOf = (r: Role) => iamSrn(r.accountId, 'role', r.id);
+  const srnOf = roleSrn;
   const policy = (name: string, ...Statement: Record<string, unknown>[]) =>
     t.gw.store.policies.create({
       accountId: a.id,
