@@ -15,7 +15,7 @@ import { bearerAuthenticator, bearerCaller, registerTokenRoutes, tokenApi } from
 import { registerStsRoutes } from './http/routes/sts.js';
 import { registerSwitchRoleRoutes, roleBannerLayer } from './http/routes/switch-role.js';
 import { registerWellKnownRoutes } from './http/routes/well-known.js';
-import { ConsoleRoleSwitch, RoleAssumption } from './roles/index.js';
+import { ConsoleRoleSwitch, RoleAssumption, ServiceCredentials } from './roles/index.js';
 import { isLoginPath, registerLoginRoutes } from './http/routes/login.js';
 import { registerMeRoutes } from './http/routes/me.js';
 import { registerMfaRoutes } from './http/routes/mfa.js';
@@ -155,7 +155,8 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
     (router) => registerAdminRoutes(router, iam, DEFAULT_OFFERING),
     (router) => registerWellKnownRoutes(router, tokens),
     (router) => registerTokenRoutes(router, tokens.service),
-    (router) => registerStsRoutes(router, { roles, iam }),
+    (router) =>
+      registerStsRoutes(router, { roles, iam, services: ServiceCredentials.fromConfig(config.services.credentials) }),
     (router) => registerSwitchRoleRoutes(router, { switcher: roleSwitch, cookies }),
     (router) => registerSimulatorRoutes(router, { authorizer, store, clock }),
     (router) => registerLoginRoutes(router, { login, store, ids, cookies, authorizer }),

@@ -116,6 +116,8 @@ export const ERROR_CODES = {
   // ── role sessions (src/roles) ─────────────────────────────────────────
   /** ROLE-2/3: no trusted principal matches the caller; also the answer for a role the caller cannot see. */
   ROLE_NOT_TRUSTED: { status: 403, message: 'The role does not trust the caller, or it does not exist.' },
+  /** ROLE-2 `service` callers: an unknown service and a wrong secret answer the same (src/roles/services.ts). */
+  SERVICE_CREDENTIALS_INVALID: { status: 401, message: 'The service credentials are not valid.' },
   /** STS rule: a role session's source identity is set once; a chained assume may repeat it, never change it. */
   SOURCE_IDENTITY_IMMUTABLE: {
     status: 400,

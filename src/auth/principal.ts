@@ -1,4 +1,4 @@
-import type { PrincipalClaims } from '../policy/index.js';
+import type { AuthMethod, PrincipalClaims } from '../policy/index.js';
 
 /**
  * The authenticated caller of a request, whatever proved it: a console session cookie, a bearer token
@@ -13,7 +13,7 @@ export interface Principal {
   /** Principal SRN (TEN-2), the token's `sub`. */
   srn: string;
   type: 'root' | 'user' | 'role-session' | 'federated';
-  auth: 'console' | 'authkey' | 'tempkey';
+  auth: AuthMethod;
   mfa: boolean;
   amr: string[];
   /** Group ids at issue time (ENT-5 revocation checks them). */

@@ -1,4 +1,8 @@
 import { z } from 'zod';
+import { SERVICE_PRINCIPALS } from '../policy/index.js';
+
+/** `services.credentials` entries: `<service>:<sha256 hex of its secret>` (src/roles/services.ts reads them). */
+export const SERVICE_CREDENTIAL = /^([a-z][a-z0-9-]{1,63}):([0-9a-f]{64})$/;
 
 /**
  * The whole configuration, strict: an unknown key anywhere is an error (style.md §8.11). Defaults are the
@@ -170,6 +174,28 @@ export const configSchema = z
         rootEmail: z.string(),
         /** Root password; empty = generate one and print it once. Secret. */
         rootPassword: z.string(),
+      })
+      .strict(),
+    services: z
+      .object({
+        /**
+         * ROLE-2 `service` trust: the services that may call AssumeRole with their own credential, each entry
+         * `<name>:<sha256 hex of its secret>` (env: comma-separated). Several entries of one name are that
+         * service's current and next secret while it rotates. Generating, adding and rotating them:
+         * docs/roles.md. Only digests are configured; the secrets never are.
+         */
+        credentials: z
+          .array(
+            z
+              .string()
+              .regex(SERVICE_CREDENTIAL, {
+                message: 'must be "<service>:<sha256 hex of the secret>" (64 lower-case hex digits)',
+              })
+              .refine((e) => (SERVICE_PRINCIPALS as readonly string[]).includes(e.split(':')[0] ?? ''), {
+                message: `names a service roles can trust: one of ${SERVICE_PRINCIPALS.join(', ')}`,
+              }),
+          )
+          .max(100),
       })
       .strict(),
     log: z.object({ level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']) }).strict(),

@@ -28,13 +28,14 @@ import {
 } from './common.js';
 import { revocationKeys } from '../authz/revocation.js';
 import { IAM_SERVICE } from '../authz/srn.js';
+import { SERVICE_PRINCIPALS } from '../policy/index.js';
 import { NAME_RULES, assertNoViolations, commonFields, idList, parseInput, versionRule } from './validation.js';
 
 export const MIN_SESSION_SECONDS = 3200;
 export const MAX_SESSION_SECONDS = 43200;
 export const MAX_TRUSTED_PRINCIPALS = 20;
-/** ROLE-2's named services (the seed's list); `service` principals must be one of these. */
-export const TRUSTED_SERVICES = ['api-gateway', 'config-inspection', 'virtual-server', 'cloud-function'] as const;
+/** ROLE-2's named services; `service` principals must be one of these (the catalogue holds the list). */
+export const TRUSTED_SERVICES = SERVICE_PRINCIPALS;
 
 const principal = z.strictObject({
   kind: z.enum(['current-account', 'other-account', 'user', 'credential-provider', 'service']),

@@ -3,6 +3,7 @@ import { revocationKeys } from '../authz/revocation.js';
 import { iamSrn } from '../authz/srn.js';
 import { roleSessionData } from '../auth/session-extras.js';
 import type { Clock, Ids } from '../clock.js';
+import type { AuthMethod } from '../policy/index.js';
 import { appError } from '../errors.js';
 import { PARENT_SESSION_KEY, SESSION_KINDS } from '../sessions/kinds.js';
 import type { PrincipalType, Session, SessionData, SessionStore } from '../sessions/ports.js';
@@ -51,7 +52,7 @@ export interface StartSession {
   mfa: boolean;
   /** Authentication methods (TOK-2 `amr`); default `pwd` (+ `mfa`). */
   amr?: readonly string[];
-  auth?: 'console' | 'authkey' | 'tempkey';
+  auth?: AuthMethod;
   origin: { sourceIp: string; userAgent?: string | undefined };
   /** `cookie`: a browser console session; `tokens`: an API session with access + refresh token. */
   deliver: 'cookie' | 'tokens';

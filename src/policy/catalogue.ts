@@ -62,6 +62,13 @@ export const IAM_ACTIONS = Object.freeze(
   Object.fromEntries(IAM_ACTION_DEFINITIONS.map((a) => [a.name, `iam:${a.name}`])),
 ) as { readonly [K in IamActionName]: `iam:${K}` };
 
+/**
+ * ROLE-2's named services (the seed's list): a role may trust one of these as a `service` principal, and
+ * only these may be given a credential (config `services.credentials`, src/roles/services.ts).
+ */
+export const SERVICE_PRINCIPALS = ['api-gateway', 'config-inspection', 'virtual-server', 'cloud-function'] as const;
+export type ServicePrincipal = (typeof SERVICE_PRINCIPALS)[number];
+
 /** The `scp-iam` service: user attributes follow the seed's resource-definition example. */
 export const SCP_IAM_SERVICE: ServiceDefinition = {
   serviceType: 'scp-iam',

@@ -12,6 +12,7 @@
  * `prepareRequest(request)` parses a request once for several `evaluate` / `simulate` calls.
  */
 export type * from './types.js';
+export { AUTH_METHODS } from './types.js';
 export type {
   ActionDefinition,
   AttributeDefinition,
@@ -19,13 +20,14 @@ export type {
   ResourceTypeDefinition,
   ServiceDefinition,
 } from './registry.js';
-export type { IamActionName, IamCrudKind } from './catalogue.js';
+export type { IamActionName, IamCrudKind, ServicePrincipal } from './catalogue.js';
 export {
   DEFAULT_REGISTRY,
   IAM_ACTIONS,
   IAM_CRUD_ACTIONS,
   OBJECT_STORE_SERVICE,
   SCP_IAM_SERVICE,
+  SERVICE_PRINCIPALS,
   VIRTUAL_SERVERS_SERVICE,
 } from './catalogue.js';
 export { DEFAULT_MAX_POLICY_BYTES, validatePolicy } from './validate.js';

@@ -59,6 +59,13 @@ export type ValidationResult =
 /** A request-context value; `null`, `undefined` and `[]` all mean "absent" (notes/policy.md item 22). */
 export type ContextValue = string | number | boolean | readonly (string | number | boolean)[] | null | undefined;
 
+/**
+ * How a credential was obtained (TOK-2 `auth`, `scp:AuthType`): a console login, an authentication key or
+ * a temporary key (KEY-1, KEY-2), or a configured service's credential (a role session a service assumed).
+ */
+export const AUTH_METHODS = ['console', 'authkey', 'tempkey', 'service'] as const;
+export type AuthMethod = (typeof AUTH_METHODS)[number];
+
 /** The token claims the evaluator reads (TOK-2), plus a service principal for resource policies. */
 export interface PrincipalClaims {
   /** Principal SRN (or the service name when `ptype` is `service`). */
@@ -66,7 +73,7 @@ export interface PrincipalClaims {
   /** 32-hex account id of the principal. */
   readonly acct: string;
   readonly ptype: 'root' | 'user' | 'role-session' | 'federated' | 'service';
-  readonly auth?: 'console' | 'authkey' | 'tempkey';
+  readonly auth?: AuthMethod;
   readonly mfa?: boolean;
   readonly groups?: readonly string[];
   /** Role SRN of a role session: a resource policy naming the role matches every session of it. */

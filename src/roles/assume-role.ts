@@ -7,6 +7,9 @@
  * Then the session issuer starts the session (duration rules there: ROLE-4, ROLE-6). The new session's
  * permissions are the role's only (ROLE-5, src/authz/applicable.ts). Every attempt is audited.
  *
+ * A configured service (ROLE-2 `service`, services.ts) has no identity policies: for it the role's trust is
+ * the whole grant, as for an AWS service principal, and nothing else is asked.
+ *
  * Beyond the seed, as STS (issue 16 item 7, session-input.ts): `tags` reach the caller's check as
  * `scp:RequestTag/{key}` and `scp:TagKeys` and the session as `scp:PrincipalTag/{key}`; `sourceIdentity` is
  * set once and carried unchanged through a chain (`scp:SourceIdentity`); `policy`, an inline session
@@ -20,7 +23,7 @@ import { roleOf } from '../authz/applicable.js';
 import { iamSrn } from '../authz/srn.js';
 import { AppError, appError, isAppError, type Violation } from '../errors.js';
 import type { SessionIssuer, StartSession, StartedSession } from '../issuer/index.js';
-import { IAM_ACTIONS, compilePolicy, type ContextValue } from '../policy/index.js';
+import { IAM_ACTIONS, compilePolicy, type AuthMethod, type ContextValue } from '../policy/index.js';
 import type { AuditLog, Role, Store } from '../store/ports.js';
 import { parseInput } from '../validation.js';
 import {
@@ -31,6 +34,7 @@ import {
   sourceIdentityRule,
   tagRecord,
 } from './session-input.js';
+import { serviceSource } from './services.js';
 import { matchTrust, type TrustCaller } from './trust.js';
 
 /** ROLE-4 API body. `sessionName` as STS: 2–64 of `[\w+=,.@-]`; the STS extras in session-input.ts. */
@@ -59,6 +63,55 @@ export interface AssumedRole {
 
 type Origin = { sourceIp: string; userAgent?: string | undefined };
 
+/** Who is assuming, as the assume needs it: a principal (user, root, role session) or a configured service. */
+interface Assumer {
+  /** Audit actor and `details.source`. */
+  actor: string;
+  srn: string;
+  /** TOK-2 `source` of the new session: the identity at the start of the chain. */
+  source: string;
+  chained: boolean;
+  mfa: boolean;
+  amr: string[];
+  auth: AuthMethod;
+  sourceIdentity: string | undefined;
+  trust: TrustCaller;
+  /** Whose identity policies must allow `iam:assumeRole`; null for a service (trust is its whole grant). */
+  principal: Principal | null;
+}
+
+function principalAssumer(caller: Principal): Assumer {
+  return {
+    actor: caller.userId,
+    srn: caller.srn,
+    // The human at the start of a chain stays the source (TOK-2 `source`): disabling it ends the chain.
+    source: caller.source ?? caller.srn,
+    chained: caller.type === 'role-session' || caller.type === 'federated',
+    mfa: caller.mfa,
+    amr: caller.amr,
+    auth: caller.auth,
+    sourceIdentity: caller.sourceIdentity,
+    trust: { kind: 'principal', principal: caller },
+    principal: caller,
+  };
+}
+
+function serviceAssumer(service: string): Assumer {
+  const srn = serviceSource(service);
+  return {
+    actor: srn,
+    srn,
+    source: srn,
+    chained: false,
+    mfa: false,
+    amr: ['svc'],
+    auth: 'service',
+    sourceIdentity: undefined,
+    trust: { kind: 'service', service },
+    principal: null,
+  };
+}
+
 export class RoleAssumption {
   private readonly audit: AuditRecorder<'role.assume'>;
 
@@ -70,8 +123,23 @@ export class RoleAssumption {
    * A bearer/console caller assumes a role; `deliver` says how the client holds the new session, and
    * `parent` names the console session a switch role comes from (console-switch.ts, ROLE-3).
    */
-  async assume(
+  assume(
     caller: Principal,
+    body: unknown,
+    origin: Origin,
+    deliver: 'tokens' | 'cookie',
+    parent?: StartSession['parent'],
+  ): Promise<AssumedRole> {
+    return this.assumeAs(principalAssumer(caller), body, origin, deliver, parent);
+  }
+
+  /** A configured service, already authenticated by its credential (services.ts), assumes a role. */
+  assumeAsService(service: string, body: unknown, origin: Origin): Promise<AssumedRole> {
+    return this.assumeAs(serviceAssumer(service), body, origin, 'tokens');
+  }
+
+  private async assumeAs(
+    caller: Assumer,
     body: unknown,
     origin: Origin,
     deliver: 'tokens' | 'cookie',
@@ -93,7 +161,7 @@ export class RoleAssumption {
     const record = (result: 'success' | 'failure', reasonCode: string | null, more: Record<string, unknown> = {}) =>
       this.audit.record({
         accountId: target.accountId,
-        actor: caller.userId,
+        actor: caller.actor,
         action: 'role.assume',
         target: target.roleId,
         sourceIp: origin.sourceIp,
@@ -117,10 +185,9 @@ export class RoleAssumption {
         subject: {
           kind: 'role-session',
           role: { accountId: role.accountId, id: role.id, maxSessionSeconds: role.maxSessionSeconds },
-          // The human at the start of a chain stays the source (TOK-2 `source`): disabling it ends the chain.
-          source: caller.source ?? caller.srn,
+          source: caller.source,
           sessionName: input.sessionName,
-          chained: caller.type === 'role-session' || caller.type === 'federated',
+          chained: caller.chained,
           // Tags are not inherited through a chain (docs/decisions.md); the source identity is.
           ...(tags === undefined ? {} : { tags }),
           ...(sourceIdentity === undefined ? {} : { sourceIdentity }),
@@ -146,26 +213,27 @@ export class RoleAssumption {
 
   /** The role, when it exists, trusts the caller, and the caller's own policies allow assuming it. */
   private async trustingRole(
-    caller: Principal,
+    caller: Assumer,
     target: { accountId: string; roleId: string },
     roleSrn: string,
     origin: Origin,
     tags: readonly { key: string; value: string }[],
   ): Promise<Role> {
     const role = await this.deps.store.roles.get(target.accountId, target.roleId);
-    const trusted =
-      role === null ? null : matchTrust(role, { kind: 'principal', principal: caller } satisfies TrustCaller);
+    const trusted = role === null ? null : matchTrust(role, caller.trust);
     // A role that does not exist and one that does not trust the caller get the same answer, so the
     // refusal tells nobody which roles another account has.
     if (role === null || trusted === null) throw new AppError('ROLE_NOT_TRUSTED');
+    const principal = caller.principal;
+    if (principal === null) return role; // a service: the trust matched its name, and that is the grant
     // The caller's side is its identity policies. Across accounts the matched trust also stands as the
     // role's resource policy, so the evaluator demands both sides (POL-7); within one account it must not
     // be passed, or it alone would allow and the caller's own policies would not matter.
-    const crossAccount = caller.accountId !== role.accountId;
-    const decision = await this.deps.authorizer.authorize(caller, IAM_ACTIONS.assumeRole, roleSrn, {
+    const crossAccount = principal.accountId !== role.accountId;
+    const decision = await this.deps.authorizer.authorize(principal, IAM_ACTIONS.assumeRole, roleSrn, {
       accountId: role.accountId,
       values: requestValues(origin, tags),
-      ...(crossAccount ? { resourcePolicies: { [roleSrn]: trustPolicy(role, caller.srn, roleSrn) } } : {}),
+      ...(crossAccount ? { resourcePolicies: { [roleSrn]: trustPolicy(role, principal.srn, roleSrn) } } : {}),
     });
     if (!decision.allowed)
       throw appError('ACCESS_DENIED', { action: IAM_ACTIONS.assumeRole, deciding: decision.deciding });
@@ -189,7 +257,10 @@ function requestValues(origin: Origin, tags: readonly { key: string; value: stri
  * STS's source identity is set once: a caller that carries one (a role session of a chain) passes it on
  * unchanged and may repeat it, never replace it; anyone else may set it.
  */
-function carriedSourceIdentity(caller: Principal, requested: string | undefined): string | undefined {
+function carriedSourceIdentity(
+  caller: Pick<Assumer, 'sourceIdentity'>,
+  requested: string | undefined,
+): string | undefined {
   if (caller.sourceIdentity === undefined) return requested;
   if (requested !== undefined && requested !== caller.sourceIdentity) throw new AppError('SOURCE_IDENTITY_IMMUTABLE');
   return caller.sourceIdentity;

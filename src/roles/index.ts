@@ -10,6 +10,7 @@ export {
   type AssumeRoleDeps,
   type AssumeRoleInput,
 } from './assume-role.js';
+export { ServiceCredentials, serviceSource } from './services.js';
 export { matchTrust, type TrustCaller, type TrustedPrincipal } from './trust.js';
 export {
   ConsoleRoleSwitch,

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { Principal } from '../auth/principal.js';
+import { AUTH_METHODS } from '../policy/index.js';
 import { parseSrn } from '../srn/index.js';
 
 /**
@@ -20,7 +21,7 @@ export const accessTokenClaimsSchema = z.object({
   sid: z.string().min(1),
   acct: z.string().min(1),
   ptype: z.enum(['root', 'user', 'role-session', 'federated']),
-  auth: z.enum(['console', 'authkey', 'tempkey']),
+  auth: z.enum(AUTH_METHODS),
   mfa: z.boolean(),
   amr: z.array(z.string()),
   groups: z.array(z.string()),

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { AppError } from '../errors.js';
+import { AUTH_METHODS } from '../policy/index.js';
 import { applicablePolicies } from '../authz/applicable.js';
 import { iamSrn } from '../authz/srn.js';
 import { roleSessionExtras } from '../auth/session-extras.js';
@@ -15,13 +16,13 @@ import type { TokenSubject } from './claims.js';
  * could change it replaces (subject-cache.ts).
  *
  * Session data the login and role capabilities may set for the claims (all optional):
- * `mfa` (boolean), `amr` (comma-separated methods), `auth` (`console` | `authkey` | `tempkey`),
+ * `mfa` (boolean), `amr` (comma-separated methods), `auth` (`console` | `authkey` | `tempkey` | `service`),
  * `role` (role SRN), `source` (source identity), `sessionName`, and the role-session extras of
  * auth/session-extras.ts (`tags`, `sourceIdentity`, the session policy's digest).
  */
 export type SubjectStore = Pick<Store, 'users' | 'groups' | 'policies' | 'roles'>;
 
-const AUTH = ['console', 'authkey', 'tempkey'] as const;
+const AUTH = AUTH_METHODS;
 const text = (v: SessionValue | undefined): string | undefined => (typeof v === 'string' && v !== '' ? v : undefined);
 
 /** What the store says about a subject (cacheable under its IAM epoch, subject-cache.ts). */

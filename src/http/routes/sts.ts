@@ -3,7 +3,8 @@ import type { Context } from 'koa';
 import { iamSrn } from '../../authz/srn.js';
 import type { IamServices } from '../../iam/index.js';
 import { IAM_ACTIONS } from '../../policy/index.js';
-import type { RoleAssumption } from '../../roles/index.js';
+import { AppError } from '../../errors.js';
+import { ServiceCredentials, type AssumedRole, type RoleAssumption } from '../../roles/index.js';
 import { requirePrincipal } from '../middleware/authenticate.js';
 import { param } from './admin/http-helpers.js';
 import { requireAction } from './admin/require-action.js';
@@ -11,20 +12,28 @@ import { origin } from './login.js';
 
 /**
  * Role sessions over HTTP (ROLE-4, ENT-5): `POST /v1/sts/assume-role` for any authenticated caller (its
- * own policies are judged inside), and `POST /v1/accounts/{id}/roles/{roleId}/revoke-sessions` for
+ * own policies are judged inside) or a configured service with its credential, and `POST /v1/accounts/{id}/roles/{roleId}/revoke-sessions` for
  * administrators. The new session is always delivered as tokens, never as a cookie.
  */
 export function registerStsRoutes(
   router: Router,
-  deps: { roles: RoleAssumption; iam: Pick<IamServices, 'roles' | 'authorizer' | 'adminAudit'> },
+  deps: {
+    roles: RoleAssumption;
+    services: ServiceCredentials;
+    iam: Pick<IamServices, 'roles' | 'authorizer' | 'adminAudit'>;
+  },
 ): void {
   router.post('/v1/sts/assume-role', async function assumeRole(ctx) {
-    const { started, role, assumedRoleSrn } = await deps.roles.assume(
-      requirePrincipal(ctx),
-      ctx.request.body,
-      origin(ctx),
-      'tokens',
-    );
+    // A configured service proves itself with HTTP Basic (src/roles/services.ts); anyone else is a principal.
+    const basic =
+      ctx.state.principal === undefined ? ServiceCredentials.basic(ctx.get('authorization') || undefined) : null;
+    let assumed: AssumedRole;
+    if (basic !== null) {
+      const service = deps.services.verify(...basic);
+      if (service === null) throw new AppError('SERVICE_CREDENTIALS_INVALID');
+      assumed = await deps.roles.assumeAsService(service, ctx.request.body, origin(ctx));
+    } else assumed = await deps.roles.assume(requirePrincipal(ctx), ctx.request.body, origin(ctx), 'tokens');
+    const { started, role, assumedRoleSrn } = assumed;
     ctx.set('Cache-Control', 'no-store');
     ctx.body = {
       assumedRoleSrn,
