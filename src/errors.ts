@@ -21,6 +21,8 @@ export const ERROR_CODES = {
   VERSION_CONFLICT: { status: 409, message: 'The resource was changed by someone else; reload and retry.' },
   PAYLOAD_TOO_LARGE: { status: 413, message: 'The request body is too large.' },
   UNSUPPORTED_MEDIA_TYPE: { status: 415, message: 'The request content type is not supported.' },
+  /** A multipart upload that is not one file in the field the route names; `details.reason` says what (http/upload.ts). */
+  UPLOAD_INVALID: { status: 400, message: 'The upload must be exactly one file, in the form field the route names.' },
   RATE_LIMITED: { status: 429, message: 'Too many requests; retry later.' },
   INTERNAL: { status: 500, message: 'Something went wrong.' },
   STORE_UNAVAILABLE: { status: 503, message: 'A backing store is unavailable; retry later.' },

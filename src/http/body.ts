@@ -13,8 +13,9 @@ import { AppError } from '../errors.js';
  *   larger than any JSON call, FED-5/FED-8: `limits.samlPostBodyBytes`). Anything else is 415.
  * - `upload`: one file of at most `limits.samlMetadataBytes` (FED-2), as a raw `application/xml`,
  *   `text/xml` or `application/samlmetadata+xml` body, handed to the route as the chunks arrive: nothing
- *   is buffered or decoded here, the bytes are counted and the limit enforced while the route reads.
- *   `multipart/form-data` is refused (415) until a streaming multipart parser is a dependency.
+ *   is buffered or decoded here, the bytes are counted and the limit enforced while the route reads; or
+ *   as the one file of a `multipart/form-data` body (a browser's file input), streamed the same way.
+ *   upload.ts reads both.
  * - `raw`: JSON whose exact bytes are kept beside the parsed value, for routes that verify a signature over
  *   them (KEY-4).
  * Rules every reader keeps:
@@ -32,6 +33,8 @@ export interface BodySpec {
   readonly kind: BodyKind;
   /** Overrides the kind's limit from config (BodyLimits) for one route. */
   readonly limitBytes?: number;
+  /** `upload` as multipart: the form field that holds the file (default `file`). */
+  readonly field?: string;
 }
 
 /** Each kind's limit from config; `raw` shares the JSON one. */
@@ -59,7 +62,7 @@ const JSON_TYPES = new Set([
 ]);
 const FORM_TYPE = 'application/x-www-form-urlencoded';
 /** FED-2: SAML metadata as a file; `application/samlmetadata+xml` is its registered media type. */
-const XML_TYPES = new Set(['application/xml', 'text/xml', 'application/samlmetadata+xml']);
+export const XML_TYPES = new Set(['application/xml', 'text/xml', 'application/samlmetadata+xml']);
 // eslint-disable-next-line no-control-regex -- the four whitespace bytes RFC 8259 allows before the value
 const STRICT_JSON = /^[\x20\x09\x0a\x0d]*[[{]/;
 const BODY_METHODS = new Set(['POST', 'PUT', 'PATCH']);
@@ -73,19 +76,19 @@ export function limitOf(spec: BodySpec, limits: BodyLimits): number {
   return spec.kind === 'form' ? limits.form : spec.kind === 'upload' ? limits.upload : limits.json;
 }
 
-function mediaType(req: IncomingMessage): string {
+export function mediaType(req: IncomingMessage): string {
   const raw = req.headers['content-type'];
   // The exact common value skips the split/trim/lowercase (the service API's hot path, DESIGN §5).
   return raw === 'application/json' ? raw : (raw ?? '').split(';', 1)[0]!.trim().toLowerCase();
 }
 
-function refuseCompressed(req: IncomingMessage): void {
+export function refuseCompressed(req: IncomingMessage): void {
   const encoding = req.headers['content-encoding'];
   if (encoding !== undefined && encoding.toLowerCase() !== 'identity') throw new AppError('UNSUPPORTED_MEDIA_TYPE');
 }
 
 /** Content-Length, or NaN without one (chunked); a declared size over the limit is refused before any read. */
-function declaredLength(req: IncomingMessage, limitBytes: number): number {
+export function declaredLength(req: IncomingMessage, limitBytes: number): number {
   const declared = Number(req.headers['content-length'] ?? NaN);
   if (declared > limitBytes) throw new AppError('PAYLOAD_TOO_LARGE');
   return declared;
@@ -203,108 +206,4 @@ function parseForm(text: string): Record<string, string | string[]> {
     Object.defineProperty(out, k, { value, enumerable: true, writable: true, configurable: true });
   }
   return out;
-}
-
-/**
- * One uploaded file as it arrives (FED-2, FED-3): iterate it once for its chunks. The limit is counted while
- * the route reads (413 PAYLOAD_TOO_LARGE thrown from the iteration, the rest left unread); a client that hangs
- * up mid-file makes the iteration throw REQUEST_ABORTED. Reading pulls from the socket only as fast as the
- * route consumes, so a slow validator holds a few chunks, never the file.
- */
-export class Upload implements AsyncIterable<Buffer> {
-  private started = false;
-  private ended = false;
-
-  constructor(
-    private readonly req: IncomingMessage,
-    /** The file's media type, e.g. `application/xml`. */
-    readonly mediaType: string,
-    readonly limitBytes: number,
-    /** Content-Length when the client sent one (else chunked: known only at the end). */
-    readonly declaredBytes: number | null,
-  ) {}
-
-  /** True once every byte was read: otherwise the connection cannot be reused and is closed after the answer. */
-  get complete(): boolean {
-    return this.ended;
-  }
-
-  async *[Symbol.asyncIterator](): AsyncGenerator<Buffer, void, undefined> {
-    if (this.started) throw new Error('an upload is read once');
-    this.started = true;
-    let size = 0;
-    for (;;) {
-      const chunk = await nextChunk(this.req);
-      if (chunk === null) break;
-      size += chunk.length;
-      if (size > this.limitBytes) throw new AppError('PAYLOAD_TOO_LARGE');
-      yield chunk;
-    }
-    this.ended = true;
-    if (this.declaredBytes !== null && this.declaredBytes !== size) throw new AppError('REQUEST_ABORTED');
-  }
-}
-
-/** `upload`: checks the headers (type, encoding, declared size) and hands the unread body to the route. */
-export function openUpload(req: IncomingMessage, spec: BodySpec, limits: BodyLimits): Upload {
-  const limitBytes = limitOf(spec, limits);
-  const type = mediaType(req);
-  if (!XML_TYPES.has(type)) throw new AppError('UNSUPPORTED_MEDIA_TYPE');
-  refuseCompressed(req);
-  const declared = declaredLength(req, limitBytes);
-  return new Upload(req, type, limitBytes, Number.isNaN(declared) ? null : declared);
-}
-
-/**
- * The next chunk, or null at the end. Pull-based (`read()` on 'readable') rather than the stream's own async
- * iterator, which destroys the request (and with it the socket) when the route stops early: the 413 or the
- * validator's answer must still reach the client.
- */
-function nextChunk(req: IncomingMessage): Promise<Buffer | null> {
-  const chunk = req.read() as Buffer | null;
-  if (chunk !== null) return Promise.resolve(chunk);
-  if (req.readableEnded) return Promise.resolve(null);
-  if (req.destroyed) return Promise.reject(new AppError('REQUEST_ABORTED'));
-  return new Promise((resolve, reject) => {
-    const cleanup = (): void => {
-      req
-        .off('readable', onReadable)
-        .off('end', onEnd)
-        .off('error', onAborted)
-        .off('aborted', onAborted)
-        .off('close', onClose);
-    };
-    const onReadable = (): void => {
-      const next = req.read() as Buffer | null;
-      if (next === null) return; // 'end' follows
-      cleanup();
-      resolve(next);
-    };
-    const onEnd = (): void => {
-      cleanup();
-      resolve(null);
-    };
-    const onAborted = (): void => {
-      cleanup();
-      reject(new AppError('REQUEST_ABORTED'));
-    };
-    const onClose = (): void => {
-      if (!req.readableEnded) onAborted();
-    };
-    req
-      .on('readable', onReadable)
-      .on('end', onEnd)
-      .on('error', onAborted)
-      .on('aborted', onAborted)
-      .on('close', onClose);
-  });
-}
-
-declare module 'koa' {
-  interface Request {
-    /** Set by the body middleware (middleware/body.ts) for POST, PUT and PATCH: parsed, or an Upload. */
-    body?: unknown;
-    /** `raw` routes: the exact bytes the body was parsed from (KEY-4 signatures). */
-    rawBody?: Buffer;
-  }
 }

@@ -1,16 +1,8 @@
 import type Router from '@koa/router';
 import type { Context, Middleware } from 'koa';
 import { AppError } from '../../errors.js';
-import {
-  JSON_BODY,
-  openUpload,
-  readRequestBody,
-  takesBody,
-  Upload,
-  type BodyKind,
-  type BodyLimits,
-  type BodySpec,
-} from '../body.js';
+import { JSON_BODY, readRequestBody, takesBody, type BodyKind, type BodyLimits, type BodySpec } from '../body.js';
+import { isUpload, openUpload, type Upload } from '../upload.js';
 
 /**
  * Body reading per route (body.ts says what each reader does). A route declares its reader among the
@@ -24,7 +16,7 @@ const DECLARED = Symbol('body reader');
 type Declaration = Middleware & { readonly [DECLARED]: BodySpec };
 
 /** Declares the route's body reader; as middleware it does nothing (the chain has read the body already). */
-export function acceptBody(kind: BodyKind, options: { limitBytes?: number } = {}): Middleware {
+export function acceptBody(kind: BodyKind, options: { limitBytes?: number; field?: string } = {}): Middleware {
   const spec: BodySpec = Object.freeze({ kind, ...options });
   const declaration: Middleware = async function bodyDeclared(_ctx, next) {
     await next();
@@ -76,8 +68,7 @@ export function parseBody(router: Router, limits: BodyLimits): Middleware {
 /** The upload of an `upload` route (a route without the declaration gets a 500: a wiring mistake). */
 export function uploadOf(ctx: Context): Upload {
   const body = ctx.request.body;
-  if (!(body instanceof Upload))
-    throw new AppError('INTERNAL', { cause: new Error(`${ctx.path} declares no upload body`) });
+  if (!isUpload(body)) throw new AppError('INTERNAL', { cause: new Error(`${ctx.path} declares no upload body`) });
   return body;
 }
 

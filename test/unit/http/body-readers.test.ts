@@ -78,6 +78,8 @@ describe('body readers chosen per route (issue 15)', () => {
       sha256: hash.digest('hex'),
       mediaType: upload.mediaType,
       declared: upload.declaredBytes,
+      fields: upload.fields,
+      fileName: upload.fileName,
     };
   }
 
@@ -117,6 +119,7 @@ describe('body readers chosen per route (issue 15)', () => {
             ctx.body = { body: ctx.request.body, raw: rawBodyOf(ctx).toString('utf8'), sha256: sha256(rawBodyOf(ctx)) };
           });
           router.put('/t/upload', acceptBody('upload'), readUpload);
+          router.put('/t/upload/metadata', acceptBody('upload', { field: 'metadata' }), readUpload);
           // Refuses before reading, as an authenticator or a permission check would.
           router.put('/t/upload/refused', acceptBody('upload'), () => {
             throw appError('UNAUTHENTICATED');
@@ -401,30 +404,18 @@ describe('body readers chosen per route (issue 15)', () => {
       expect([...code(answer), answer.headers.connection]).toEqual([401, 'UNAUTHENTICATED', 'close']);
     });
 
-    it('wrong content types are 415: JSON, a form, text, none, and multipart (two files or one) for now', async () => {
+    it('wrong content types are 415: JSON, a form, text, none', async () => {
       const put = (type: string | null, value: string): Send => ({
         method: 'PUT',
         headers: { ...(type === null ? {} : { 'content-type': type }), 'content-length': Buffer.byteLength(value) },
         parts: [value],
       });
-      const twoFiles = [
-        '--b',
-        'Content-Disposition: form-data; name="f"; filename="a.xml"',
-        '',
-        '<a/>',
-        '--b',
-        'Content-Disposition: form-data; name="g"; filename="b.xml"',
-        '',
-        '<b/>',
-        '--b--',
-      ].join('\r\n');
       const calls = uploadRouteCalls;
       for (const [type, value] of [
         ['application/json', '{"a":1}'],
         ['application/x-www-form-urlencoded', 'a=1'],
         ['text/plain', '<a/>'],
         [null, '<a/>'],
-        ['multipart/form-data; boundary=b', twoFiles],
       ] as const) {
         expect([type, ...code(await send('/t/upload', put(type, value)))]).toEqual([
           type,
@@ -432,6 +423,184 @@ describe('body readers chosen per route (issue 15)', () => {
           'UNSUPPORTED_MEDIA_TYPE',
         ]);
       }
+      expect(uploadRouteCalls).toBe(calls);
+    });
+  });
+  describe('upload as multipart/form-data (a browser file input, FED-2)', () => {
+    const CRLF = '\r\n';
+    type Part = { name: string; file?: string; type?: string; body: Buffer | string };
+    const multipart = (parts: Part[], boundary = 'XyZ-boundary'): Buffer =>
+      Buffer.concat([
+        ...parts.flatMap((p) => [
+          Buffer.from(
+            `--${boundary}${CRLF}Content-Disposition: form-data; name="${p.name}"` +
+              (p.file === undefined ? '' : `; filename="${p.file}"`) +
+              CRLF +
+              (p.type === undefined ? '' : `Content-Type: ${p.type}${CRLF}`) +
+              CRLF,
+          ),
+          Buffer.isBuffer(p.body) ? p.body : Buffer.from(p.body),
+          Buffer.from(CRLF),
+        ]),
+        Buffer.from(`--${boundary}--${CRLF}`),
+      ]);
+    const put = (body: Buffer, boundary = 'XyZ-boundary', chunked = false): Send => ({
+      method: 'PUT',
+      headers: {
+        'content-type': `multipart/form-data; boundary=${boundary}`,
+        ...(chunked ? {} : { 'content-length': body.length }),
+      },
+      parts: chunked
+        ? Array.from({ length: Math.ceil(body.length / 65536) }, (_, i) => body.subarray(i * 65536, (i + 1) * 65536))
+        : [body],
+    });
+    const reason = (a: Answer) => (a.body.error as { details?: { reason?: string } } | undefined)?.details?.reason;
+
+    it('streams the one file of the named field, byte for byte, with the fields sent before it', async () => {
+      resetUpload();
+      const file = Buffer.concat([
+        Buffer.from('<?xml version="1.0"?><m>'),
+        Buffer.alloc(UPLOAD_LIMIT - 40, 'a'),
+        Buffer.from('</m>'),
+      ]);
+      const answer = await send(
+        '/t/upload/metadata',
+        put(
+          multipart([
+            { name: 'entityId', body: 'https://idp.example/x' },
+            { name: 'metadata', file: 'idp.xml', type: 'text/xml; charset=utf-8', body: file },
+          ]),
+          'XyZ-boundary',
+          true,
+        ),
+      );
+      expect(answer.status).toBe(200);
+      expect(answer.body).toMatchObject({
+        bytes: file.length,
+        sha256: sha256(file),
+        mediaType: 'text/xml',
+        declared: null,
+        fields: { entityId: 'https://idp.example/x' },
+        fileName: 'idp.xml',
+      });
+      expect(answer.body.chunks).toBeGreaterThan(1);
+    });
+
+    it('the limit applies to the file itself: one byte over is 413, thrown while reading', async () => {
+      resetUpload();
+      const answer = await send(
+        '/t/upload/metadata',
+        put(
+          multipart([{ name: 'metadata', file: 'a.xml', body: Buffer.alloc(UPLOAD_LIMIT + 1, 'x') }]),
+          'XyZ-boundary',
+          true,
+        ),
+      );
+      expect(code(answer)).toEqual([413, 'PAYLOAD_TOO_LARGE']);
+      expect(await uploadOutcome.promise).toEqual({ code: 'PAYLOAD_TOO_LARGE' });
+      resetUpload();
+      const exact = await send(
+        '/t/upload/metadata',
+        put(multipart([{ name: 'metadata', file: 'a.xml', body: Buffer.alloc(UPLOAD_LIMIT, 'x') }])),
+      );
+      expect(exact.body).toMatchObject({ bytes: UPLOAD_LIMIT });
+    });
+
+    it('refuses, each with its reason: another field, two files, no file, a field after the file, a long field, a malformed body', async () => {
+      const cases: [string, Buffer, RegExp][] = [
+        [
+          'other field',
+          multipart([{ name: 'upload', file: 'a.xml', body: '<a/>' }]),
+          /form field "metadata", not "upload"/,
+        ],
+        [
+          'two files',
+          multipart([
+            { name: 'metadata', file: 'a.xml', body: '<a/>' },
+            { name: 'metadata', file: 'b.xml', body: '<b/>' },
+          ]),
+          /exactly one file/,
+        ],
+        ['no file', multipart([{ name: 'entityId', body: 'x' }]), /no file/],
+        [
+          'field after',
+          multipart([
+            { name: 'metadata', file: 'a.xml', body: '<a/>' },
+            { name: 'entityId', body: 'x' },
+          ]),
+          /before the file/,
+        ],
+        [
+          'long field',
+          multipart([
+            { name: 'entityId', body: 'x'.repeat(1025) },
+            { name: 'metadata', file: 'a.xml', body: '<a/>' },
+          ]),
+          /too long/,
+        ],
+        [
+          'twice',
+          multipart([
+            { name: 'entityId', body: 'x' },
+            { name: 'entityId', body: 'y' },
+            { name: 'metadata', file: 'a.xml', body: '<a/>' },
+          ]),
+          /sent twice/,
+        ],
+        [
+          'many fields',
+          multipart([
+            ...Array.from({ length: 9 }, (_, i) => ({ name: `f${i}`, body: 'v' })),
+            { name: 'metadata', file: 'a.xml', body: '<a/>' },
+          ]),
+          /too many form fields/,
+        ],
+      ];
+      for (const [what, body, expected] of cases) {
+        resetUpload();
+        const answer = await send('/t/upload/metadata', put(body));
+        expect([what, ...code(answer)]).toEqual([what, 400, 'UPLOAD_INVALID']);
+        expect([what, reason(answer)]).toEqual([what, expect.stringMatching(expected)]);
+      }
+      const noBoundary = await send('/t/upload/metadata', {
+        method: 'PUT',
+        headers: { 'content-type': 'multipart/form-data', 'content-length': 4 },
+        parts: ['abcd'],
+      });
+      expect(code(noBoundary)).toEqual([400, 'UPLOAD_INVALID']);
+      const truncated = multipart([{ name: 'metadata', file: 'a.xml', body: '<a/>' }]).subarray(0, 60);
+      const malformed = await send('/t/upload/metadata', put(truncated));
+      expect(malformed.status).toBe(400);
+    });
+
+    it('an aborted multipart upload makes the reading throw REQUEST_ABORTED', async () => {
+      resetUpload();
+      const head = multipart([{ name: 'metadata', file: 'a.xml', body: Buffer.alloc(UPLOAD_LIMIT, 'a') }]).subarray(
+        0,
+        UPLOAD_LIMIT / 2,
+      );
+      const req = request({
+        host: '127.0.0.1',
+        port,
+        path: '/t/upload/metadata',
+        method: 'PUT',
+        headers: { 'content-type': 'multipart/form-data; boundary=XyZ-boundary', 'content-length': UPLOAD_LIMIT + 500 },
+      });
+      req.on('error', () => undefined);
+      req.write(head);
+      await firstChunk.promise;
+      req.destroy();
+      expect(await uploadOutcome.promise).toEqual({ code: 'REQUEST_ABORTED' });
+    });
+
+    it('a declared body over the file limit plus framing is 413 before the route runs', async () => {
+      const calls = uploadRouteCalls;
+      const answer = await send('/t/upload/metadata', {
+        method: 'PUT',
+        headers: { 'content-type': 'multipart/form-data; boundary=b', 'content-length': UPLOAD_LIMIT + 65 * 1024 },
+        parts: ['--b'],
+      });
+      expect([...code(answer), answer.headers.connection]).toEqual([413, 'PAYLOAD_TOO_LARGE', 'close']);
       expect(uploadRouteCalls).toBe(calls);
     });
   });
