@@ -4,7 +4,8 @@
  * decoding plus a saxes pass with no handlers — in the same run, median of BENCH_ROUNDS (default 5).
  * Shapes: B, one IdP heavy in elements (1,001 KeyDescriptors, 41,000 saml:Attribute declarations, ~88k
  * elements; samlify takes minutes on it), and C, one IdP heavy in text (a 9.9 MB `data:` logo). The check
- * still runs on the calling thread here; the worker thread, its time limit and the memory figure come with
+ * runs twice: on this thread (the ratio), and in MetadataChecker's worker thread as the upload route will run
+ * it, with this thread's worst event-loop delay meanwhile (budget ≤ 20 ms). The memory figure comes with
  * the upload route. The budget is absolute, so it depends on the machine: the ratio to bare saxes is the
  * part this code controls.
  */
@@ -12,6 +13,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { SaxesParser } from 'saxes';
 import type * as Metadata from '../src/federation/saml/metadata/index.js';
 
@@ -85,7 +87,7 @@ function median(xs: number[]): number {
   return s[s.length >> 1]!;
 }
 
-const { checkMetadata } = (await import(
+const { checkMetadata, MetadataChecker } = (await import(
   join(HERE, '..', 'dist', 'federation', 'saml', 'metadata', 'index.js')
 )) as typeof Metadata;
 const rows: Record<string, Record<string, number>> = {};
@@ -112,8 +114,24 @@ for (const [name, bytes] of [
     bareSaxesMs: Math.round(median(peer)),
   };
   ratios[`${name}: check / bare saxes`] = median(check) / median(peer);
+  // The same check as the upload route will run it: in a worker thread, while this loop keeps ticking.
+  const checker = new MetadataChecker({ timeoutMs: 30_000 });
+  const inWorker: number[] = [];
+  let worstDelayMs = 0;
+  for (let r = 0; r < ROUNDS; r++) {
+    const delay = monitorEventLoopDelay({ resolution: 5 });
+    delay.enable();
+    const t = performance.now();
+    const result = await checker.check(bytes, { nowMs: Date.now(), maxCacheDurationSeconds: null });
+    inWorker.push(performance.now() - t);
+    delay.disable();
+    worstDelayMs = Math.max(worstDelayMs, delay.max / 1e6);
+    if (!result.ok) throw new Error(`shape ${name} refused in the worker`);
+  }
+  rows[name].workerMs = Math.round(median(inWorker));
+  rows[name].worstEventLoopDelayMs = Math.round(worstDelayMs);
   console.log(
-    `${name.padEnd(14)} ${JSON.stringify(rows[name])}  ratio ${ratios[`${name}: check / bare saxes`]!.toFixed(2)}×  budget ≤ 500 ms: ${median(check) <= 500 ? 'PASS' : 'MISS'}`,
+    `${name.padEnd(14)} ${JSON.stringify(rows[name])}  ratio ${ratios[`${name}: check / bare saxes`]!.toFixed(2)}×  budget ≤ 500 ms in the worker: ${median(inWorker) <= 500 ? 'PASS' : 'MISS'}, event-loop delay ≤ 20 ms: ${worstDelayMs <= 20 ? 'PASS' : 'MISS'}`,
   );
 }
 writeFileSync(

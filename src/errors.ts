@@ -22,6 +22,8 @@ export const ERROR_CODES = {
   PAYLOAD_TOO_LARGE: { status: 413, message: 'The request body is too large.' },
   UNSUPPORTED_MEDIA_TYPE: { status: 415, message: 'The request content type is not supported.' },
   /** A multipart upload that is not one file in the field the route names; `details.reason` says what (http/upload.ts). */
+  /** FED-3: a metadata check still running at its time limit was ended (src/federation/saml/metadata). */
+  METADATA_CHECK_TIMEOUT: { status: 422, message: 'The metadata file took too long to check; it cannot be used.' },
   UPLOAD_INVALID: { status: 400, message: 'The upload must be exactly one file, in the form field the route names.' },
   RATE_LIMITED: { status: 429, message: 'Too many requests; retry later.' },
   INTERNAL: { status: 500, message: 'Something went wrong.' },

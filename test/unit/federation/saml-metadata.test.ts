@@ -4,7 +4,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
-import { checkMetadata, normalisedMetadata, type MetadataRules } from '../../../src/federation/saml/metadata/index.js';
+import { AppError } from '../../../src/errors.js';
+import {
+  MetadataChecker,
+  checkMetadata,
+  normalisedMetadata,
+  type MetadataRules,
+} from '../../../src/federation/saml/metadata/index.js';
 
 /**
  * FED-2 / FED-3 metadata checks on real X.509 certificates made by openssl: strict UTF-8 before any parser,
@@ -288,5 +294,35 @@ describe('checkMetadata: refusals', () => {
       }),
       { numRuns: 300 },
     );
+  });
+});
+
+describe('MetadataChecker: the same check in a worker thread, under a time limit (FED-3)', () => {
+  const checker = new MetadataChecker({ timeoutMs: 20_000 });
+
+  it('answers exactly as the check on this thread, for a valid and for a refused file', async () => {
+    for (const doc of [
+      entity({ keys: keyDescriptor(certA) + keyDescriptor(certB) }),
+      entity({ validUntil: past, sso: false }),
+    ]) {
+      const input = bytes(doc);
+      expect(await checker.check(input, rules())).toEqual(checkMetadata(input, rules()));
+      expect(input.length).toBe(Buffer.byteLength(doc)); // the caller's bytes are copied, not detached
+    }
+  });
+
+  it('ends a check that outlives its limit: METADATA_CHECK_TIMEOUT, and the worker is gone', async () => {
+    const big = bytes(
+      entity({ extra: '' }).replace(
+        '<md:IDPSSODescriptor',
+        `<md:Extensions>${'<x a="1"/>'.repeat(800_000)}</md:Extensions><md:IDPSSODescriptor`,
+      ),
+    );
+    const hasty = new MetadataChecker({ timeoutMs: 5 });
+    const err = await hasty.check(big, rules()).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(AppError);
+    expect((err as AppError).code).toBe('METADATA_CHECK_TIMEOUT');
+    // The same file within a sane limit is checked in full.
+    expect((await checker.check(big, rules())).ok).toBe(true);
   });
 });

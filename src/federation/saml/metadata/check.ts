@@ -198,7 +198,7 @@ function collect(
     const frame: Frame = { name: local, uri, index, children: undefined, path: undefined };
     stack.push(frame);
     const path = (): string => pathAt(depth);
-    if (depth === 0) out.rootName = uri === MD ? local : `{${uri}}${local}`;
+    if (depth === 0) out.rootName = uri === MD ? local : uri === '' ? `${local} (no namespace)` : `{${uri}}${local}`;
     if (depth === 0) out.rootPath = path();
     if (uri !== MD && uri !== DS) return; // the rules read nothing else (extensions, attributes, logos)
     const attrs = uri === MD ? plainAttributes(tag.attributes) : {};

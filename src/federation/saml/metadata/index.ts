@@ -1,7 +1,7 @@
 /**
  * SAML IdP metadata (FED-2, FED-3): the streaming check of an upload and the normalised document samlify
- * loads. Still to come with the upload route (issue: SAML credential providers): the worker thread and its
- * time limit around `checkMetadata`, storage, and samlify.
+ * loads; `MetadataChecker` runs the check in a worker thread under a time limit. Still to come with the
+ * upload route (issue: SAML credential providers): storage and samlify.
  */
 export {
   checkMetadata,
@@ -13,3 +13,4 @@ export {
   type SigningCertificate,
 } from './check.js';
 export { normalisedMetadata } from './normalise.js';
+export { MetadataChecker } from './checker.js';
